@@ -1,0 +1,18 @@
+package dev.cartwheel.core.email;
+
+import java.time.Instant;
+
+/**
+ * Port: the record that makes each (order, e-mail type) go out once. A sender first claims the e-mail
+ * with a lease, sends it, then marks it sent. A claim whose lease ran out (the sender crashed) may be
+ * taken over, which is the one window where a customer can get the same e-mail twice: the crash must
+ * fall after the provider accepted the e-mail and before {@link #markSent} was written.
+ */
+public interface EmailClaims {
+
+    enum Outcome { CLAIMED, ALREADY_SENT, HELD_BY_ANOTHER }
+
+    Outcome claim(String orderId, EmailType type, Instant now, Instant leaseUntil);
+
+    void markSent(String orderId, EmailType type, String messageId, Instant at);
+}

@@ -1,0 +1,81 @@
+package dev.cartwheel.core.email;
+
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Renders the e-mail of a type for an order from the text and HTML templates in
+ * {@code /dev/cartwheel/core/email/templates/}. Placeholders are {@code {{name}}}; every value is
+ * HTML-escaped in the HTML body. Templates are read once.
+ */
+public final class EmailRenderer {
+
+    private final Map<EmailType, String> textTemplates = new EnumMap<>(EmailType.class);
+    private final Map<EmailType, String> htmlTemplates = new EnumMap<>(EmailType.class);
+
+    public EmailRenderer() {
+        for (EmailType type : EmailType.values()) {
+            textTemplates.put(type, load(type.templateName() + ".txt"));
+            htmlTemplates.put(type, load(type.templateName() + ".html"));
+        }
+    }
+
+    public EmailMessage render(EmailType type, Order order) {
+        String subject = type.subject() + " (" + order.orderId() + ")";
+        return new EmailMessage(order.email(), subject,
+                fill(textTemplates.get(type), order, false), fill(htmlTemplates.get(type), order, true));
+    }
+
+    private static String fill(String template, Order order, boolean html) {
+        StringBuilder lines = new StringBuilder();
+        for (OrderLine line : order.lines()) {
+            String text = line.quantity() + " x " + line.name() + " (" + line.sku() + ") "
+                    + line.lineTotal().toDisplayString();
+            lines.append(html ? "<li>" + escape(text) + "</li>" : "- " + text).append('\n');
+        }
+        String reason = order.history().getLast().reason();
+        return template
+                .replace("{{orderId}}", value(order.orderId(), html))
+                .replace("{{total}}", value(order.total().toDisplayString(), html))
+                .replace("{{unavailableSkus}}", value(String.join(", ", order.unavailableSkus()), html))
+                .replace("{{reason}}", value(reason, html))
+                .replace("{{lines}}", lines.toString().stripTrailing());
+    }
+
+    private static String value(String raw, boolean html) {
+        return html ? escape(raw) : raw;
+    }
+
+    /** Escapes the five characters that matter in HTML text and attributes. */
+    public static String escape(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (char c : raw.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String load(String name) {
+        try (InputStream in = EmailRenderer.class.getResourceAsStream("templates/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing e-mail template " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.cartwheel.core.email;
+
+import dev.cartwheel.core.messaging.MessageRejectedException;
+import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.order.OrderTransition;
+import dev.cartwheel.core.order.Retry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The e-mail step: sends the e-mail an order's outcome calls for, once, and for a paid order makes the
+ * final transition PAID -> CONFIRMED after the confirmation went out.
+ */
+public final class EmailService {
+
+    private final OrderStore orders;
+    private final EmailClaims claims;
+    private final Mailer mailer;
+    private final EmailRenderer renderer;
+    private final Clock clock;
+    private final Duration lease;
+
+    /**
+     * @param lease how long a claim protects an e-mail being sent; after it, a redelivery may take over.
+     *              Keep it at least the function's timeout.
+     */
+    public EmailService(OrderStore orders, EmailClaims claims, Mailer mailer, EmailRenderer renderer,
+                        Clock clock, Duration lease) {
+        this.orders = orders;
+        this.claims = claims;
+        this.mailer = mailer;
+        this.renderer = renderer;
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    /** Handles {@code OrderPaid}, {@code OrderRejected} and {@code PaymentFailed}; returns the order's status afterwards. */
+    public OrderStatus handle(StepMessage message) {
+        EmailType type = switch (message.type()) {
+            case ORDER_PAID -> EmailType.ORDER_CONFIRMED;
+            case ORDER_REJECTED -> EmailType.ORDER_REJECTED;
+            case PAYMENT_FAILED -> EmailType.PAYMENT_FAILED;
+            default -> throw new MessageRejectedException("the e-mail step does not handle " + message.type().wireName());
+        };
+        return Retry.withCurrentOrder(orders, message.orderId(), order -> send(order, type));
+    }
+
+    private OrderStatus send(Order order, EmailType type) {
+        OrderStatus expected = switch (type) {
+            case ORDER_CONFIRMED -> OrderStatus.PAID;
+            case ORDER_REJECTED -> OrderStatus.REJECTED;
+            case PAYMENT_FAILED -> OrderStatus.PAYMENT_FAILED;
+        };
+        boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.CONFIRMED);
+        if (!order.isIn(expected) && !alreadyConfirmed) {
+            throw new MessageRejectedException("order " + order.orderId() + " is " + order.status()
+                    + ", not ready for the " + type + " e-mail");
+        }
+        sendOnce(order, type);
+        if (type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.PAID)) {
+            Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, clock.instant(), "confirmation e-mail sent");
+            orders.apply(new OrderTransition(order, confirmed, List.of()));
+            return OrderStatus.CONFIRMED;
+        }
+        return order.status();
+    }
+
+    private void sendOnce(Order order, EmailType type) {
+        Instant now = clock.instant();
+        switch (claims.claim(order.orderId(), type, now, now.plus(lease))) {
+            case ALREADY_SENT -> {
+                // a previous delivery sent it
+            }
+            case HELD_BY_ANOTHER -> throw new EmailInProgressException(order.orderId(), type);
+            case CLAIMED -> {
+                String messageId = mailer.send(renderer.render(type, order));
+                claims.markSent(order.orderId(), type, messageId, clock.instant());
+            }
+        }
+    }
+}

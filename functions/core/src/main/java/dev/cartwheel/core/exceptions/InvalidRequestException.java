@@ -1,0 +1,64 @@
+package dev.cartwheel.core.exceptions;
+
+import java.util.Objects;
+
+/**
+ * A request the caller must fix: {@code problem} names the kind (a stable slug used in the problem
+ * type URI), {@code field} the offending field as a JSON pointer ({@code /items/0/quantity}) or header.
+ */
+public final class InvalidRequestException extends CartwheelException {
+
+    private final Problem problem;
+    private final String field;
+
+    public InvalidRequestException(Problem problem, String field, String detail) {
+        super(detail);
+        this.problem = Objects.requireNonNull(problem, "problem");
+        this.field = Objects.requireNonNull(field, "field");
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    /** The kinds of bad request, each with its HTTP status and stable slug. */
+    public enum Problem {
+        MALFORMED_JSON(400, "malformed-json", "Malformed JSON"),
+        INVALID_FIELD(400, "invalid-field", "Invalid field"),
+        UNKNOWN_FIELD(400, "unknown-field", "Unknown field"),
+        CARD_DATA_REJECTED(400, "card-data-rejected", "Card data is not accepted"),
+        MISSING_HEADER(400, "missing-header", "Missing header"),
+        INVALID_HEADER(400, "invalid-header", "Invalid header"),
+        MISSING_CLAIM(400, "missing-claim", "Missing token claim"),
+        BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+        IDEMPOTENCY_KEY_REUSED(409, "idempotency-key-reused", "Idempotency key reused with a different request"),
+        UNKNOWN_SKU(422, "unknown-sku", "Unknown SKU"),
+        INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor");
+
+        private final int status;
+        private final String slug;
+        private final String title;
+
+        Problem(int status, String slug, String title) {
+            this.status = status;
+            this.slug = slug;
+            this.title = title;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String slug() {
+            return slug;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cartwheel.core.messaging;
+
+/** The business events that chain the steps, each with the step that consumes it. */
+public enum MessageType {
+    ORDER_PLACED("OrderPlaced", Step.INVENTORY),
+    STOCK_RESERVED("StockReserved", Step.PAYMENT),
+    ORDER_REJECTED("OrderRejected", Step.EMAIL),
+    ORDER_PAID("OrderPaid", Step.EMAIL),
+    PAYMENT_FAILED("PaymentFailed", Step.EMAIL);
+
+    private final String wireName;
+    private final Step destination;
+
+    MessageType(String wireName, Step destination) {
+        this.wireName = wireName;
+        this.destination = destination;
+    }
+
+    /** The name on the wire, e.g. {@code OrderPlaced}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public Step destination() {
+        return destination;
+    }
+
+    public static MessageType fromWireName(String name) {
+        for (MessageType type : values()) {
+            if (type.wireName.equals(name)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown message type: " + name);
+    }
+}

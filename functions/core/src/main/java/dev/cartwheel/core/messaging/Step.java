@@ -1,0 +1,4 @@
+package dev.cartwheel.core.messaging;
+
+/** The queue-triggered steps of the pipeline. */
+public enum Step { INVENTORY, PAYMENT, EMAIL }

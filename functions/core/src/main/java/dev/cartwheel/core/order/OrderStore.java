@@ -1,0 +1,34 @@
+package dev.cartwheel.core.order;
+
+import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
+import dev.cartwheel.core.exceptions.IdempotencyKeyInUseException;
+import dev.cartwheel.core.exceptions.InsufficientStockException;
+import dev.cartwheel.core.exceptions.StaleOrderException;
+import java.util.Optional;
+
+/** Port: where orders and their idempotency records live. */
+public interface OrderStore {
+
+    /**
+     * Writes a new order and the idempotency record that names it, both or neither.
+     *
+     * @throws IdempotencyKeyInUseException if the key already has a record
+     */
+    void create(Order order, IdempotencyRecord record);
+
+    Optional<Order> find(String orderId);
+
+    Optional<IdempotencyRecord> findIdempotencyRecord(String key);
+
+    /** One page of a customer's orders, newest first; {@code cursor} is {@code null} for the first page. */
+    OrderPage listByCustomer(String customerId, String cursor, int limit);
+
+    /**
+     * Persists a status change with its stock movements in one transaction.
+     *
+     * @throws StaleOrderException        if the stored order is no longer at {@code transition.before()}'s version
+     * @throws InsufficientStockException if a {@link StockMovement.Kind#RESERVE} finds too little stock
+     * @throws ConcurrentUpdateException  if the transaction lost a race worth retrying
+     */
+    void apply(OrderTransition transition);
+}

@@ -1,0 +1,29 @@
+package dev.cartwheel.core.payment;
+
+import dev.cartwheel.core.money.Money;
+
+/**
+ * Port: the payment provider. Every call carries an idempotency key derived from the order id and the
+ * operation ({@link #key}), so a retried call returns the first call's result and never moves money twice.
+ *
+ * @see PaymentProviderException for errors worth retrying
+ */
+public interface PaymentGateway {
+
+    /** Holds {@code amount} on the customer's payment method. */
+    Authorization authorize(String idempotencyKey, String paymentToken, Money amount);
+
+    /** Takes the held amount. */
+    Capture capture(String idempotencyKey, String paymentId, Money amount);
+
+    /** Releases a hold that was never captured. */
+    void voidAuthorization(String idempotencyKey, String paymentId);
+
+    /** Gives back part or all of a captured amount. */
+    Refund refund(String idempotencyKey, String paymentId, Money amount);
+
+    /** The idempotency key of {@code operation} on {@code orderId}, e.g. {@code ord_1:authorize}. */
+    static String key(String orderId, String operation) {
+        return orderId + ":" + operation;
+    }
+}

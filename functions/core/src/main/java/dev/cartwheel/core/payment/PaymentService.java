@@ -1,0 +1,93 @@
+package dev.cartwheel.core.payment;
+
+import dev.cartwheel.core.messaging.MessageRejectedException;
+import dev.cartwheel.core.messaging.MessageType;
+import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.messaging.StepPublisher;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.order.OrderTransition;
+import dev.cartwheel.core.order.PaymentDetails;
+import dev.cartwheel.core.order.Retry;
+import dev.cartwheel.core.order.StockMovement;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
+ * reserved stock committed as sold; a decline releases the stock and records PAYMENT_FAILED in one
+ * transaction. Each provider call is keyed by order and operation, so a redelivery after a crash at any
+ * point asks the provider again and gets the first answer: one authorization, one capture.
+ */
+public final class PaymentService {
+
+    private final OrderStore orders;
+    private final PaymentGateway gateway;
+    private final StepPublisher publisher;
+    private final Clock clock;
+
+    public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock) {
+        this.orders = orders;
+        this.gateway = gateway;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Handles {@code StockReserved}; returns the status the order is in afterwards. */
+    public OrderStatus handle(StepMessage message) {
+        if (message.type() != MessageType.STOCK_RESERVED) {
+            throw new MessageRejectedException("the payment step does not handle " + message.type().wireName());
+        }
+        return Retry.withCurrentOrder(orders, message.orderId(), this::advance);
+    }
+
+    private OrderStatus advance(Order order) {
+        switch (order.status()) {
+            case RESERVED -> {
+                return authorize(order);
+            }
+            case AUTHORIZED -> {
+                return capture(order);
+            }
+            case PAID -> send(MessageType.ORDER_PAID, order);
+            case PAYMENT_FAILED -> send(MessageType.PAYMENT_FAILED, order);
+            case PENDING -> throw new IllegalStateException("order " + order.orderId() + " is not reserved yet");
+            default -> {
+                // CONFIRMED or REJECTED: nothing left for this step.
+            }
+        }
+        return order.status();
+    }
+
+    private OrderStatus authorize(Order order) {
+        Authorization authorization = gateway.authorize(
+                PaymentGateway.key(order.orderId(), "authorize"), order.paymentToken(), order.total());
+        if (!authorization.approved()) {
+            Order failed = order.transitionTo(OrderStatus.PAYMENT_FAILED, clock.instant(),
+                    "payment declined: " + authorization.declineCode());
+            orders.apply(new OrderTransition(order, failed,
+                    StockMovement.forLines(order.lines(), StockMovement.Kind.RELEASE)));
+            send(MessageType.PAYMENT_FAILED, order);
+            return OrderStatus.PAYMENT_FAILED;
+        }
+        Order authorized = order.transitionTo(OrderStatus.AUTHORIZED, clock.instant(), "payment authorized")
+                .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
+        orders.apply(new OrderTransition(order, authorized, List.of()));
+        return capture(authorized);
+    }
+
+    private OrderStatus capture(Order order) {
+        PaymentDetails payment = order.findPayment()
+                .orElseThrow(() -> new IllegalStateException("authorized order " + order.orderId() + " has no payment"));
+        gateway.capture(PaymentGateway.key(order.orderId(), "capture"), payment.paymentId(), order.total());
+        Order paid = order.transitionTo(OrderStatus.PAID, clock.instant(), "payment captured");
+        orders.apply(new OrderTransition(order, paid, StockMovement.forLines(order.lines(), StockMovement.Kind.COMMIT)));
+        send(MessageType.ORDER_PAID, order);
+        return OrderStatus.PAID;
+    }
+
+    private void send(MessageType type, Order order) {
+        publisher.publish(StepMessage.of(type, order.orderId(), order.correlationId()));
+    }
+}
