@@ -1,0 +1,108 @@
+package dev.cartwheel.checkout;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.lambda.HttpApi;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.core.checkout.Caller;
+import dev.cartwheel.core.checkout.CheckoutService;
+import dev.cartwheel.core.checkout.PlaceOrderRequest;
+import dev.cartwheel.core.checkout.PlacedOrder;
+import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.order.Order;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}} behind the HTTP API's JWT authorizer.
+ * A composition root: the no-arg constructor wires the real adapters once, at init.
+ */
+public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9-]{8,64}$");
+    private static final Pattern ORDER_ID = Pattern.compile("^ord_[0-9a-f-]{36}$");
+
+    private final CheckoutService checkout;
+    private final StructuredLog log;
+
+    public CheckoutHandler() {
+        this(compose(AwsClientSettings.fromEnvironment()));
+    }
+
+    public CheckoutHandler(CheckoutService checkout) {
+        this.checkout = checkout;
+        this.log = StructuredLog.forFunction("checkout");
+    }
+
+    /** The service wired to DynamoDB and SQS as template.yaml configures this function. */
+    public static CheckoutService compose(AwsClientSettings settings) {
+        DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        return new CheckoutService(
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"),
+                        settings.require("IDEMPOTENCY_TABLE")),
+                new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"))),
+                Clock.systemUTC(),
+                () -> "ord_" + UUID.randomUUID());
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpApi.respond(event, log, () -> switch (HttpApi.route(event)) {
+            case "POST /orders" -> placeOrder(event);
+            case "GET /orders" -> listOrders(event);
+            case "GET /orders/{orderId}" -> getOrder(event);
+            default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
+        });
+    }
+
+    private APIGatewayV2HTTPResponse placeOrder(APIGatewayV2HTTPEvent event) {
+        Caller caller = HttpApi.caller(event);
+        HttpApi.requireScope(caller, "orders/write");
+        String correlationId = correlationId(event);
+        PlaceOrderRequest request = HttpApi.body(event, PlaceOrderRequest.class);
+        PlacedOrder placed = checkout.placeOrder(caller, HttpApi.idempotencyKey(event), request, correlationId);
+        Order order = placed.order();
+        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
+                order.correlationId(), "checkout", placed.replayed() ? "replayed" : "placed", "order accepted"));
+        return HttpApi.json(202, OrderJson.accepted(order), Map.of(
+                "location", OrderJson.location(order),
+                "idempotent-replayed", Boolean.toString(placed.replayed()),
+                "x-correlation-id", order.correlationId()));
+    }
+
+    private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
+        Caller caller = HttpApi.caller(event);
+        String orderId = HttpApi.pathParameter(event, "orderId");
+        if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
+            throw new dev.cartwheel.core.exceptions.OrderNotFoundException(String.valueOf(orderId));
+        }
+        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId)), Map.of());
+    }
+
+    private APIGatewayV2HTTPResponse listOrders(APIGatewayV2HTTPEvent event) {
+        Caller caller = HttpApi.caller(event);
+        int limit = HttpApi.limit(event, 20, 100);
+        return HttpApi.json(200, OrderJson.page(checkout.listOrders(caller, HttpApi.queryParameter(event, "cursor"), limit)), Map.of());
+    }
+
+    private static String correlationId(APIGatewayV2HTTPEvent event) {
+        String header = HttpApi.header(event, "x-correlation-id");
+        if (header != null && CORRELATION_ID.matcher(header).matches()) {
+            return header;
+        }
+        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        return requestId != null && CORRELATION_ID.matcher(requestId).matches() ? requestId : UUID.randomUUID().toString();
+    }
+}

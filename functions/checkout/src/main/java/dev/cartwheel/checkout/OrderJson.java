@@ -1,0 +1,80 @@
+package dev.cartwheel.checkout;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.StatusChange;
+
+/** The JSON representations of orders in the API (docs/api.md). Never the e-mail address or the payment token. */
+final class OrderJson {
+
+    private OrderJson() {
+    }
+
+    static String location(Order order) {
+        return "/orders/" + order.orderId();
+    }
+
+    /** The 202 body of {@code POST /orders}: the order as accepted, identical for every replay of the request. */
+    static ObjectNode accepted(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("orderId", order.orderId())
+                .put("status", order.history().getFirst().status().name());
+        body.set("total", money(order.total()));
+        body.set("links", links(order));
+        return body;
+    }
+
+    static ObjectNode full(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("orderId", order.orderId())
+                .put("status", order.status().name())
+                .put("createdAt", order.createdAt().toString())
+                .put("updatedAt", order.updatedAt().toString());
+        ArrayNode items = body.putArray("items");
+        for (OrderLine line : order.lines()) {
+            ObjectNode item = items.addObject().put("sku", line.sku()).put("name", line.name()).put("quantity", line.quantity());
+            item.set("unitPrice", money(line.unitPrice()));
+            item.set("lineTotal", money(line.lineTotal()));
+        }
+        body.set("total", money(order.total()));
+        order.findPayment().ifPresent(payment -> body.putObject("payment")
+                .put("brand", payment.brand()).put("last4", payment.last4()));
+        if (!order.unavailableSkus().isEmpty()) {
+            ArrayNode skus = body.putArray("unavailableSkus");
+            order.unavailableSkus().forEach(skus::add);
+        }
+        ArrayNode history = body.putArray("history");
+        for (StatusChange change : order.history()) {
+            history.addObject().put("status", change.status().name()).put("at", change.at().toString())
+                    .put("reason", change.reason());
+        }
+        body.set("links", links(order));
+        return body;
+    }
+
+    static ObjectNode page(OrderPage page) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        ArrayNode items = body.putArray("items");
+        for (Order order : page.items()) {
+            ObjectNode item = items.addObject().put("orderId", order.orderId()).put("status", order.status().name())
+                    .put("createdAt", order.createdAt().toString());
+            item.set("total", money(order.total()));
+            item.set("links", links(order));
+        }
+        page.findNextCursor().ifPresentOrElse(cursor -> body.put("nextCursor", cursor), () -> body.putNull("nextCursor"));
+        return body;
+    }
+
+    private static ObjectNode money(Money money) {
+        return Json.mapper().createObjectNode().put("amount", money.amount()).put("currency", money.currency());
+    }
+
+    private static ObjectNode links(Order order) {
+        return Json.mapper().createObjectNode().put("self", location(order));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.cartwheel.inventory;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.lambda.SqsBatch;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.core.inventory.InventoryService;
+import dev.cartwheel.core.messaging.Step;
+import java.time.Clock;
+import java.util.Map;
+
+/** The inventory step, triggered by the inventory queue ({@code OrderPlaced}). */
+public final class InventoryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final InventoryService inventory;
+    private final SqsBatch batch = new SqsBatch("inventory", StructuredLog.forFunction("inventory"));
+
+    public InventoryHandler() {
+        this(compose(AwsClientSettings.fromEnvironment()));
+    }
+
+    public InventoryHandler(InventoryService inventory) {
+        this.inventory = inventory;
+    }
+
+    public static InventoryService compose(AwsClientSettings settings) {
+        return new InventoryService(
+                new DynamoDbOrderStore(DynamoDbClients.create(settings), settings.require("ORDERS_TABLE"),
+                        settings.require("PRODUCTS_TABLE"), null),
+                new SqsStepPublisher(SqsClients.create(settings), Map.of(
+                        Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
+                        Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return batch.process(event, context, inventory::handle);
+    }
+}

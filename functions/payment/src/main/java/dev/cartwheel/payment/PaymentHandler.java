@@ -1,0 +1,48 @@
+package dev.cartwheel.payment;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.lambda.SqsBatch;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.payment.PaymentService;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The payment step, triggered by the payment queue ({@code StockReserved}). */
+public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final PaymentService payment;
+    private final SqsBatch batch = new SqsBatch("payment", StructuredLog.forFunction("payment"));
+
+    public PaymentHandler() {
+        this(compose(AwsClientSettings.fromEnvironment()));
+    }
+
+    public PaymentHandler(PaymentService payment) {
+        this.payment = payment;
+    }
+
+    public static PaymentService compose(AwsClientSettings settings) {
+        DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        return new PaymentService(
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
+                new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
+                new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return batch.process(event, context, payment::handle);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.cartwheel.aws;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * How every SDK client of a function is configured, chosen for cold start: the region from
+ * {@code AWS_REGION} and credentials from the environment (no provider-chain probing), the
+ * URL-connection HTTP client (no Apache, no Netty), and an endpoint override from
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} or {@code AWS_ENDPOINT_URL} when set (the local cloud and tests).
+ */
+public final class AwsClientSettings {
+
+    private final Map<String, String> environment;
+
+    public AwsClientSettings(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Settings from this process's environment, as Lambda sets it. */
+    public static AwsClientSettings fromEnvironment() {
+        return new AwsClientSettings(System.getenv());
+    }
+
+    public Region region() {
+        return Region.of(require("AWS_REGION"));
+    }
+
+    public AwsCredentialsProvider credentials() {
+        return EnvironmentVariableCredentialsProvider.create();
+    }
+
+    /** The endpoint override for a service id such as {@code DYNAMODB}, {@code SQS} or {@code SESV2}. */
+    public Optional<URI> endpoint(String serviceId) {
+        String specific = environment.get("AWS_ENDPOINT_URL_" + serviceId);
+        String value = specific != null ? specific : environment.get("AWS_ENDPOINT_URL");
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value));
+    }
+
+    /** Applies region, credentials and endpoint to a client builder; the caller sets the HTTP client. */
+    public <B extends AwsClientBuilder<B, ?>> B configure(B builder, String serviceId) {
+        builder.region(region()).credentialsProvider(credentials());
+        endpoint(serviceId).ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    public UrlConnectionHttpClient.Builder httpClient() {
+        return UrlConnectionHttpClient.builder();
+    }
+
+    /** A required setting, e.g. a table name from template.yaml. */
+    public String require(String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set (see template.yaml)");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.cartwheel.aws.dynamodb;
+
+import static dev.cartwheel.aws.dynamodb.Attributes.n;
+import static dev.cartwheel.aws.dynamodb.Attributes.s;
+import static dev.cartwheel.aws.dynamodb.Attributes.string;
+
+import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
+import dev.cartwheel.core.exceptions.IdempotencyKeyInUseException;
+import dev.cartwheel.core.exceptions.InsufficientStockException;
+import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.exceptions.StaleOrderException;
+import dev.cartwheel.core.order.IdempotencyRecord;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.order.OrderTransition;
+import dev.cartwheel.core.order.StockMovement;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
+
+/**
+ * Orders in DynamoDB: one item per order keyed by {@code orderId} (GSI {@code byCustomer} for listing),
+ * idempotency records in the idempotency table, stock counters in the products table. Every status change
+ * is conditional on the version read, and travels with its stock movements in one {@code TransactWriteItems}.
+ */
+public final class DynamoDbOrderStore implements OrderStore {
+
+    public static final String BY_CUSTOMER_INDEX = "byCustomer";
+    static final String IDEMPOTENCY_PREFIX = "checkout#";
+
+    private final DynamoDbClient dynamoDb;
+    private final String ordersTable;
+    private final String productsTable;
+    private final String idempotencyTable;
+
+    /**
+     * @param idempotencyTable may be {@code null} for steps that never create orders
+     * @param productsTable    may be {@code null} for steps that never move stock
+     */
+    public DynamoDbOrderStore(DynamoDbClient dynamoDb, String ordersTable, String productsTable, String idempotencyTable) {
+        this.dynamoDb = dynamoDb;
+        this.ordersTable = ordersTable;
+        this.productsTable = productsTable;
+        this.idempotencyTable = idempotencyTable;
+    }
+
+    @Override
+    public void create(Order order, IdempotencyRecord record) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        key.put("pk", s(IDEMPOTENCY_PREFIX + record.key()));
+        key.put("requestHash", s(record.requestHash()));
+        key.put("orderId", s(record.orderId()));
+        key.put("expiresAt", n(record.expiresAt().getEpochSecond()));
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(idempotencyTable).item(key)
+                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(ordersTable).item(OrderItems.toItem(order))
+                            .conditionExpression("attribute_not_exists(orderId)").build()).build()));
+        } catch (TransactionCanceledException e) {
+            if (failed(e, 0)) {
+                throw new IdempotencyKeyInUseException(record.key());
+            }
+            throw conflict("creating order " + order.orderId(), e);
+        } catch (TransactionConflictException e) {
+            throw conflict("creating order " + order.orderId(), e);
+        }
+    }
+
+    @Override
+    public Optional<Order> find(String orderId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(ordersTable)
+                .key(Map.of("orderId", s(orderId))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(OrderItems.fromItem(item));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(idempotencyTable)
+                .key(Map.of("pk", s(IDEMPOTENCY_PREFIX + key))).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdempotencyRecord(key, string(item, "requestHash"), string(item, "orderId"),
+                java.time.Instant.ofEpochSecond(Attributes.number(item, "expiresAt"))));
+    }
+
+    @Override
+    public OrderPage listByCustomer(String customerId, String cursor, int limit) {
+        Map<String, AttributeValue> startKey = cursor == null ? null : decodeCursor(cursor, customerId);
+        QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(BY_CUSTOMER_INDEX)
+                .keyConditionExpression("customerId = :c")
+                .expressionAttributeValues(Map.of(":c", s(customerId)))
+                .scanIndexForward(false)
+                .limit(limit)
+                .exclusiveStartKey(startKey));
+        List<Order> orders = response.items().stream().map(OrderItems::fromItem).toList();
+        Map<String, AttributeValue> last = response.lastEvaluatedKey();
+        String next = last == null || last.isEmpty() ? null : encodeCursor(last);
+        return new OrderPage(orders, next);
+    }
+
+    @Override
+    public void apply(OrderTransition transition) {
+        Order after = transition.after();
+        Map<String, AttributeValue> item = OrderItems.toItem(after);
+        String condition = "version = :expected";
+        Map<String, AttributeValue> values = Map.of(":expected", n(transition.before().version()));
+        try {
+            if (transition.movements().isEmpty()) {
+                dynamoDb.putItem(b -> b.tableName(ordersTable).item(item)
+                        .conditionExpression(condition).expressionAttributeValues(values));
+                return;
+            }
+            List<TransactWriteItem> writes = new ArrayList<>();
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(ordersTable).item(item)
+                    .conditionExpression(condition).expressionAttributeValues(values).build()).build());
+            transition.movements().forEach(movement -> writes.add(stockUpdate(movement)));
+            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
+        } catch (ConditionalCheckFailedException e) {
+            throw new StaleOrderException(after.orderId());
+        } catch (TransactionCanceledException e) {
+            if (failed(e, 0)) {
+                throw new StaleOrderException(after.orderId());
+            }
+            List<String> shortSkus = new ArrayList<>();
+            for (int i = 0; i < transition.movements().size(); i++) {
+                if (failed(e, i + 1)) {
+                    shortSkus.add(transition.movements().get(i).sku());
+                }
+            }
+            if (!shortSkus.isEmpty()) {
+                throw new InsufficientStockException(shortSkus);
+            }
+            throw conflict("moving order " + after.orderId() + " to " + after.status(), e);
+        } catch (TransactionConflictException | ProvisionedThroughputExceededException | RequestLimitExceededException e) {
+            throw conflict("moving order " + after.orderId() + " to " + after.status(), e);
+        }
+    }
+
+    private TransactWriteItem stockUpdate(StockMovement movement) {
+        Map<String, AttributeValue> values = Map.of(":q", n(movement.quantity()));
+        Update.Builder update = Update.builder().tableName(productsTable).key(Map.of("sku", s(movement.sku())))
+                .expressionAttributeValues(values);
+        switch (movement.kind()) {
+            case RESERVE -> update.updateExpression("SET available = available - :q, reserved = reserved + :q")
+                    .conditionExpression("attribute_exists(sku) AND available >= :q");
+            case RELEASE -> update.updateExpression("SET available = available + :q, reserved = reserved - :q")
+                    .conditionExpression("attribute_exists(sku) AND reserved >= :q");
+            case COMMIT -> update.updateExpression("SET sold = sold + :q, reserved = reserved - :q")
+                    .conditionExpression("attribute_exists(sku) AND reserved >= :q");
+        }
+        return TransactWriteItem.builder().update(update.build()).build();
+    }
+
+    private static boolean failed(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    private static ConcurrentUpdateException conflict(String what, Exception cause) {
+        return new ConcurrentUpdateException("lost a race " + what + ": " + cause.getMessage(), cause);
+    }
+
+    private static String encodeCursor(Map<String, AttributeValue> key) {
+        String raw = string(key, "customerId") + "\n" + string(key, "createdAt") + "\n" + string(key, "orderId");
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decodeCursor(String cursor, String customerId) {
+        String[] parts;
+        try {
+            parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
+        } catch (IllegalArgumentException e) {
+            parts = new String[0];
+        }
+        if (parts.length != 3 || !parts[0].equals(customerId)) {
+            throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_CURSOR, "cursor",
+                    "cursor is not one this API returned to you");
+        }
+        return Map.of("customerId", s(parts[0]), "createdAt", s(parts[1]), "orderId", s(parts[2]));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cartwheel.aws.dynamodb;
+
+import static dev.cartwheel.aws.dynamodb.Attributes.instant;
+import static dev.cartwheel.aws.dynamodb.Attributes.n;
+import static dev.cartwheel.aws.dynamodb.Attributes.number;
+import static dev.cartwheel.aws.dynamodb.Attributes.s;
+import static dev.cartwheel.aws.dynamodb.Attributes.string;
+import static dev.cartwheel.aws.dynamodb.Attributes.time;
+
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.PaymentDetails;
+import dev.cartwheel.core.order.StatusChange;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Maps an {@link Order} to its item in the orders table and back. */
+final class OrderItems {
+
+    private OrderItems() {
+    }
+
+    static Map<String, AttributeValue> toItem(Order order) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("orderId", s(order.orderId()));
+        item.put("customerId", s(order.customerId()));
+        item.put("email", s(order.email()));
+        item.put("correlationId", s(order.correlationId()));
+        item.put("lines", AttributeValue.fromL(order.lines().stream().map(OrderItems::line).toList()));
+        item.put("total", money(order.total()));
+        item.put("paymentToken", s(order.paymentToken()));
+        item.put("status", s(order.status().name()));
+        item.put("version", n(order.version()));
+        item.put("createdAt", time(order.createdAt()));
+        item.put("updatedAt", time(order.updatedAt()));
+        item.put("history", AttributeValue.fromL(order.history().stream().map(OrderItems::change).toList()));
+        order.findPayment().ifPresent(payment -> item.put("payment", AttributeValue.fromM(Map.of(
+                "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
+        if (!order.unavailableSkus().isEmpty()) {
+            item.put("unavailableSkus", AttributeValue.fromL(order.unavailableSkus().stream().map(Attributes::s).toList()));
+        }
+        return item;
+    }
+
+    static Order fromItem(Map<String, AttributeValue> item) {
+        AttributeValue payment = item.get("payment");
+        AttributeValue unavailable = item.get("unavailableSkus");
+        return new Order(
+                string(item, "orderId"),
+                string(item, "customerId"),
+                string(item, "email"),
+                string(item, "correlationId"),
+                item.get("lines").l().stream().map(v -> line(v.m())).toList(),
+                money(item.get("total").m()),
+                string(item, "paymentToken"),
+                OrderStatus.valueOf(string(item, "status")),
+                number(item, "version"),
+                instant(item, "createdAt"),
+                instant(item, "updatedAt"),
+                item.get("history").l().stream().map(v -> change(v.m())).toList(),
+                payment == null ? null : new PaymentDetails(string(payment.m(), "paymentId"),
+                        string(payment.m(), "brand"), string(payment.m(), "last4")),
+                unavailable == null ? List.of() : unavailable.l().stream().map(AttributeValue::s).toList());
+    }
+
+    private static AttributeValue line(OrderLine line) {
+        return AttributeValue.fromM(Map.of(
+                "sku", s(line.sku()), "name", s(line.name()),
+                "quantity", n(line.quantity()), "unitPrice", money(line.unitPrice())));
+    }
+
+    private static OrderLine line(Map<String, AttributeValue> m) {
+        return new OrderLine(string(m, "sku"), string(m, "name"), (int) number(m, "quantity"), money(m.get("unitPrice").m()));
+    }
+
+    private static AttributeValue change(StatusChange change) {
+        return AttributeValue.fromM(Map.of(
+                "status", s(change.status().name()), "at", time(change.at()), "reason", s(change.reason())));
+    }
+
+    private static StatusChange change(Map<String, AttributeValue> m) {
+        return new StatusChange(OrderStatus.valueOf(string(m, "status")), instant(m, "at"), string(m, "reason"));
+    }
+
+    private static AttributeValue money(Money money) {
+        return AttributeValue.fromM(Map.of("amount", n(money.amount()), "currency", s(money.currency())));
+    }
+
+    private static Money money(Map<String, AttributeValue> m) {
+        return new Money(number(m, "amount"), string(m, "currency"));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cartwheel.aws.lambda;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.aws.json.Json;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One JSON object per line on standard output, which Lambda sends to CloudWatch Logs: level, function,
+ * request id, order id, correlation id, step, outcome and a message. Callers pass identifiers and outcomes
+ * only: never an e-mail address, a payment token or a request body.
+ */
+public final class StructuredLog {
+
+    public enum Level { DEBUG, INFO, WARN, ERROR }
+
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^\\s@\"'<>]+@[^\\s@\"'<>]+");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("tok_[A-Za-z0-9_]+");
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d[\\d -]{10,}\\d");
+
+    private final String function;
+    private final Level threshold;
+    private final PrintStream out;
+
+    public StructuredLog(String function, String level, PrintStream out) {
+        this.function = function;
+        this.threshold = parse(level);
+        this.out = out;
+    }
+
+    /** A log for this function at the level of {@code LOG_LEVEL} (INFO when unset). */
+    public static StructuredLog forFunction(String function) {
+        return new StructuredLog(function, System.getenv("LOG_LEVEL"), System.out);
+    }
+
+    public void info(Entry entry) {
+        write(Level.INFO, entry);
+    }
+
+    public void warn(Entry entry) {
+        write(Level.WARN, entry);
+    }
+
+    public void error(Entry entry) {
+        write(Level.ERROR, entry);
+    }
+
+    public boolean enabled(Level level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    private void write(Level level, Entry entry) {
+        if (!enabled(level)) {
+            return;
+        }
+        ObjectNode line = Json.mapper().createObjectNode()
+                .put("timestamp", Instant.now().toString())
+                .put("level", level.name())
+                .put("function", function);
+        putIfPresent(line, "requestId", entry.requestId());
+        putIfPresent(line, "orderId", entry.orderId());
+        putIfPresent(line, "correlationId", entry.correlationId());
+        putIfPresent(line, "step", entry.step());
+        putIfPresent(line, "outcome", entry.outcome());
+        putIfPresent(line, "message", entry.message() == null ? null : redact(entry.message()));
+        synchronized (out) {
+            out.println(line);
+        }
+    }
+
+    /** Masks what must never reach a log even inside an exception message: e-mail addresses, tokens, digit runs. */
+    public static String redact(String text) {
+        return EMAIL.matcher(DIGITS.matcher(TOKEN.matcher(text).replaceAll("tok_***")).replaceAll("***"))
+                .replaceAll("***@***");
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static Level parse(String level) {
+        if (level == null || level.isBlank()) {
+            return Level.INFO;
+        }
+        try {
+            return Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Level.INFO;
+        }
+    }
+
+    /** The fields of one log line; any may be {@code null}. */
+    public record Entry(String requestId, String orderId, String correlationId, String step, String outcome, String message) {
+    }
+}
