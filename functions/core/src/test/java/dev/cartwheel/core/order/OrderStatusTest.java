@@ -1,0 +1,94 @@
+package dev.cartwheel.core.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cartwheel.core.money.Money;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class OrderStatusTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    /** The state machine of docs/architecture.md, written out independently of {@link OrderStatus#next()}. */
+    private static final Map<OrderStatus, Set<OrderStatus>> LEGAL = Map.of(
+            OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED),
+            OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED),
+            OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED),
+            OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED),
+            OrderStatus.CONFIRMED, EnumSet.noneOf(OrderStatus.class),
+            OrderStatus.REJECTED, EnumSet.noneOf(OrderStatus.class),
+            OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class));
+
+    @ParameterizedTest
+    @EnumSource(OrderStatus.class)
+    void transitionTo_allowsExactlyTheLegalTargets(OrderStatus from) {
+        Order order = orderIn(from);
+        for (OrderStatus to : OrderStatus.values()) {
+            if (LEGAL.get(from).contains(to)) {
+                Order moved = order.transitionTo(to, T0.plusSeconds(1), "test");
+                assertThat(moved.status()).isEqualTo(to);
+                assertThat(moved.version()).isEqualTo(order.version() + 1);
+                assertThat(moved.history()).hasSize(order.history().size() + 1);
+                assertThat(moved.history().getLast().status()).isEqualTo(to);
+            } else {
+                assertThatThrownBy(() -> order.transitionTo(to, T0, "test"))
+                        .isInstanceOf(IllegalTransitionException.class)
+                        .hasMessageContaining(from + " to " + to);
+            }
+        }
+    }
+
+    @Test
+    void finalStatuses_areTheOnesWithoutSuccessors() {
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isFinal))
+                .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED);
+    }
+
+    @Test
+    void place_totalsTheLinesAndStartsPendingWithHistory() {
+        Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1", List.of(
+                new OrderLine("A", "Apple", 3, new Money(250, "USD")),
+                new OrderLine("B", "Banana", 1, new Money(199, "USD"))), "tok_visa", T0);
+        assertThat(order.total()).isEqualTo(new Money(949, "USD"));
+        assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
+        assertThat(order.history()).singleElement().satisfies(change -> {
+            assertThat(change.status()).isEqualTo(OrderStatus.PENDING);
+            assertThat(change.at()).isEqualTo(T0);
+        });
+    }
+
+    @Test
+    void orderRecord_isImmutable() {
+        Order order = orderIn(OrderStatus.PENDING);
+        assertThatThrownBy(() -> order.history().add(new StatusChange(OrderStatus.PAID, T0, "hack")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> order.lines().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** An order that reached {@code status} through legal transitions only. */
+    static Order orderIn(OrderStatus status) {
+        Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0);
+        List<OrderStatus> path = switch (status) {
+            case PENDING -> List.of();
+            case RESERVED -> List.of(OrderStatus.RESERVED);
+            case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
+            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
+            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+            case REJECTED -> List.of(OrderStatus.REJECTED);
+            case PAYMENT_FAILED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED);
+        };
+        for (OrderStatus next : path) {
+            order = order.transitionTo(next, T0, "path");
+        }
+        return order;
+    }
+}
