@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededExcept
 public final class DynamoDbOrderStore implements OrderStore {
 
     public static final String BY_CUSTOMER_INDEX = "byCustomer";
+    public static final String OPEN_ORDERS_INDEX = "openOrders";
     static final String IDEMPOTENCY_PREFIX = "checkout#";
 
     private final DynamoDbClient dynamoDb;
@@ -115,6 +116,23 @@ public final class DynamoDbOrderStore implements OrderStore {
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
         String next = last == null || last.isEmpty() ? null : encodeCursor(last);
         return new OrderPage(orders, next);
+    }
+
+    @Override
+    public List<Order> findStuck(java.time.Instant updatedBefore, int limit) {
+        List<Order> stuck = new ArrayList<>();
+        for (int shard = 0; shard < OrderItems.OPEN_SHARDS && stuck.size() < limit; shard++) {
+            String shardKey = "open#" + shard;
+            int remaining = limit - stuck.size();
+            QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
+                    .keyConditionExpression("openShard = :shard AND updatedAt < :before")
+                    .expressionAttributeValues(Map.of(":shard", s(shardKey), ":before", Attributes.time(updatedBefore)))
+                    .limit(remaining));
+            for (Map<String, AttributeValue> key : response.items()) {
+                find(string(key, "orderId")).filter(order -> !order.status().isFinal()).ifPresent(stuck::add);
+            }
+        }
+        return stuck;
     }
 
     @Override

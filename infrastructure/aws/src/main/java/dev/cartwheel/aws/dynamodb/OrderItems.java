@@ -21,7 +21,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Maps an {@link Order} to its item in the orders table and back. */
 final class OrderItems {
 
+    /**
+     * Present only while the order is not final, so the GSI on it is sparse: it holds exactly the open orders.
+     * Spread over {@link #OPEN_SHARDS} values so that the index has no single hot partition key.
+     */
+    static final String OPEN_SHARD = "openShard";
+    static final int OPEN_SHARDS = 8;
+
     private OrderItems() {
+    }
+
+    static String openShard(String orderId) {
+        return "open#" + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
     }
 
     static Map<String, AttributeValue> toItem(Order order) {
@@ -40,6 +51,9 @@ final class OrderItems {
         item.put("history", AttributeValue.fromL(order.history().stream().map(OrderItems::change).toList()));
         order.findPayment().ifPresent(payment -> item.put("payment", AttributeValue.fromM(Map.of(
                 "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
+        if (!order.status().isFinal()) {
+            item.put(OPEN_SHARD, s(openShard(order.orderId())));
+        }
         if (!order.unavailableSkus().isEmpty()) {
             item.put("unavailableSkus", AttributeValue.fromL(order.unavailableSkus().stream().map(Attributes::s).toList()));
         }

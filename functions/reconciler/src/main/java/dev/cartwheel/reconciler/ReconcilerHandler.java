@@ -1,0 +1,58 @@
+package dev.cartwheel.reconciler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.core.messaging.MessageType;
+import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.reconciler.ReconcilerService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs on an EventBridge schedule (the event's content is not used) and nudges stuck orders.
+ * Returns a summary such as {@code {"ORDER_PLACED":1}} of the messages it sent.
+ */
+public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, Map<String, Integer>> {
+
+    /** Bounds one run well inside the function's timeout; the next run takes the rest. */
+    static final int ORDERS_PER_RUN = 500;
+
+    private final ReconcilerService reconciler;
+    private final StructuredLog log = StructuredLog.forFunction("reconciler");
+
+    public ReconcilerHandler() {
+        this(compose(AwsClientSettings.fromEnvironment()));
+    }
+
+    public ReconcilerHandler(ReconcilerService reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    public static ReconcilerService compose(AwsClientSettings settings) {
+        return new ReconcilerService(
+                new DynamoDbOrderStore(DynamoDbClients.create(settings), settings.require("ORDERS_TABLE"), null, null),
+                new SqsStepPublisher(SqsClients.create(settings), Map.of(
+                        Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
+                        Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
+                        Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
+                Clock.systemUTC(),
+                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))));
+    }
+
+    @Override
+    public Map<String, Integer> handleRequest(Map<String, Object> event, Context context) {
+        Map<MessageType, Integer> sent = reconciler.reconcile(ORDERS_PER_RUN);
+        Map<String, Integer> summary = new java.util.TreeMap<>();
+        sent.forEach((type, count) -> summary.put(type.name(), count));
+        log.info(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
+                "reconciler", "nudged", "messages sent: " + summary));
+        return summary;
+    }
+}
