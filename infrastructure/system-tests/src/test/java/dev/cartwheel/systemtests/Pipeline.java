@@ -1,0 +1,196 @@
+package dev.cartwheel.systemtests;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.checkout.CheckoutHandler;
+import dev.cartwheel.email.EmailHandler;
+import dev.cartwheel.inventory.CatalogHandler;
+import dev.cartwheel.inventory.InventoryHandler;
+import dev.cartwheel.payment.PaymentHandler;
+import dev.cartwheel.testing.AwsEnvironment;
+import dev.cartwheel.testing.ProvisionedStack;
+import dev.cartwheel.testing.PumpResult;
+import dev.cartwheel.emulators.CapturedEmail;
+import java.time.Duration;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The whole pipeline for one test: template.yaml provisioned under a fresh prefix, every handler built by its own
+ * composition root with exactly the environment the template gives its function, and helpers to drive it.
+ */
+final class Pipeline {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final AwsEnvironment aws;
+    final ProvisionedStack stack;
+    final CheckoutHandler checkout;
+    final CatalogHandler catalog;
+    final InventoryHandler inventory;
+    final PaymentHandler payment;
+    final EmailHandler email;
+
+    Pipeline(AwsEnvironment aws) {
+        this.aws = aws;
+        this.stack = aws.provision(Root.path("template.yaml"));
+        this.checkout = new CheckoutHandler(CheckoutHandler.compose(settings("CheckoutFunction")));
+        this.catalog = new CatalogHandler(CatalogHandler.compose(settings("CatalogFunction")));
+        this.inventory = new InventoryHandler(InventoryHandler.compose(settings("InventoryFunction")));
+        this.payment = new PaymentHandler(PaymentHandler.compose(settings("PaymentFunction")));
+        this.email = new EmailHandler(EmailHandler.compose(settings("EmailFunction")));
+    }
+
+    /** The settings a function gets on Lambda: the template's variables plus the runtime's (region, credentials, endpoints). */
+    AwsClientSettings settings(String function) {
+        return new AwsClientSettings(environment(function));
+    }
+
+    Map<String, String> environment(String function) {
+        Map<String, String> env = new HashMap<>(aws.sdkEnvironment());
+        env.putAll(stack.environment(function));
+        return env;
+    }
+
+    String queueUrl(String logicalId) {
+        return stack.queueUrl(logicalId);
+    }
+
+    String table(String logicalId) {
+        return stack.tableName(logicalId);
+    }
+
+    /** Puts a product with its stock straight into the table. */
+    void seed(String sku, String name, long priceAmount, long available) {
+        aws.dynamoDb().putItem(b -> b.tableName(table("ProductsTable")).item(Map.of(
+                "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS(name),
+                "priceAmount", AttributeValue.fromN(Long.toString(priceAmount)), "currency", AttributeValue.fromS("USD"),
+                "available", AttributeValue.fromN(Long.toString(available)),
+                "reserved", AttributeValue.fromN("0"), "sold", AttributeValue.fromN("0"))));
+    }
+
+    /** {available, reserved, sold} of a SKU. */
+    long[] stock(String sku) {
+        Map<String, AttributeValue> item = aws.dynamoDb().getItem(b -> b.tableName(table("ProductsTable"))
+                .key(Map.of("sku", AttributeValue.fromS(sku))).consistentRead(true)).item();
+        return new long[] {Long.parseLong(item.get("available").n()), Long.parseLong(item.get("reserved").n()),
+                Long.parseLong(item.get("sold").n())};
+    }
+
+    int count(String tableLogicalId) {
+        return aws.dynamoDb().scan(b -> b.tableName(table(tableLogicalId)).select("COUNT")).count();
+    }
+
+    /** A {@code POST /orders} event built from events/checkout-post-order.json for this customer, key and body. */
+    static APIGatewayV2HTTPEvent postOrder(String customer, String email, String idempotencyKey, String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-post-order.json").toString());
+        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
+        if (idempotencyKey == null) {
+            headers.remove("idempotency-key");
+        } else {
+            headers.put("idempotency-key", idempotencyKey);
+        }
+        event.setHeaders(headers);
+        event.setBody(body);
+        asCustomer(event, customer, email);
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        return event;
+    }
+
+    static APIGatewayV2HTTPEvent getOrder(String customer, String orderId) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-get-order.json").toString());
+        event.setPathParameters(Map.of("orderId", orderId));
+        event.setRawPath("/orders/" + orderId);
+        event.getRequestContext().getHttp().setPath("/orders/" + orderId);
+        asCustomer(event, customer, customer + "@example.com");
+        return event;
+    }
+
+    static APIGatewayV2HTTPEvent listOrders(String customer, String cursor, int limit) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-list-orders.json").toString());
+        Map<String, String> query = new HashMap<>();
+        query.put("limit", Integer.toString(limit));
+        if (cursor != null) {
+            query.put("cursor", cursor);
+        }
+        event.setQueryStringParameters(query);
+        asCustomer(event, customer, customer + "@example.com");
+        return event;
+    }
+
+    static void asCustomer(APIGatewayV2HTTPEvent event, String customer, String email) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("sub", customer);
+        if (email == null) {
+            claims.remove("email");
+        } else {
+            claims.put("email", email);
+        }
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+    }
+
+    static String orderBody(String token, Object... skuQuantityPairs) {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < skuQuantityPairs.length; i += 2) {
+            items.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(skuQuantityPairs[i])
+                    .append("\",\"quantity\":").append(skuQuantityPairs[i + 1]).append('}');
+        }
+        return "{\"items\":[" + items + "],\"paymentToken\":\"" + token + "\"}";
+    }
+
+    /** Places an order and returns its id, asserting the 202. */
+    String place(String customer, String body) {
+        APIGatewayV2HTTPResponse response = checkout.handleRequest(
+                postOrder(customer, customer + "@example.com", "key-" + UUID.randomUUID(), body), null);
+        if (response.getStatusCode() != 202) {
+            throw new AssertionError("expected 202, got " + response.getStatusCode() + " " + response.getBody());
+        }
+        return json(response).get("orderId").asText();
+    }
+
+    JsonNode order(String customer, String orderId) {
+        APIGatewayV2HTTPResponse response = checkout.handleRequest(getOrder(customer, orderId), null);
+        if (response.getStatusCode() != 200) {
+            throw new AssertionError("expected 200, got " + response.getStatusCode() + " " + response.getBody());
+        }
+        return json(response);
+    }
+
+    static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return JSON.readTree(response.getBody());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pumps every step's queue into its handler until all are empty, as the event source mappings would. */
+    List<PumpResult> drain() {
+        return aws.queuePump().drain(Map.of(
+                queueUrl("InventoryQueue"), event -> inventory.handleRequest(event, null),
+                queueUrl("PaymentQueue"), event -> payment.handleRequest(event, null),
+                queueUrl("EmailQueue"), event -> email.handleRequest(event, null)), Duration.ofSeconds(60));
+    }
+
+    int depth(String queueLogicalId) {
+        return aws.queuePump().approximateCount(queueUrl(queueLogicalId));
+    }
+
+    List<CapturedEmail> mailTo(String customer) {
+        return aws.mailbox().messagesTo(customer + "@example.com");
+    }
+
+    /** A customer id no other test uses (the emulators and the mailbox are shared by the whole test run). */
+    static String newCustomer(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
