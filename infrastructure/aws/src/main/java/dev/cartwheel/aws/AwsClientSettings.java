@@ -4,7 +4,10 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -32,8 +35,31 @@ public final class AwsClientSettings {
         return Region.of(require("AWS_REGION"));
     }
 
+    /**
+     * The function's credentials from {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY} /
+     * {@code AWS_SESSION_TOKEN}, read when a request is signed, not at init; without them (a SnapStart restore,
+     * where Lambda serves credentials over {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) from the container endpoint.
+     * No other provider is probed.
+     */
     public AwsCredentialsProvider credentials() {
-        return EnvironmentVariableCredentialsProvider.create();
+        return new AwsCredentialsProvider() {
+            private volatile ContainerCredentialsProvider container;
+
+            @Override
+            public AwsCredentials resolveCredentials() {
+                String accessKey = environment.get("AWS_ACCESS_KEY_ID");
+                String secretKey = environment.get("AWS_SECRET_ACCESS_KEY");
+                if (accessKey != null && secretKey != null) {
+                    String token = environment.get("AWS_SESSION_TOKEN");
+                    return token == null ? AwsBasicCredentials.create(accessKey, secretKey)
+                            : AwsSessionCredentials.create(accessKey, secretKey, token);
+                }
+                if (container == null) {
+                    container = ContainerCredentialsProvider.builder().build();
+                }
+                return container.resolveCredentials();
+            }
+        };
     }
 
     /** The endpoint override for a service id such as {@code DYNAMODB}, {@code SQS} or {@code SESV2}. */

@@ -21,7 +21,7 @@ class PackagingIT {
             "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache",
             "software/amazon/awssdk/http/nio/", "dev/cartwheel/emulators/", "dev/cartwheel/testing/",
             "dev/cartwheel/local/", "dev/cartwheel/systemtests/", "org/junit/", "org/assertj/",
-            "com/amazonaws/services/dynamodbv2/local/", "org/elasticmq/", "org/testcontainers/", "org/joda/");
+            "com/amazonaws/services/dynamodbv2/local/", "org/elasticmq/", "org/testcontainers/");
     private static final Set<String> SERVICES = Set.of("dynamodb", "sqs", "sesv2");
 
     static Stream<Arguments> functions() {
