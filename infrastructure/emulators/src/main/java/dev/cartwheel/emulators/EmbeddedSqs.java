@@ -1,0 +1,57 @@
+package dev.cartwheel.emulators;
+
+import java.net.URI;
+
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+
+/**
+ * ElasticMQ in this JVM on 127.0.0.1, speaking both SQS protocols (the JSON one SDK v2 uses, and the query one).
+ * Queue URLs are {@code http://127.0.0.1:<port>/<account>/<name>} and ARNs
+ * {@code arn:aws:sqs:<region>:000000000000:<name>}.
+ */
+public final class EmbeddedSqs implements AutoCloseable {
+
+    private final SQSRestServer server;
+    private final int port;
+
+    private EmbeddedSqs(SQSRestServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static EmbeddedSqs start(String region, String accountId) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = FreePorts.next();
+            try {
+                SQSRestServer server = SQSRestServerBuilder
+                        .withInterface(FreePorts.LOOPBACK)
+                        .withPort(port)
+                        .withServerAddress(new NodeAddress("http", FreePorts.LOOPBACK, port, ""))
+                        .withAWSRegion(region)
+                        .withAWSAccountId(accountId)
+                        .start();
+                server.waitUntilStarted();
+                return new EmbeddedSqs(server, port);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new EmulatorException("ElasticMQ did not start: " + last.getMessage(), last);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        server.stopAndWait();
+    }
+}

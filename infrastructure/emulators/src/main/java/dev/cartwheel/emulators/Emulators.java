@@ -1,0 +1,111 @@
+package dev.cartwheel.emulators;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * DynamoDB Local, ElasticMQ and the SES capture server, all in this JVM on 127.0.0.1 free ports.
+ * {@link #close()} stops them all.
+ */
+public final class Emulators implements AutoCloseable {
+
+    public static final String REGION = SamTemplate.DEFAULT_REGION;
+    public static final String ACCOUNT_ID = SamTemplate.DEFAULT_ACCOUNT_ID;
+
+    private final EmbeddedDynamoDb dynamoDb;
+    private final EmbeddedSqs sqs;
+    private final SesCaptureServer ses;
+    private final Endpoints endpoints;
+
+    private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses) {
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.ses = ses;
+        this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), REGION,
+                Endpoints.DUMMY_ACCESS_KEY_ID, Endpoints.DUMMY_SECRET_ACCESS_KEY);
+    }
+
+    /** Starts the three emulators (stopping those already started if one fails). */
+    public static Emulators startEmbedded() {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start();
+            started.add(dynamoDb);
+            EmbeddedSqs sqs = EmbeddedSqs.start(REGION, ACCOUNT_ID);
+            started.add(sqs);
+            SesCaptureServer ses = SesCaptureServer.start();
+            started.add(ses);
+            return new Emulators(dynamoDb, sqs, ses);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : started.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public String region() {
+        return REGION;
+    }
+
+    public EmbeddedDynamoDb dynamoDb() {
+        return dynamoDb;
+    }
+
+    public EmbeddedSqs sqs() {
+        return sqs;
+    }
+
+    public SesCaptureServer ses() {
+        return ses;
+    }
+
+    /** A new DynamoDB client for these emulators (the caller closes it). */
+    public DynamoDbClient newDynamoDbClient() {
+        return AwsClients.dynamoDb(endpoints);
+    }
+
+    public SqsClient newSqsClient() {
+        return AwsClients.sqs(endpoints);
+    }
+
+    public SesV2Client newSesV2Client() {
+        return AwsClients.sesV2(endpoints);
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (AutoCloseable c : List.<AutoCloseable>of(ses, sqs, dynamoDb)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new EmulatorException("emulators did not all stop", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Emulators" + endpoints;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.cartwheel.emulators;
+
+import java.util.Map;
+
+/**
+ * A provisioned resource.
+ *
+ * @param name       table name, queue name or e-mail identity
+ * @param url        the queue URL (SQS), else {@code null}
+ * @param arn        the ARN ({@code null} for e-mail identities)
+ * @param ref        what {@code Ref} gives (table name, queue URL, identity)
+ * @param attributes what {@code Fn::GetAtt} gives, by attribute name (Arn, QueueName, QueueUrl, StreamArn, ...)
+ */
+public record PhysicalResource(String logicalId, String type, String name, String url, String arn, String ref,
+                               Map<String, String> attributes) {
+
+    public PhysicalResource {
+        attributes = Yamls.immutableCopy(attributes);
+    }
+}

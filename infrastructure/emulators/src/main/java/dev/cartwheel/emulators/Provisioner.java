@@ -1,0 +1,318 @@
+package dev.cartwheel.emulators;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Creates a template's {@code AWS::DynamoDB::Table}s, {@code AWS::SQS::Queue}s and {@code AWS::SES::EmailIdentity}s
+ * through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency order (a dead-letter queue before
+ * the queue whose RedrivePolicy names it).
+ *
+ * <p>Physical names: the TableName / QueueName property when given, else {@code <prefix>-<LogicalId>} (with
+ * {@code .fifo} appended for FIFO queues). Other resource types are ignored.
+ */
+public final class Provisioner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PROVISIONED_TYPES = Set.of(
+            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY);
+    private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final SesV2Client ses;
+
+    public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses) {
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.ses = ses;
+    }
+
+    /** True for the resource types this provisioner creates. */
+    public static boolean provisions(String resourceType) {
+        return PROVISIONED_TYPES.contains(resourceType);
+    }
+
+    /**
+     * Creates every table, queue and e-mail identity of {@code template}.
+     *
+     * @param prefix the prefix of generated names (a random one per test, the stack name for the local cloud)
+     */
+    public ProvisionedResources provision(SamTemplate template, String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new IllegalArgumentException("prefix must be 1-40 of [A-Za-z0-9_-], got " + prefix);
+        }
+        Map<String, PhysicalResource> created = new LinkedHashMap<>();
+        for (TemplateResource resource : inDependencyOrder(template)) {
+            ProvisionedResources soFar = new ProvisionedResources(prefix, created);
+            SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
+            Map<String, Object> props = resolving.resolvedProperties(resource.logicalId());
+            PhysicalResource physical = switch (resource.type()) {
+                case SamTemplate.DYNAMODB_TABLE -> createTable(resource.logicalId(), props, prefix);
+                case SamTemplate.SQS_QUEUE -> createQueue(resource.logicalId(), props, prefix);
+                case SamTemplate.SES_EMAIL_IDENTITY -> createIdentity(resource.logicalId(), props);
+                default -> throw new IllegalStateException(resource.type());
+            };
+            created.put(resource.logicalId(), physical);
+        }
+        return new ProvisionedResources(prefix, created);
+    }
+
+    private static List<TemplateResource> inDependencyOrder(SamTemplate template) {
+        Map<String, TemplateResource> wanted = new LinkedHashMap<>();
+        template.resources().values().stream().filter(r -> provisions(r.type()))
+                .forEach(r -> wanted.put(r.logicalId(), r));
+        List<TemplateResource> ordered = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        for (String id : wanted.keySet()) {
+            visit(id, template, wanted, done, new LinkedHashSet<>(), ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(String id, SamTemplate template, Map<String, TemplateResource> wanted, Set<String> done,
+                              Set<String> path, List<TemplateResource> ordered) {
+        if (done.contains(id)) {
+            return;
+        }
+        if (!path.add(id)) {
+            throw new TemplateException("circular dependency between resources: " + path + " -> " + id);
+        }
+        for (String dependency : template.dependencies(id)) {
+            if (wanted.containsKey(dependency)) {
+                visit(dependency, template, wanted, done, path, ordered);
+            }
+        }
+        path.remove(id);
+        done.add(id);
+        ordered.add(wanted.get(id));
+    }
+
+    // ---------------------------------------------------------------------------------------------- DynamoDB
+
+    private PhysicalResource createTable(String logicalId, Map<String, Object> props, String prefix) {
+        String name = props.get("TableName") != null ? Yamls.stringify(props.get("TableName")) : prefix + "-" + logicalId;
+        CreateTableRequest.Builder request = CreateTableRequest.builder()
+                .tableName(name)
+                .attributeDefinitions(list(props.get("AttributeDefinitions"), logicalId + ".AttributeDefinitions").stream()
+                        .map(a -> AttributeDefinition.builder()
+                                .attributeName(Yamls.stringify(a.get("AttributeName")))
+                                .attributeType(Yamls.stringify(a.get("AttributeType")))
+                                .build())
+                        .toList())
+                .keySchema(keySchema(props.get("KeySchema"), logicalId + ".KeySchema"));
+        String billing = props.get("BillingMode") == null ? "PROVISIONED" : Yamls.stringify(props.get("BillingMode"));
+        boolean onDemand = billing.equals("PAY_PER_REQUEST");
+        request.billingMode(onDemand ? BillingMode.PAY_PER_REQUEST : BillingMode.PROVISIONED);
+        if (!onDemand) {
+            request.provisionedThroughput(throughput(props.get("ProvisionedThroughput")));
+        }
+        List<Map<String, Object>> gsis = list(props.get("GlobalSecondaryIndexes"), logicalId + ".GlobalSecondaryIndexes");
+        if (!gsis.isEmpty()) {
+            request.globalSecondaryIndexes(gsis.stream().map(g -> {
+                GlobalSecondaryIndex.Builder gsi = GlobalSecondaryIndex.builder()
+                        .indexName(Yamls.stringify(g.get("IndexName")))
+                        .keySchema(keySchema(g.get("KeySchema"), logicalId + " index KeySchema"))
+                        .projection(projection(g.get("Projection")));
+                if (!onDemand) {
+                    gsi.provisionedThroughput(throughput(g.get("ProvisionedThroughput")));
+                }
+                return gsi.build();
+            }).toList());
+        }
+        List<Map<String, Object>> lsis = list(props.get("LocalSecondaryIndexes"), logicalId + ".LocalSecondaryIndexes");
+        if (!lsis.isEmpty()) {
+            request.localSecondaryIndexes(lsis.stream().map(l -> LocalSecondaryIndex.builder()
+                    .indexName(Yamls.stringify(l.get("IndexName")))
+                    .keySchema(keySchema(l.get("KeySchema"), logicalId + " index KeySchema"))
+                    .projection(projection(l.get("Projection")))
+                    .build()).toList());
+        }
+        Map<String, Object> stream = Yamls.asMap(props.get("StreamSpecification"), logicalId + ".StreamSpecification");
+        if (stream.get("StreamViewType") != null) {
+            request.streamSpecification(StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(Yamls.stringify(stream.get("StreamViewType")))
+                    .build());
+        }
+        dynamoDb.createTable(request.build());
+        TableDescription table = awaitActive(name);
+
+        Map<String, Object> ttl = Yamls.asMap(props.get("TimeToLiveSpecification"), logicalId + ".TimeToLiveSpecification");
+        if (ttl.get("AttributeName") != null
+                && (ttl.get("Enabled") == null || Yamls.toBoolean(ttl.get("Enabled"), "TimeToLiveSpecification.Enabled"))) {
+            dynamoDb.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s
+                    .attributeName(Yamls.stringify(ttl.get("AttributeName")))
+                    .enabled(true)));
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("Arn", table.tableArn());
+        if (table.latestStreamArn() != null) {
+            attributes.put("StreamArn", table.latestStreamArn());
+        }
+        return new PhysicalResource(logicalId, SamTemplate.DYNAMODB_TABLE, name, null, table.tableArn(), name, attributes);
+    }
+
+    private TableDescription awaitActive(String name) {
+        long deadline = System.nanoTime() + TABLE_ACTIVE_TIMEOUT.toNanos();
+        while (true) {
+            TableDescription table = dynamoDb.describeTable(r -> r.tableName(name)).table();
+            boolean indexesActive = table.globalSecondaryIndexes().stream()
+                    .allMatch(i -> "ACTIVE".equals(i.indexStatusAsString()));
+            if (table.tableStatus() == TableStatus.ACTIVE && indexesActive) {
+                return table;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new EmulatorException("table " + name + " not ACTIVE after " + TABLE_ACTIVE_TIMEOUT
+                        + ": " + table.tableStatus());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EmulatorException("interrupted waiting for table " + name, e);
+            }
+        }
+    }
+
+    private static List<KeySchemaElement> keySchema(Object value, String what) {
+        return list(value, what).stream().map(k -> KeySchemaElement.builder()
+                .attributeName(Yamls.stringify(k.get("AttributeName")))
+                .keyType(Yamls.stringify(k.get("KeyType")))
+                .build()).toList();
+    }
+
+    private static Projection projection(Object value) {
+        Map<String, Object> p = Yamls.asMap(value, "Projection");
+        Projection.Builder projection = Projection.builder()
+                .projectionType(p.get("ProjectionType") == null ? "ALL" : Yamls.stringify(p.get("ProjectionType")));
+        List<String> nonKey = Yamls.stringList(p.get("NonKeyAttributes"));
+        if (!nonKey.isEmpty()) {
+            projection.nonKeyAttributes(nonKey);
+        }
+        return projection.build();
+    }
+
+    private static ProvisionedThroughput throughput(Object value) {
+        Map<String, Object> t = Yamls.asMap(value, "ProvisionedThroughput");
+        return ProvisionedThroughput.builder()
+                .readCapacityUnits((long) (t.get("ReadCapacityUnits") == null ? 5 : Yamls.toInt(t.get("ReadCapacityUnits"), "ReadCapacityUnits")))
+                .writeCapacityUnits((long) (t.get("WriteCapacityUnits") == null ? 5 : Yamls.toInt(t.get("WriteCapacityUnits"), "WriteCapacityUnits")))
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------------- SQS
+
+    private PhysicalResource createQueue(String logicalId, Map<String, Object> props, String prefix) {
+        boolean fifo = props.get("FifoQueue") != null && Yamls.toBoolean(props.get("FifoQueue"), "FifoQueue");
+        String name = props.get("QueueName") != null ? Yamls.stringify(props.get("QueueName")) : prefix + "-" + logicalId;
+        if (fifo && !name.endsWith(".fifo")) {
+            name = name + ".fifo";
+        }
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        copy(props, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attributes);
+        copy(props, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attributes);
+        copy(props, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attributes);
+        copy(props, "ReceiveMessageWaitTimeSeconds", QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, attributes);
+        copy(props, "MaximumMessageSize", QueueAttributeName.MAXIMUM_MESSAGE_SIZE, attributes);
+        if (fifo) {
+            attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
+            copy(props, "ContentBasedDeduplication", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, attributes);
+        }
+        if (props.get("RedrivePolicy") != null) {
+            attributes.put(QueueAttributeName.REDRIVE_POLICY, json(props.get("RedrivePolicy")));
+        }
+        String queueName = name;
+        String url = sqs.createQueue(r -> r.queueName(queueName).attributes(attributes)).queueUrl();
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        Map<String, String> atts = new LinkedHashMap<>();
+        atts.put("Arn", arn);
+        atts.put("QueueName", name);
+        atts.put("QueueUrl", url);
+        return new PhysicalResource(logicalId, SamTemplate.SQS_QUEUE, name, url, arn, url, atts);
+    }
+
+    private static void copy(Map<String, Object> props, String property, QueueAttributeName attribute,
+                             Map<QueueAttributeName, String> attributes) {
+        Object value = props.get(property);
+        if (value != null) {
+            attributes.put(attribute, Yamls.stringify(value).toLowerCase(Locale.ROOT).equals("true")
+                    || Yamls.stringify(value).equalsIgnoreCase("false")
+                    ? Yamls.stringify(value).toLowerCase(Locale.ROOT) : Yamls.stringify(value));
+        }
+    }
+
+    private static String json(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        Map<String, Object> policy = new LinkedHashMap<>(Yamls.asMap(value, "RedrivePolicy"));
+        // SQS expects maxReceiveCount as a number; the template may give "5".
+        if (policy.get("maxReceiveCount") != null) {
+            policy.put("maxReceiveCount", Yamls.toInt(policy.get("maxReceiveCount"), "maxReceiveCount"));
+        }
+        try {
+            return JSON.writeValueAsString(policy);
+        } catch (JsonProcessingException e) {
+            throw new TemplateException("RedrivePolicy is not serialisable: " + value, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- SES
+
+    private PhysicalResource createIdentity(String logicalId, Map<String, Object> props) {
+        Object identityValue = props.get("EmailIdentity");
+        if (identityValue == null) {
+            throw new TemplateException(logicalId + ": AWS::SES::EmailIdentity needs EmailIdentity");
+        }
+        String identity = Yamls.stringify(identityValue);
+        try {
+            ses.createEmailIdentity(r -> r.emailIdentity(identity));
+        } catch (AlreadyExistsException alreadyThere) {
+            // identities are per account, not per test: another test's provisioning already made it
+        }
+        return new PhysicalResource(logicalId, SamTemplate.SES_EMAIL_IDENTITY, identity, null, null, identity,
+                Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object value, String what) {
+        if (value == null) {
+            return List.of();
+        }
+        List<Object> items = Yamls.asList(value, what);
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (Object item : items) {
+            maps.add((Map<String, Object>) Yamls.asMap(item, what + " item"));
+        }
+        return maps;
+    }
+}

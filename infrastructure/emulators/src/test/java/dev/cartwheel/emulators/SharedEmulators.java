@@ -1,0 +1,32 @@
+package dev.cartwheel.emulators;
+
+import java.util.UUID;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The emulators, started once for all of this module's integration tests (JUnit-free holder, stopped at exit). */
+final class SharedEmulators {
+
+    static final Emulators EMULATORS = Emulators.startEmbedded();
+    static final DynamoDbClient DYNAMO = EMULATORS.newDynamoDbClient();
+    static final SqsClient SQS = EMULATORS.newSqsClient();
+    static final SesV2Client SES = EMULATORS.newSesV2Client();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            DYNAMO.close();
+            SQS.close();
+            SES.close();
+            EMULATORS.close();
+        }, "emulators-shutdown"));
+    }
+
+    private SharedEmulators() {
+    }
+
+    static String freshPrefix() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

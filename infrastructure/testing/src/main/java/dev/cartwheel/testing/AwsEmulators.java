@@ -1,0 +1,217 @@
+package dev.cartwheel.testing;
+
+import java.util.Locale;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import dev.cartwheel.emulators.AwsClients;
+import dev.cartwheel.emulators.Emulators;
+import dev.cartwheel.emulators.Endpoints;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * JUnit extension giving tests an emulated AWS, started once per test JVM (kept in the root context's store and
+ * closed at the end of the run).
+ *
+ * <ul>
+ *   <li>{@code @ExtendWith(AwsEmulators.class)}: the mode comes from the system property {@code aws.emulator}:
+ *       {@code embedded} (default: DynamoDB Local + ElasticMQ + the SES capture server, in this JVM) or
+ *       {@code localstack} (LocalStack community {@value #LOCALSTACK_IMAGE} through Testcontainers).</li>
+ *   <li>{@code @RegisterExtension static AwsEmulators aws = AwsEmulators.localStack();} forces a mode.</li>
+ * </ul>
+ * Injects {@link AwsEnvironment}, {@link DynamoDbClient}, {@link SqsClient}, {@link SesV2Client}, {@link Mailbox},
+ * {@link Endpoints} and {@link QueuePump} parameters. In LocalStack mode without a Docker engine the tests are
+ * aborted (reported as skipped) with a message saying so; they never pass silently.
+ */
+public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+
+    public static final String MODE_PROPERTY = "aws.emulator";
+    /** The last LocalStack community image that runs without an auth token. */
+    public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.0.3";
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AwsEmulators.class);
+
+    private final AwsEnvironment.Mode mode;
+    private volatile AwsEnvironment environment;
+
+    /** The mode from {@code -Daws.emulator} (embedded when unset). */
+    public AwsEmulators() {
+        this(modeFromSystemProperty());
+    }
+
+    private AwsEmulators(AwsEnvironment.Mode mode) {
+        this.mode = mode;
+    }
+
+    public static AwsEmulators embedded() {
+        return new AwsEmulators(AwsEnvironment.Mode.EMBEDDED);
+    }
+
+    public static AwsEmulators localStack() {
+        return new AwsEmulators(AwsEnvironment.Mode.LOCALSTACK);
+    }
+
+    public static AwsEnvironment.Mode modeFromSystemProperty() {
+        String value = System.getProperty(MODE_PROPERTY, "embedded").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "embedded" -> AwsEnvironment.Mode.EMBEDDED;
+            case "localstack" -> AwsEnvironment.Mode.LOCALSTACK;
+            default -> throw new IllegalArgumentException(
+                    "-D" + MODE_PROPERTY + " must be embedded or localstack, got " + value);
+        };
+    }
+
+    public AwsEnvironment.Mode mode() {
+        return mode;
+    }
+
+    /** The environment, once a test of the class has started (for {@code @RegisterExtension} fields). */
+    public AwsEnvironment environment() {
+        AwsEnvironment env = environment;
+        if (env == null) {
+            throw new IllegalStateException("AwsEmulators has not started yet: use it from a test or @BeforeEach");
+        }
+        return env;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (mode == AwsEnvironment.Mode.LOCALSTACK && DockerCheck.unavailableReason() != null) {
+            // Abort each test in beforeEach instead: an aborted class shows as "0 tests run" in Surefire reports,
+            // aborted tests show as skipped, with the reason.
+            return;
+        }
+        environment(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        environment(context);
+    }
+
+    private AwsEnvironment environment(ExtensionContext context) {
+        if (mode == AwsEnvironment.Mode.LOCALSTACK) {
+            String missingDocker = DockerCheck.unavailableReason();
+            if (missingDocker != null) {
+                Assumptions.abort(missingDocker);
+            }
+        }
+        Backend backend = context.getRoot().getStore(NAMESPACE)
+                .computeIfAbsent(mode, m -> Backend.start(mode), Backend.class);
+        environment = backend.environment;
+        return backend.environment;
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == AwsEnvironment.class || type == DynamoDbClient.class || type == SqsClient.class
+                || type == SesV2Client.class || type == Mailbox.class || type == Endpoints.class
+                || type == QueuePump.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        AwsEnvironment env = environment(context);
+        Class<?> type = parameter.getParameter().getType();
+        if (type == AwsEnvironment.class) {
+            return env;
+        } else if (type == DynamoDbClient.class) {
+            return env.dynamoDb();
+        } else if (type == SqsClient.class) {
+            return env.sqs();
+        } else if (type == SesV2Client.class) {
+            return env.sesV2();
+        } else if (type == Mailbox.class) {
+            return env.mailbox();
+        } else if (type == Endpoints.class) {
+            return env.endpoints();
+        } else if (type == QueuePump.class) {
+            return env.queuePump();
+        }
+        throw new ParameterResolutionException("AwsEmulators cannot inject " + type);
+    }
+
+    /** Whether a Docker engine answers; asked once per JVM. */
+    private static final class DockerCheck {
+        private static final String REASON = check();
+
+        static String unavailableReason() {
+            return REASON;
+        }
+
+        private static String check() {
+            try {
+                if (DockerClientFactory.instance().isDockerAvailable()) {
+                    return null;
+                }
+                return "LocalStack mode (-D" + MODE_PROPERTY + "=localstack) needs a Docker engine, and no Docker "
+                        + "engine is available on this machine";
+            } catch (RuntimeException | LinkageError e) {
+                return "LocalStack mode (-D" + MODE_PROPERTY + "=localstack) needs a Docker engine, and no Docker "
+                        + "engine is available on this machine: " + e;
+            }
+        }
+    }
+
+    /** One running set of emulators, closed by JUnit with the root store at the end of the run. */
+    static final class Backend implements AutoCloseable {
+        final AwsEnvironment environment;
+        private final AutoCloseable resource;
+
+        private Backend(AwsEnvironment environment, AutoCloseable resource) {
+            this.environment = environment;
+            this.resource = resource;
+        }
+
+        static Backend start(AwsEnvironment.Mode mode) {
+            return switch (mode) {
+                case EMBEDDED -> {
+                    Emulators emulators = Emulators.startEmbedded();
+                    Endpoints endpoints = emulators.endpoints();
+                    var ses = emulators.ses();
+                    Mailbox mailbox = new Mailbox() {
+                        @Override
+                        public java.util.List<dev.cartwheel.emulators.CapturedEmail> messages() {
+                            return ses.messages();
+                        }
+
+                        @Override
+                        public void clear() {
+                            ses.clear();
+                        }
+                    };
+                    yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
+                            AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints), mailbox), emulators);
+                }
+                case LOCALSTACK -> {
+                    LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
+                            .withServices("dynamodb", "sqs", "ses");
+                    container.start();
+                    Endpoints endpoints = Endpoints.single(container.getEndpoint(), container.getRegion(),
+                            container.getAccessKey(), container.getSecretKey());
+                    yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
+                            AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints),
+                            new LocalStackMailbox(container.getEndpoint())), container);
+                }
+            };
+        }
+
+        @Override
+        public void close() throws Exception {
+            environment.closeClients();
+            resource.close();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cartwheel.testing;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.cartwheel.emulators.Endpoints;
+import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.Provisioner;
+import dev.cartwheel.emulators.SamTemplate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The emulated AWS a test talks to: endpoints, region, SDK clients (built once, shared: do not close them), the SES
+ * mailbox, and per-test provisioning of template.yaml. Injected by {@link AwsEmulators}.
+ */
+public final class AwsEnvironment {
+
+    /** Which emulators back the environment. */
+    public enum Mode { EMBEDDED, LOCALSTACK }
+
+    private final Mode mode;
+    private final Endpoints endpoints;
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final SesV2Client ses;
+    private final Mailbox mailbox;
+
+    AwsEnvironment(Mode mode, Endpoints endpoints, DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses,
+                   Mailbox mailbox) {
+        this.mode = mode;
+        this.endpoints = endpoints;
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.ses = ses;
+        this.mailbox = mailbox;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public String region() {
+        return endpoints.region();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public SesV2Client sesV2() {
+        return ses;
+    }
+
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** A QueuePump on this environment's SQS client. */
+    public QueuePump queuePump() {
+        return new QueuePump(sqs, region());
+    }
+
+    /**
+     * Environment variables that point an SDK-using handler at these emulators (AWS_REGION, static credentials and
+     * the service endpoints as AWS_ENDPOINT_URL_DYNAMODB / _SQS / _SESV2, which SDK v2 honours).
+     */
+    public Map<String, String> sdkEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_REGION", region());
+        env.put("AWS_DEFAULT_REGION", region());
+        env.put("AWS_ACCESS_KEY_ID", endpoints.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", endpoints.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString());
+        env.put("AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString());
+        env.put("AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString());
+        return env;
+    }
+
+    /** Provisions the project's template.yaml (found upwards from the working directory) under a fresh prefix. */
+    public ProvisionedStack provision() {
+        return provision(ProjectTemplate.locate());
+    }
+
+    /** Provisions every table, queue and e-mail identity of {@code templateYaml} under a fresh random prefix. */
+    public ProvisionedStack provision(Path templateYaml) {
+        return provision(templateYaml, Map.of());
+    }
+
+    public ProvisionedStack provision(Path templateYaml, Map<String, String> parameterOverrides) {
+        String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        SamTemplate template = SamTemplate.load(templateYaml).withParameters(parameterOverrides)
+                .withRegion(region()).withStackName(prefix);
+        ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+        SamTemplate resolved = template.withResources(resources);
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+        resolved.functions().forEach((id, function) -> environments.put(id, function.environment()));
+        return new ProvisionedStack(resolved, resources, environments);
+    }
+
+    void closeClients() {
+        for (AutoCloseable c : List.<AutoCloseable>of(dynamoDb, sqs, ses)) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing at the end of the test run; nothing to do about it
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AwsEnvironment[" + mode + ", " + endpoints + "]";
+    }
+}

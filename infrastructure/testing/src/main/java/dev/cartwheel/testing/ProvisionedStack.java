@@ -1,0 +1,50 @@
+package dev.cartwheel.testing;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.SamTemplate;
+
+/**
+ * A template provisioned for one test: its resources under a fresh name prefix, and each function's environment
+ * variables exactly as the template gives them (resolved against those resources).
+ *
+ * @param template     the template resolving against {@code resources}
+ * @param environments environment variables by function logical id
+ */
+public record ProvisionedStack(SamTemplate template, ProvisionedResources resources,
+                               Map<String, Map<String, String>> environments) {
+
+    public ProvisionedStack {
+        Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+        environments.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+        environments = Collections.unmodifiableMap(copy);
+    }
+
+    public String prefix() {
+        return resources.prefix();
+    }
+
+    /** The environment variables of a function, e.g. {@code environment("CheckoutFunction")}. */
+    public Map<String, String> environment(String functionLogicalId) {
+        Map<String, String> env = environments.get(functionLogicalId);
+        if (env == null) {
+            throw new IllegalArgumentException("no function " + functionLogicalId + " in " + environments.keySet());
+        }
+        return env;
+    }
+
+    public String tableName(String logicalId) {
+        return resources.tableName(logicalId);
+    }
+
+    public String queueUrl(String logicalId) {
+        return resources.queueUrl(logicalId);
+    }
+
+    public String arn(String logicalId) {
+        return resources.arn(logicalId);
+    }
+}
