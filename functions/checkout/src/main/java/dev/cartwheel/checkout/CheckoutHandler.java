@@ -8,6 +8,7 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.lambda.EmfMetrics;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -35,6 +36,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private final CheckoutService checkout;
     private final StructuredLog log;
+    private final EmfMetrics metrics = EmfMetrics.forFunction("checkout");
 
     public CheckoutHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
@@ -48,6 +50,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     /** The service wired to DynamoDB and SQS as template.yaml configures this function. */
     public static CheckoutService compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new CheckoutService(
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"),
                         settings.require("IDEMPOTENCY_TABLE")),
@@ -74,6 +77,9 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         PlaceOrderRequest request = HttpApi.body(event, PlaceOrderRequest.class);
         PlacedOrder placed = checkout.placeOrder(caller, HttpApi.idempotencyKey(event), request, correlationId);
         Order order = placed.order();
+        if (!placed.replayed()) {
+            metrics.count("OrdersPlaced");
+        }
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
                 order.correlationId(), "checkout", placed.replayed() ? "replayed" : "placed", "order accepted"));
         return HttpApi.json(202, OrderJson.accepted(order), Map.of(

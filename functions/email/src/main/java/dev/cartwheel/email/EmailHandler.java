@@ -37,6 +37,7 @@ public final class EmailHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     public static EmailService compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new EmailService(
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null),
                 new DynamoDbEmailClaims(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),

@@ -37,7 +37,9 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public static ProductCatalog compose(AwsClientSettings settings) {
-        return new DynamoDbProductCatalog(DynamoDbClients.create(settings), settings.require("PRODUCTS_TABLE"));
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("PRODUCTS_TABLE"), "sku");
+        return new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE"));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.cartwheel.core.inventory.InventoryService;
 import dev.cartwheel.core.messaging.Step;
 import java.time.Clock;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The inventory step, triggered by the inventory queue ({@code OrderPlaced}). */
 public final class InventoryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -31,9 +32,10 @@ public final class InventoryHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     public static InventoryService compose(AwsClientSettings settings) {
+        DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new InventoryService(
-                new DynamoDbOrderStore(DynamoDbClients.create(settings), settings.require("ORDERS_TABLE"),
-                        settings.require("PRODUCTS_TABLE"), null),
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(
                         Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
                         Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),

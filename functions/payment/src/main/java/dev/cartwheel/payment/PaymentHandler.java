@@ -34,6 +34,7 @@ public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     public static PaymentService compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new PaymentService(
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
                 new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),

@@ -36,8 +36,10 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     }
 
     public static ReconcilerService compose(AwsClientSettings settings) {
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new ReconcilerService(
-                new DynamoDbOrderStore(DynamoDbClients.create(settings), settings.require("ORDERS_TABLE"), null, null),
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(
                         Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
                         Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),

@@ -29,6 +29,17 @@ public final class Json {
         return MAPPER;
     }
 
+    /** Exercises parsing and writing once, so the classes are loaded before the first request (SnapStart priming). */
+    public static void prime() {
+        try {
+            MAPPER.readTree("{\"items\":[{\"sku\":\"PRIMING\",\"quantity\":1}],\"paymentToken\":\"tok_priming\"}");
+            StepMessageCodec.read(StepMessageCodec.write(dev.cartwheel.core.messaging.StepMessage.of(
+                    dev.cartwheel.core.messaging.MessageType.ORDER_PLACED, "ord_priming", "priming")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("priming sample is valid JSON", e);
+        }
+    }
+
     private static ObjectMapper create() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()

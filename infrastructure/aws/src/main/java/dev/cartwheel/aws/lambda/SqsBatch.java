@@ -19,10 +19,16 @@ public final class SqsBatch {
 
     private final String step;
     private final StructuredLog log;
+    private final EmfMetrics metrics;
 
     public SqsBatch(String step, StructuredLog log) {
+        this(step, log, EmfMetrics.forFunction(step));
+    }
+
+    public SqsBatch(String step, StructuredLog log, EmfMetrics metrics) {
         this.step = step;
         this.log = log;
+        this.metrics = metrics;
     }
 
     public SQSBatchResponse process(SQSEvent event, Context context, Function<StepMessage, OrderStatus> handler) {
@@ -31,12 +37,19 @@ public final class SqsBatch {
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (SQSEvent.SQSMessage record : records) {
             StepMessage message = null;
+            long started = System.nanoTime();
+            if (isRedelivery(record)) {
+                metrics.count("Redeliveries");
+            }
             try {
                 message = StepMessageCodec.read(record.getBody());
                 OrderStatus status = handler.apply(message);
+                metrics.milliseconds("StepLatency", (System.nanoTime() - started) / 1_000_000);
+                outcomeMetric(status);
                 log.info(new StructuredLog.Entry(requestId, message.orderId(), message.correlationId(), step,
                         status.name(), "handled " + message.type().wireName()));
             } catch (RuntimeException e) {
+                metrics.count("StepFailures");
                 failures.add(SQSBatchResponse.BatchItemFailure.builder()
                         .withItemIdentifier(record.getMessageId()).build());
                 log.warn(new StructuredLog.Entry(requestId,
@@ -46,5 +59,24 @@ public final class SqsBatch {
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static boolean isRedelivery(SQSEvent.SQSMessage record) {
+        String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+        return count != null && !count.equals("1");
+    }
+
+    /** The order funnel: one counter per status a step moves orders into. */
+    private void outcomeMetric(OrderStatus status) {
+        switch (status) {
+            case RESERVED -> metrics.count("OrdersReserved");
+            case REJECTED -> metrics.count("OrdersRejected");
+            case PAID -> metrics.count("OrdersPaid");
+            case PAYMENT_FAILED -> metrics.count("PaymentsFailed");
+            case CONFIRMED -> metrics.count("OrdersConfirmed");
+            default -> {
+                // intermediate or unchanged: no funnel event
+            }
+        }
     }
 }
