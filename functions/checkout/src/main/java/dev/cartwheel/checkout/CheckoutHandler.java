@@ -36,15 +36,21 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private final CheckoutService checkout;
     private final StructuredLog log;
-    private final EmfMetrics metrics = EmfMetrics.forFunction("checkout");
+    private final EmfMetrics metrics;
 
     public CheckoutHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
     public CheckoutHandler(CheckoutService checkout) {
+        this(checkout, System.out);
+    }
+
+    /** @param logOut where log lines and metrics go (standard output on Lambda; tests capture them) */
+    public CheckoutHandler(CheckoutService checkout, java.io.PrintStream logOut) {
         this.checkout = checkout;
-        this.log = StructuredLog.forFunction("checkout");
+        this.log = StructuredLog.forFunction("checkout", logOut);
+        this.metrics = new EmfMetrics("checkout", logOut, Clock.systemUTC());
     }
 
     /** The service wired to DynamoDB and SQS as template.yaml configures this function. */

@@ -22,17 +22,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class EmailHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     /** Longer than the function's timeout (template.yaml: 20 s), so a live sender never loses its claim. */
-    static final Duration CLAIM_LEASE = Duration.ofSeconds(60);
+    public static final Duration CLAIM_LEASE = Duration.ofSeconds(60);
 
     private final EmailService email;
-    private final SqsBatch batch = new SqsBatch("email", StructuredLog.forFunction("email"));
+    private final SqsBatch batch;
 
     public EmailHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
     public EmailHandler(EmailService email) {
+        this(email, System.out);
+    }
+
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
+    public EmailHandler(EmailService email, java.io.PrintStream logOut) {
         this.email = email;
+        this.batch = new SqsBatch("email", StructuredLog.forFunction("email", logOut));
     }
 
     public static EmailService compose(AwsClientSettings settings) {

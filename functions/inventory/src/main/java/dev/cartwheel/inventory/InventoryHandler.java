@@ -21,14 +21,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class InventoryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final InventoryService inventory;
-    private final SqsBatch batch = new SqsBatch("inventory", StructuredLog.forFunction("inventory"));
+    private final SqsBatch batch;
 
     public InventoryHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
     public InventoryHandler(InventoryService inventory) {
+        this(inventory, System.out);
+    }
+
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
+    public InventoryHandler(InventoryService inventory, java.io.PrintStream logOut) {
         this.inventory = inventory;
+        this.batch = new SqsBatch("inventory", StructuredLog.forFunction("inventory", logOut));
     }
 
     public static InventoryService compose(AwsClientSettings settings) {

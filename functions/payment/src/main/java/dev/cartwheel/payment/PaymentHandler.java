@@ -22,14 +22,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final PaymentService payment;
-    private final SqsBatch batch = new SqsBatch("payment", StructuredLog.forFunction("payment"));
+    private final SqsBatch batch;
 
     public PaymentHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
     public PaymentHandler(PaymentService payment) {
+        this(payment, System.out);
+    }
+
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
+    public PaymentHandler(PaymentService payment, java.io.PrintStream logOut) {
         this.payment = payment;
+        this.batch = new SqsBatch("payment", StructuredLog.forFunction("payment", logOut));
     }
 
     public static PaymentService compose(AwsClientSettings settings) {

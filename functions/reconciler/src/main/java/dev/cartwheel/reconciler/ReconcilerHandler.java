@@ -25,14 +25,20 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     static final int ORDERS_PER_RUN = 500;
 
     private final ReconcilerService reconciler;
-    private final StructuredLog log = StructuredLog.forFunction("reconciler");
+    private final StructuredLog log;
 
     public ReconcilerHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
     public ReconcilerHandler(ReconcilerService reconciler) {
+        this(reconciler, System.out);
+    }
+
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
+    public ReconcilerHandler(ReconcilerService reconciler, java.io.PrintStream logOut) {
         this.reconciler = reconciler;
+        this.log = StructuredLog.forFunction("reconciler", logOut);
     }
 
     public static ReconcilerService compose(AwsClientSettings settings) {

@@ -14,6 +14,11 @@ import dev.cartwheel.payment.PaymentHandler;
 import dev.cartwheel.testing.AwsEnvironment;
 import dev.cartwheel.testing.ProvisionedStack;
 import dev.cartwheel.testing.PumpResult;
+import dev.cartwheel.testing.QueuePump;
+import dev.cartwheel.testing.QueuePumpTimeoutException;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.function.Function;
 import dev.cartwheel.emulators.CapturedEmail;
 import java.time.Duration;
 import java.io.UncheckedIOException;
@@ -41,13 +46,34 @@ final class Pipeline {
     final EmailHandler email;
 
     Pipeline(AwsEnvironment aws) {
+        this(aws, Pipeline::composed);
+    }
+
+    /** A pipeline whose handlers {@code wiring} builds once the stack is provisioned (e.g. {@link Wiring} with faults). */
+    Pipeline(AwsEnvironment aws, Function<Pipeline, Handlers> wiring) {
         this.aws = aws;
         this.stack = aws.provision(Root.path("template.yaml"));
-        this.checkout = new CheckoutHandler(CheckoutHandler.compose(settings("CheckoutFunction")));
-        this.catalog = new CatalogHandler(CatalogHandler.compose(settings("CatalogFunction")));
-        this.inventory = new InventoryHandler(InventoryHandler.compose(settings("InventoryFunction")));
-        this.payment = new PaymentHandler(PaymentHandler.compose(settings("PaymentFunction")));
-        this.email = new EmailHandler(EmailHandler.compose(settings("EmailFunction")));
+        Handlers handlers = wiring.apply(this);
+        this.checkout = handlers.checkout();
+        this.catalog = handlers.catalog();
+        this.inventory = handlers.inventory();
+        this.payment = handlers.payment();
+        this.email = handlers.email();
+    }
+
+    /** The handlers of one pipeline. */
+    record Handlers(CheckoutHandler checkout, CatalogHandler catalog, InventoryHandler inventory, PaymentHandler payment,
+                    EmailHandler email) {
+    }
+
+    /** Every handler built by its own composition root, as on Lambda. */
+    static Handlers composed(Pipeline pipeline) {
+        return new Handlers(
+                new CheckoutHandler(CheckoutHandler.compose(pipeline.settings("CheckoutFunction"))),
+                new CatalogHandler(CatalogHandler.compose(pipeline.settings("CatalogFunction"))),
+                new InventoryHandler(InventoryHandler.compose(pipeline.settings("InventoryFunction"))),
+                new PaymentHandler(PaymentHandler.compose(pipeline.settings("PaymentFunction"))),
+                new EmailHandler(EmailHandler.compose(pipeline.settings("EmailFunction"))));
     }
 
     /** The settings a function gets on Lambda: the template's variables plus the runtime's (region, credentials, endpoints). */
@@ -175,10 +201,71 @@ final class Pipeline {
 
     /** Pumps every step's queue into its handler until all are empty, as the event source mappings would. */
     List<PumpResult> drain() {
-        return aws.queuePump().drain(Map.of(
-                queueUrl("InventoryQueue"), event -> inventory.handleRequest(event, null),
-                queueUrl("PaymentQueue"), event -> payment.handleRequest(event, null),
-                queueUrl("EmailQueue"), event -> email.handleRequest(event, null)), Duration.ofSeconds(60));
+        return drain(routes());
+    }
+
+    List<PumpResult> drain(Map<String, Function<SQSEvent, SQSBatchResponse>> routes) {
+        return aws.queuePump().drain(routes, Duration.ofSeconds(60));
+    }
+
+    /** Each step's queue URL with the handler its event source mapping invokes. */
+    Map<String, Function<SQSEvent, SQSBatchResponse>> routes() {
+        Map<String, Function<SQSEvent, SQSBatchResponse>> routes = new LinkedHashMap<>();
+        routes.put(queueUrl("InventoryQueue"), event -> inventory.handleRequest(event, null));
+        routes.put(queueUrl("PaymentQueue"), event -> payment.handleRequest(event, null));
+        routes.put(queueUrl("EmailQueue"), event -> email.handleRequest(event, null));
+        return routes;
+    }
+
+    /**
+     * Pumps every step's queue with {@code threads} pumps at once, as concurrent Lambda instances would, until all
+     * queues are empty (nothing visible, in flight or delayed).
+     */
+    void drainInParallel(Map<String, Function<SQSEvent, SQSBatchResponse>> routes, int threads, Duration timeout) {
+        QueuePump pump = aws.queuePump();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    while (true) {
+                        boolean delivered = false;
+                        for (var route : routes.entrySet()) {
+                            delivered |= !pump.pumpOnce(route.getKey(), route.getValue()).isEmpty();
+                        }
+                        if (!delivered && routes.keySet().stream().allMatch(url -> pump.approximateCount(url) == 0)) {
+                            return null;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new QueuePumpTimeoutException("queues not drained after " + timeout);
+                        }
+                        if (!delivered) {
+                            Thread.sleep(50);
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> worker : workers) {
+                worker.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a pump failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** {available, reserved, sold} of a SKU, and every SKU's counters. */
+    Map<String, long[]> allStock() {
+        Map<String, long[]> stock = new java.util.TreeMap<>();
+        aws.dynamoDb().scanPaginator(b -> b.tableName(table("ProductsTable")).consistentRead(true)).items()
+                .forEach(item -> stock.put(item.get("sku").s(), new long[] {Long.parseLong(item.get("available").n()),
+                        Long.parseLong(item.get("reserved").n()), Long.parseLong(item.get("sold").n())}));
+        return stock;
     }
 
     int depth(String queueLogicalId) {

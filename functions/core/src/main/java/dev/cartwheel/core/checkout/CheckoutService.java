@@ -64,10 +64,8 @@ public final class CheckoutService {
         String recordKey = caller.customerId() + "#" + idempotencyKey;
         String requestHash = hash(request);
 
-        Optional<PlacedOrder> replay = replay(recordKey, requestHash);
-        if (replay.isPresent()) {
-            return replay.get();
-        }
+        // The happy path writes first and reads nothing: a retry is recognised by the transaction's condition
+        // on the key, and only then is the earlier order read back.
         Order order = Order.place(orderIds.get(), caller.customerId(), email, correlationId,
                 price(request), request.paymentToken(), clock.instant());
         Instant expiresAt = order.createdAt().plus(IDEMPOTENCY_WINDOW);

@@ -31,7 +31,12 @@ public final class StructuredLog {
 
     /** A log for this function at the level of {@code LOG_LEVEL} (INFO when unset). */
     public static StructuredLog forFunction(String function) {
-        return new StructuredLog(function, System.getenv("LOG_LEVEL"), System.out);
+        return forFunction(function, System.out);
+    }
+
+    /** A log for this function at the level of {@code LOG_LEVEL}, written to {@code out} (tests capture it). */
+    public static StructuredLog forFunction(String function, PrintStream out) {
+        return new StructuredLog(function, System.getenv("LOG_LEVEL"), out);
     }
 
     public void info(Entry entry) {

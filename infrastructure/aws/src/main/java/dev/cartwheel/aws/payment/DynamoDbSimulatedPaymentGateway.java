@@ -84,12 +84,11 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
         return new Refund(record.get("refundId").s(), paymentId, amount(record));
     }
 
-    /** The stored result for this key, or the new result stored first; a racing writer's result wins for both. */
+    /**
+     * The new result, stored if this key is new; else the result stored first (a retry or a racing writer).
+     * One conditional write on the happy path, a read only for a repeated key.
+     */
     private Map<String, AttributeValue> remember(String idempotencyKey, java.util.function.Supplier<Map<String, AttributeValue>> result) {
-        Optional<Map<String, AttributeValue>> existing = find(idempotencyKey);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         Map<String, AttributeValue> item = new HashMap<>(result.get());
         item.put("idempotencyKey", AttributeValue.fromS(idempotencyKey));
         try {

@@ -1,0 +1,81 @@
+package dev.cartwheel.systemtests;
+
+import static dev.cartwheel.systemtests.Pipeline.newCustomer;
+import static dev.cartwheel.systemtests.Pipeline.orderBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.testing.AwsEmulators;
+import dev.cartwheel.testing.AwsEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Counts the AWS calls and DynamoDB capacity units one successful order costs, end to end through the real
+ * handlers: the figures behind docs/cost.md. Prints a table and writes target/bench/aws-calls-per-order.json.
+ * Asserts only what must hold (every order confirmed, no call type missing), never a number to hit.
+ */
+@ExtendWith(AwsEmulators.class)
+class AwsCallsPerOrderIT {
+
+    private static final int ORDERS = 20;
+
+    @Test
+    void countCallsAndCapacityPerConfirmedOrder(AwsEnvironment aws) throws Exception {
+        Pipeline pipeline = new Pipeline(aws);
+        pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 1000);
+        pipeline.seed("COFFEE-BEANS-1KG", "Coffee beans, 1 kg", 2400, 1000);
+        String customer = newCustomer("counted");
+
+        AwsCallCounter.start();
+        List<String> orderIds = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+            orderIds.add(pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1, "COFFEE-BEANS-1KG", 2)));
+        }
+        pipeline.drain();
+        AwsCallCounter.stop();
+
+        for (String orderId : orderIds) {
+            assertThat(pipeline.order(customer, orderId).get("status").asText()).isEqualTo("CONFIRMED");
+        }
+        Map<String, Long> calls = AwsCallCounter.calls();
+        assertThat(calls).containsKeys("DynamoDb.TransactWriteItems", "Sqs.SendMessage", "SesV2.SendEmail");
+
+        ObjectNode report = Pipeline.JSON.createObjectNode().put("orders", ORDERS).put("linesPerOrder", 2);
+        ObjectNode perOrder = report.putObject("callsPerOrder");
+        System.out.printf("%nAWS calls per confirmed order (%d orders, 2 lines each; queue receives/deletes by the event source mapping not included)%n", ORDERS);
+        long dynamoDb = 0;
+        long sqs = 0;
+        long total = 0;
+        for (Map.Entry<String, Long> entry : calls.entrySet()) {
+            if (entry.getKey().startsWith("Sqs.ReceiveMessage") || entry.getKey().startsWith("Sqs.Delete")
+                    || entry.getKey().startsWith("Sqs.ChangeMessageVisibility") || entry.getKey().startsWith("Sqs.GetQueueAttributes")) {
+                continue; // made by the test's queue pump (Lambda's poller in AWS, not billed per order to the functions)
+            }
+            double each = (double) entry.getValue() / ORDERS;
+            perOrder.put(entry.getKey(), each);
+            System.out.printf("  %-32s %6.2f%n", entry.getKey(), each);
+            total += entry.getValue();
+            if (entry.getKey().startsWith("DynamoDb.")) {
+                dynamoDb += entry.getValue();
+            } else if (entry.getKey().startsWith("Sqs.")) {
+                sqs += entry.getValue();
+            }
+        }
+        report.put("totalCallsPerOrder", (double) total / ORDERS);
+        report.put("dynamoDbCallsPerOrder", (double) dynamoDb / ORDERS);
+        report.put("sqsSendsPerOrder", (double) sqs / ORDERS);
+        report.put("readCapacityUnitsPerOrder", AwsCallCounter.readUnits() / ORDERS);
+        report.put("writeCapacityUnitsPerOrder", AwsCallCounter.writeUnits() / ORDERS);
+        System.out.printf("  %-32s %6.2f%n  %-32s %6.2f%n  %-32s %6.2f%n%n", "total calls", (double) total / ORDERS,
+                "DynamoDB RCU", AwsCallCounter.readUnits() / ORDERS, "DynamoDB WCU", AwsCallCounter.writeUnits() / ORDERS);
+        Path out = Root.path("infrastructure", "system-tests", "target", "bench", "aws-calls-per-order.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toPrettyString());
+    }
+}

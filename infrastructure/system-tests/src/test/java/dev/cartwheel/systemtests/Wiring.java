@@ -1,0 +1,162 @@
+package dev.cartwheel.systemtests;
+
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbEmailClaims;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
+import dev.cartwheel.aws.ses.SesClients;
+import dev.cartwheel.aws.ses.SesMailer;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.checkout.CheckoutHandler;
+import dev.cartwheel.core.checkout.CheckoutService;
+import dev.cartwheel.core.email.EmailRenderer;
+import dev.cartwheel.core.email.EmailService;
+import dev.cartwheel.core.inventory.InventoryService;
+import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.messaging.StepPublisher;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.payment.PaymentService;
+import dev.cartwheel.core.reconciler.ReconcilerService;
+import dev.cartwheel.email.EmailHandler;
+import dev.cartwheel.inventory.CatalogHandler;
+import dev.cartwheel.inventory.InventoryHandler;
+import dev.cartwheel.payment.PaymentHandler;
+import dev.cartwheel.reconciler.ReconcilerHandler;
+import dev.cartwheel.systemtests.faults.DynamoDbFaults;
+import dev.cartwheel.systemtests.faults.FaultPoint;
+import dev.cartwheel.systemtests.faults.FaultyPorts;
+import dev.cartwheel.systemtests.faults.Faults;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Composes every handler the way its composition root does (same adapters, same environment from template.yaml),
+ * through the handlers' service constructors, with the fault decorators around the ports, a controllable clock for
+ * the e-mail step (its claim lease) and the log lines going to a capture instead of standard output.
+ */
+final class Wiring {
+
+    final Faults faults;
+    final MutableClock emailClock = new MutableClock();
+    final FaultyPorts.Charges charges = new FaultyPorts.Charges();
+    final LogCapture logs = new LogCapture();
+
+    Wiring(Faults faults) {
+        this.faults = faults;
+    }
+
+    Pipeline.Handlers handlers(Pipeline pipeline) {
+        // A crashed invocation's messages come back after the queue's visibility timeout, which is longer than the
+        // e-mail claim's lease: the e-mail step sees that much time pass before the redelivery.
+        Duration redeliveryDelay = Duration.ofSeconds(Long.parseLong(String.valueOf(
+                pipeline.stack.template().resolvedProperties("EmailQueue").get("VisibilityTimeout"))));
+        faults.onCrash(point -> emailClock.advance(redeliveryDelay));
+        PrintStream out = logs.stream();
+        return new Pipeline.Handlers(
+                new CheckoutHandler(checkout(pipeline), out),
+                new CatalogHandler(CatalogHandler.compose(pipeline.settings("CatalogFunction"))),
+                new InventoryHandler(inventory(pipeline), out),
+                new PaymentHandler(payment(pipeline), out),
+                new EmailHandler(email(pipeline), out));
+    }
+
+    private CheckoutService checkout(Pipeline pipeline) {
+        AwsClientSettings settings = pipeline.settings("CheckoutFunction");
+        DynamoDbClient dynamoDb = dynamoDb(settings);
+        return new CheckoutService(
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"),
+                        settings.require("IDEMPOTENCY_TABLE")),
+                new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND),
+                Clock.systemUTC(),
+                () -> "ord_" + UUID.randomUUID());
+    }
+
+    private InventoryService inventory(Pipeline pipeline) {
+        AwsClientSettings settings = pipeline.settings("InventoryFunction");
+        return new InventoryService(
+                orders(settings, true, false, FaultPoint.INVENTORY_CRASH_AFTER_COMMIT),
+                publisher(settings, Map.of(Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"),
+                        FaultPoint.INVENTORY_CRASH_BEFORE_SEND),
+                Clock.systemUTC());
+    }
+
+    private PaymentService payment(Pipeline pipeline) {
+        AwsClientSettings settings = pipeline.settings("PaymentFunction");
+        return new PaymentService(
+                orders(settings, true, false, FaultPoint.PAYMENT_CRASH_AFTER_COMMIT),
+                FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb(settings),
+                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges),
+                publisher(settings, Map.of(Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.PAYMENT_CRASH_BEFORE_SEND),
+                Clock.systemUTC());
+    }
+
+    private EmailService email(Pipeline pipeline) {
+        AwsClientSettings settings = pipeline.settings("EmailFunction");
+        DynamoDbClient dynamoDb = dynamoDb(settings);
+        return new EmailService(
+                orders(settings, false, false, FaultPoint.EMAIL_CRASH_AFTER_COMMIT),
+                new DynamoDbEmailClaims(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
+                FaultyPorts.mailer(new SesMailer(SesClients.create(settings), settings.require("SENDER_EMAIL")), faults),
+                new EmailRenderer(),
+                emailClock,
+                EmailHandler.CLAIM_LEASE);
+    }
+
+    /**
+     * The pipeline's routes, each delivering a batch twice (same message ids, as SQS does when a visibility timeout
+     * runs out during processing) whenever {@link FaultPoint#REDELIVERY} fires.
+     */
+    Map<String, java.util.function.Function<SQSEvent, SQSBatchResponse>> routes(Pipeline pipeline) {
+        Map<String, java.util.function.Function<SQSEvent, SQSBatchResponse>> routes = new java.util.LinkedHashMap<>();
+        pipeline.routes().forEach((url, handler) -> routes.put(url, event -> {
+            if (faults.fire(FaultPoint.REDELIVERY, null)) {
+                handler.apply(event);
+            }
+            return handler.apply(event);
+        }));
+        return routes;
+    }
+
+    /**
+     * The reconciler as its composition root builds it, with a clock {@code ahead} of real time so that orders
+     * placed moments ago count as older than the template's {@code StuckAfterSeconds}.
+     */
+    ReconcilerHandler reconciler(Pipeline pipeline, Duration ahead) {
+        AwsClientSettings settings = pipeline.settings("ReconcilerFunction");
+        return new ReconcilerHandler(new ReconcilerService(
+                new DynamoDbOrderStore(dynamoDb(settings), settings.require("ORDERS_TABLE"), null, null),
+                publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL", Step.PAYMENT, "PAYMENT_QUEUE_URL",
+                        Step.EMAIL, "EMAIL_QUEUE_URL"), null),
+                Clock.offset(Clock.systemUTC(), ahead),
+                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS")))), logs.stream());
+    }
+
+    private OrderStore orders(AwsClientSettings settings, boolean products, boolean idempotency, FaultPoint afterCommit) {
+        return FaultyPorts.orderStore(new DynamoDbOrderStore(dynamoDb(settings), settings.require("ORDERS_TABLE"),
+                products ? settings.require("PRODUCTS_TABLE") : null,
+                idempotency ? settings.require("IDEMPOTENCY_TABLE") : null), faults, afterCommit);
+    }
+
+    private StepPublisher publisher(AwsClientSettings settings, Map<Step, String> queueVariables, FaultPoint beforeSend) {
+        Map<Step, String> urls = new java.util.EnumMap<>(Step.class);
+        queueVariables.forEach((step, variable) -> urls.put(step, settings.require(variable)));
+        return FaultyPorts.publisher(new SqsStepPublisher(SqsClients.create(settings), urls), faults, beforeSend);
+    }
+
+    /** The function's DynamoDB client as {@code DynamoDbClients.create} builds it, plus the fault interceptor. */
+    private DynamoDbClient dynamoDb(AwsClientSettings settings) {
+        return settings.configure(DynamoDbClient.builder(), "DYNAMODB")
+                .httpClientBuilder(settings.httpClient())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults)))
+                .build();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cartwheel.systemtests.faults;
+
+/** Where a test can make the pipeline fail on purpose. */
+public enum FaultPoint {
+    /** Checkout wrote the order (and its idempotency record), then died before sending {@code OrderPlaced}. */
+    CHECKOUT_CRASH_BEFORE_SEND(true),
+    /** The inventory step's transaction committed, then the function died. */
+    INVENTORY_CRASH_AFTER_COMMIT(true),
+    /** The inventory step decided and committed, then died before sending the next message. */
+    INVENTORY_CRASH_BEFORE_SEND(true),
+    /** The provider authorized, then the payment function died before AUTHORIZED was written. */
+    PAYMENT_CRASH_AFTER_AUTHORIZE(true),
+    /** The provider captured (the customer is charged), then the payment function died before PAID was written. */
+    PAYMENT_CRASH_AFTER_CHARGE(true),
+    /** A payment transition committed (AUTHORIZED, PAID or PAYMENT_FAILED with its stock release), then the function died. */
+    PAYMENT_CRASH_AFTER_COMMIT(true),
+    /** The payment step committed, then died before sending the e-mail message. */
+    PAYMENT_CRASH_BEFORE_SEND(true),
+    /** The e-mail step claimed the e-mail, then died before calling SES. */
+    EMAIL_CRASH_BEFORE_SES(true),
+    /** SES accepted the e-mail, then the function died before the claim was marked sent: the documented window. */
+    EMAIL_CRASH_AFTER_SES_ACCEPTED(true),
+    /** The e-mail went out and PAID -> CONFIRMED committed, then the function died. */
+    EMAIL_CRASH_AFTER_COMMIT(true),
+    /** The provider answered with a transient error ({@code processing_error}) instead of a result. */
+    PROVIDER_ERROR(false),
+    /** A producer sent the same business event twice (two SQS messages, two message ids). */
+    DUPLICATE_SEND(false),
+    /** SQS delivered the same batch twice (same message ids), as after a visibility timeout. */
+    REDELIVERY(false),
+    /** DynamoDB throttled a {@code TransactWriteItems} ({@code ProvisionedThroughputExceededException}). */
+    THROTTLE(false),
+    /** DynamoDB cancelled a {@code TransactWriteItems} with {@code TransactionConflict}. */
+    TRANSACTION_CONFLICT(false);
+
+    private final boolean crash;
+
+    FaultPoint(boolean crash) {
+        this.crash = crash;
+    }
+
+    /** A crash kills the whole invocation ({@link SimulatedCrash}); the other faults are errors the code sees. */
+    public boolean isCrash() {
+        return crash;
+    }
+}

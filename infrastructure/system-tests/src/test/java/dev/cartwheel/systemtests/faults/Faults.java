@@ -1,0 +1,124 @@
+package dev.cartwheel.systemtests.faults;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Decides, at each {@link FaultPoint} the test decorators pass through, whether to fail there, and counts what it
+ * injected. Test-only: production code has no flag, the faults live in decorators around the ports
+ * ({@link FaultyPorts}) and in an SDK interceptor ({@link DynamoDbFaults}).
+ */
+public final class Faults {
+
+    /** Whether to inject a fault at {@code point} for {@code orderId} ({@code null} when the call names no order). */
+    @FunctionalInterface
+    public interface Plan {
+        boolean fire(FaultPoint point, String orderId);
+    }
+
+    private final Plan plan;
+    private final Map<FaultPoint, AtomicInteger> injected = new ConcurrentHashMap<>();
+    private final Set<String> firedForOrder = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<FaultPoint> onCrash = point -> { };
+
+    public Faults(Plan plan) {
+        this.plan = plan;
+    }
+
+    /** No faults at all: the decorators pass everything through. */
+    public static Faults none() {
+        return new Faults((point, orderId) -> false);
+    }
+
+    /** Fires at each listed point the given number of times (the first calls that reach it), then never again. */
+    public static Faults scripted(Map<FaultPoint, Integer> times) {
+        Map<FaultPoint, AtomicInteger> left = new ConcurrentHashMap<>();
+        times.forEach((point, n) -> left.put(point, new AtomicInteger(n)));
+        return new Faults((point, orderId) -> {
+            AtomicInteger remaining = left.get(point);
+            return remaining != null && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        });
+    }
+
+    public static Faults once(FaultPoint point) {
+        return scripted(Map.of(point, 1));
+    }
+
+    /**
+     * Random faults for the soak: each point fires with its probability; a crash fires at most once per order and
+     * point, and a transient provider error at most twice per order, so every message eventually gets through well
+     * within {@code maxReceiveCount}. Duplicates and throttles fire without a bound.
+     */
+    public static Faults random(long seed, Map<FaultPoint, Double> probabilities) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, AtomicInteger> perOrder = new ConcurrentHashMap<>();
+        return new Faults((point, orderId) -> {
+            double p = probabilities.getOrDefault(point, 0.0);
+            boolean roll;
+            synchronized (random) {
+                roll = random.nextDouble() < p;
+            }
+            if (!roll) {
+                return false;
+            }
+            int bound = point.isCrash() ? 1 : point == FaultPoint.PROVIDER_ERROR ? 2 : Integer.MAX_VALUE;
+            if (bound == Integer.MAX_VALUE) {
+                return true;
+            }
+            if (orderId == null) {
+                return false;
+            }
+            return perOrder.computeIfAbsent(point + "|" + orderId, k -> new AtomicInteger()).incrementAndGet() <= bound;
+        });
+    }
+
+    /** Called with the point of every injected crash, before it is thrown (the soak advances the e-mail clock). */
+    public Faults onCrash(Consumer<FaultPoint> listener) {
+        this.onCrash = listener;
+        return this;
+    }
+
+    /** Asks the plan; counts and remembers the fault when it fires. */
+    public boolean fire(FaultPoint point, String orderId) {
+        if (point == null || !plan.fire(point, orderId)) {
+            return false;
+        }
+        injected.computeIfAbsent(point, p -> new AtomicInteger()).incrementAndGet();
+        if (orderId != null) {
+            firedForOrder.add(point + "|" + orderId);
+        }
+        return true;
+    }
+
+    /** Throws a {@link SimulatedCrash} when the plan fires at this crash point. */
+    public void crashIf(FaultPoint point, String orderId) {
+        if (fire(point, orderId)) {
+            onCrash.accept(point);
+            throw new SimulatedCrash(point, orderId);
+        }
+    }
+
+    public int count(FaultPoint point) {
+        AtomicInteger n = injected.get(point);
+        return n == null ? 0 : n.get();
+    }
+
+    public Map<FaultPoint, Integer> counts() {
+        Map<FaultPoint, Integer> counts = new EnumMap<>(FaultPoint.class);
+        injected.forEach((point, n) -> counts.put(point, n.get()));
+        return counts;
+    }
+
+    public int total() {
+        return injected.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public boolean firedFor(FaultPoint point, String orderId) {
+        return firedForOrder.contains(point + "|" + orderId);
+    }
+}
