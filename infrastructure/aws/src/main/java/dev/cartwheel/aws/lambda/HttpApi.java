@@ -2,9 +2,9 @@ package dev.cartwheel.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.json.Json;
@@ -116,11 +116,18 @@ public final class HttpApi {
             throw new InvalidRequestException(Problem.BODY_TOO_LARGE, "body",
                     "body must not exceed " + MAX_BODY_BYTES + " bytes");
         }
+        JsonNode tree;
         try {
-            JsonNode tree = Json.mapper().readTree(raw);
-            if (tree == null || !tree.isObject()) {
-                throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body must be a JSON object");
-            }
+            tree = Json.mapper().readTree(raw);
+        } catch (JsonProcessingException e) {
+            JsonLocation location = e.getLocation();
+            throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON"
+                    + (location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body must be a JSON object");
+        }
+        try {
             return Json.mapper().treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             String field = pointer(e);
@@ -130,22 +137,21 @@ public final class HttpApi {
             }
             throw new InvalidRequestException(Problem.UNKNOWN_FIELD, field,
                     "unknown field " + field + ": the server sets prices, totals, status and the customer");
-        } catch (MismatchedInputException e) {
+        } catch (JsonProcessingException e) {
             String field = pointer(e);
             throw new InvalidRequestException(Problem.INVALID_FIELD, field.isEmpty() ? "body" : field,
                     "wrong type or value for " + (field.isEmpty() ? "body" : field));
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(Problem.MALFORMED_JSON, "body",
-                    "body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
     }
 
+    /** The JSON pointer of the field a mapping error is about, from its path or else from the parser's position. */
     private static String pointer(JsonProcessingException e) {
-        if (!(e instanceof MismatchedInputException mismatch)) {
-            return "";
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser
+                    ? parser.getParsingContext().pathAsPointer().toString() : "";
         }
         StringBuilder pointer = new StringBuilder();
-        for (var reference : mismatch.getPath()) {
+        for (var reference : mapping.getPath()) {
             pointer.append('/').append(reference.getFieldName() != null ? reference.getFieldName() : reference.getIndex());
         }
         return pointer.toString();
