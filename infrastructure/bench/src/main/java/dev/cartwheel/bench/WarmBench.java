@@ -1,0 +1,170 @@
+package dev.cartwheel.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.checkout.CheckoutHandler;
+import dev.cartwheel.email.EmailHandler;
+import dev.cartwheel.emulators.Emulators;
+import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.Provisioner;
+import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.inventory.InventoryHandler;
+import dev.cartwheel.payment.PaymentHandler;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Warm latency: each handler invoked in this JVM after a warm-up, against the embedded emulators. For every
+ * invocation it records the handler's total time and the time spent inside AWS SDK calls ({@link SdkTimer});
+ * their difference is the handler's own overhead (parsing, validation, domain logic, JSON, logging, metrics).
+ */
+final class WarmBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WarmBench() {
+    }
+
+    static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
+        String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+        ProvisionedResources resources;
+        try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client()) {
+            resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+            for (String sku : List.of("BENCH-A", "BENCH-B")) {
+                dynamoDb.putItem(b -> b.tableName(resources.tableName("ProductsTable")).item(Map.of(
+                        "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS("Bench " + sku),
+                        "priceAmount", AttributeValue.fromN("1000"), "currency", AttributeValue.fromS("USD"),
+                        "available", AttributeValue.fromN("100000000"), "reserved", AttributeValue.fromN("0"),
+                        "sold", AttributeValue.fromN("0"))));
+            }
+        }
+        SamTemplate resolved = template.withResources(resources);
+        CheckoutHandler checkout = new CheckoutHandler(CheckoutHandler.compose(settings(emulators, resolved, "CheckoutFunction")));
+        InventoryHandler inventory = new InventoryHandler(InventoryHandler.compose(settings(emulators, resolved, "InventoryFunction")));
+        PaymentHandler payment = new PaymentHandler(PaymentHandler.compose(settings(emulators, resolved, "PaymentFunction")));
+        EmailHandler email = new EmailHandler(EmailHandler.compose(settings(emulators, resolved, "EmailFunction")));
+
+        int total = warmup + measured;
+        Map<String, long[][]> samples = new HashMap<>();
+        for (String function : List.of("checkout", "inventory", "payment", "email")) {
+            samples.put(function, new long[2][measured]);
+        }
+        for (int i = 0; i < total; i++) {
+            int slot = i - warmup;
+            APIGatewayV2HTTPEvent post = postOrder(i);
+            String orderId = time(samples.get("checkout"), slot, () -> {
+                APIGatewayV2HTTPResponse response = checkout.handleRequest(post, null);
+                if (response.getStatusCode() != 202) {
+                    throw new IllegalStateException("checkout answered " + response.getStatusCode() + ": " + response.getBody());
+                }
+                return read(response.getBody()).get("orderId").asText();
+            });
+            step(samples.get("inventory"), slot, inventory::handleRequest, "OrderPlaced", orderId);
+            step(samples.get("payment"), slot, payment::handleRequest, "StockReserved", orderId);
+            step(samples.get("email"), slot, email::handleRequest, "OrderPaid", orderId);
+        }
+
+        ObjectNode result = JSON.createObjectNode().put("warmup", warmup).put("measured", measured);
+        report.printf("%nWarm latency per invocation, ms (%d measured after %d warm-up; embedded emulators on loopback)%n", measured, warmup);
+        report.printf("%-10s %9s %9s %9s %9s %12s %12s%n", "function", "total p50", "total p99", "AWS p50", "AWS p99", "own p50", "own p99");
+        for (String function : List.of("checkout", "inventory", "payment", "email")) {
+            long[][] s = samples.get(function);
+            long[] own = new long[measured];
+            for (int j = 0; j < measured; j++) {
+                own[j] = s[0][j] - s[1][j];
+            }
+            Stats totalStats = Stats.of(s[0]);
+            Stats awsStats = Stats.of(s[1]);
+            Stats ownStats = Stats.of(own);
+            report.printf("%-10s %9.2f %9.2f %9.2f %9.2f %12.3f %12.3f%n", function, totalStats.p50Ms(), totalStats.p99Ms(),
+                    awsStats.p50Ms(), awsStats.p99Ms(), ownStats.p50Ms(), ownStats.p99Ms());
+            ObjectNode node = result.putObject(function);
+            node.set("total", JSON.valueToTree(totalStats));
+            node.set("aws", JSON.valueToTree(awsStats));
+            node.set("own", JSON.valueToTree(ownStats));
+        }
+        return result;
+    }
+
+    private static AwsClientSettings settings(Emulators emulators, SamTemplate resolved, String function) {
+        Map<String, String> env = new HashMap<>(resolved.environment(function));
+        env.put("AWS_REGION", emulators.region());
+        env.put("AWS_ACCESS_KEY_ID", emulators.endpoints().accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", emulators.endpoints().secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.endpoints().dynamoDb().toString());
+        env.put("AWS_ENDPOINT_URL_SQS", emulators.endpoints().sqs().toString());
+        env.put("AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString());
+        return new AwsClientSettings(env);
+    }
+
+    private static <T> T time(long[][] samples, int slot, java.util.function.Supplier<T> invocation) {
+        SdkTimer.takeNanos();
+        long started = System.nanoTime();
+        T result = invocation.get();
+        long elapsed = System.nanoTime() - started;
+        long aws = SdkTimer.takeNanos();
+        if (slot >= 0) {
+            samples[0][slot] = elapsed;
+            samples[1][slot] = aws;
+        }
+        return result;
+    }
+
+    private static void step(long[][] samples, int slot, java.util.function.BiFunction<SQSEvent, com.amazonaws.services.lambda.runtime.Context, SQSBatchResponse> handler,
+                             String type, String orderId) {
+        SQSEvent event = sqsEvent(type, orderId);
+        SQSBatchResponse response = time(samples, slot, () -> handler.apply(event, null));
+        if (!response.getBatchItemFailures().isEmpty()) {
+            throw new IllegalStateException(type + " failed for " + orderId);
+        }
+    }
+
+    static APIGatewayV2HTTPEvent postOrder(int i) {
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        Map<String, String> claims = Map.of("sub", "bench-customer-" + (i % 50), "email", "bench" + (i % 50) + "@example.com",
+                "scope", "orders/read orders/write");
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0").withRouteKey("POST /orders").withRawPath("/orders").withRawQueryString("")
+                .withHeaders(Map.of("content-type", "application/json", "idempotency-key", "bench-" + UUID.randomUUID()))
+                .withBody(body).withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey("POST /orders").withRequestId(UUID.randomUUID().toString()).withStage("$default")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/orders").build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build()).build())
+                        .build())
+                .build();
+    }
+
+    static SQSEvent sqsEvent(String type, String orderId) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(UUID.randomUUID().toString());
+        message.setBody("{\"schemaVersion\":1,\"type\":\"" + type + "\",\"orderId\":\"" + orderId + "\",\"correlationId\":\"bench-correlation\"}");
+        message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+        message.setEventSource("aws:sqs");
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        return event;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

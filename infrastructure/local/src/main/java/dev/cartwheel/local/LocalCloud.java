@@ -1,0 +1,606 @@
+package dev.cartwheel.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.emulators.AwsClients;
+import dev.cartwheel.emulators.Emulators;
+import dev.cartwheel.emulators.Endpoints;
+import dev.cartwheel.emulators.FunctionEvent;
+import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.Provisioner;
+import dev.cartwheel.emulators.ResourceLookup;
+import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.TemplateResource;
+import dev.cartwheel.local.api.HttpApiGateway;
+import dev.cartwheel.local.api.HttpApiSpec;
+import dev.cartwheel.local.api.JwtAuthority;
+import dev.cartwheel.local.console.ConsoleBackend;
+import dev.cartwheel.local.console.LocalConsole;
+import dev.cartwheel.local.esm.SqsEventSourceMapping;
+import dev.cartwheel.local.lambda.FunctionPool;
+import dev.cartwheel.local.lambda.FunctionSpec;
+import dev.cartwheel.local.lambda.LambdaEnvironment;
+import dev.cartwheel.local.lambda.LambdaRuntime;
+import dev.cartwheel.local.lambda.LambdaService;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole backend, run locally from template.yaml: emulators (or external endpoints), the template's tables, queues
+ * and identities, a catalog, the functions under Lambda's runtime, the HTTP API, the SQS event source mappings and the
+ * console.
+ */
+public final class LocalCloud implements AutoCloseable, ConsoleBackend {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String STACK_NAME = "cartwheel";
+
+    private final LocalCloudConfig config;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Emulators emulators;
+    private Endpoints endpoints;
+    private SamTemplate template;
+    private ProvisionedResources provisioned;
+    private DynamoDbClient dynamoDb;
+    private SqsClient sqs;
+    private LambdaService lambda;
+    private HttpApiGateway gateway;
+    private JwtAuthority authority;
+    private HttpApiSpec api;
+    private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
+    private List<FunctionSpec> functions;
+    private long readyMillis;
+
+    private LocalCloud(LocalCloudConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; returns once the API answers and the event source mappings poll. */
+    public static LocalCloud start(LocalCloudConfig config) throws IOException {
+        LocalCloud cloud = new LocalCloud(config);
+        try {
+            cloud.boot();
+            return cloud;
+        } catch (IOException | RuntimeException e) {
+            cloud.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(config.home());
+        authority = JwtAuthority.loadOrCreate(config.home().resolve("jwt-signing-key.pem"));
+        SamTemplate base = SamTemplate.load(config.template()).withRegion(config.region())
+                .withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(STACK_NAME)
+                .withParameters(config.parameterOverrides());
+
+        // ---- services: the embedded emulators, or the endpoint given
+        if (config.awsEndpoint() == null) {
+            emulators = Emulators.startEmbedded();
+            Emulators started = emulators;
+            // stopping ElasticMQ and DynamoDB Local can take many seconds: done in the background (a daemon thread,
+            // so a CLI process exits at once; the function processes are stopped before)
+            closeables.add(() -> Thread.ofPlatform().daemon().name("emulators-stop").start(() -> {
+                try {
+                    started.close();
+                } catch (RuntimeException e) {
+                    config.functionLog().accept("[LocalCloud] stopping the emulators: " + e);
+                }
+            }));
+            Endpoints e = emulators.endpoints();
+            endpoints = new Endpoints(e.dynamoDb(), e.sqs(), e.ses(), config.region(), e.accessKeyId(), e.secretAccessKey());
+        } else {
+            endpoints = Endpoints.single(config.awsEndpoint(), config.region(),
+                    envOr("AWS_ACCESS_KEY_ID", "test"), envOr("AWS_SECRET_ACCESS_KEY", "test"));
+        }
+        long tServices = System.nanoTime();
+        dynamoDb = AwsClients.dynamoDb(endpoints);
+        sqs = AwsClients.sqs(endpoints);
+        closeables.add(dynamoDb);
+        closeables.add(sqs);
+
+        // ---- the template's tables, queues and identities
+        try (SesV2Client ses = AwsClients.sesV2(endpoints)) {
+            provisioned = new Provisioner(dynamoDb, sqs, ses).provision(base, STACK_NAME);
+        }
+        long tProvisioned = System.nanoTime();
+        config.functionLog().accept(String.format("[LocalCloud] services %d ms, provisioning %d ms",
+                (tServices - t0) / 1_000_000, (tProvisioned - tServices) / 1_000_000));
+        api = httpApi(base);
+        ResourceLookup own = new ResourceLookup() {
+            @Override
+            public Optional<String> ref(String logicalId) {
+                return logicalId.equals(api.logicalId()) ? Optional.of(api.apiId()) : Optional.empty();
+            }
+
+            @Override
+            public Optional<Object> attribute(String logicalId, String attribute) {
+                return Optional.empty();
+            }
+        };
+        template = base.withResources(provisioned.orElse(own).orElse(base.resourceLookup()));
+        api = httpApi(template);
+        functions = functionSpecs(template);
+
+        seedCatalog();
+
+        // ---- functions, API, event source mappings
+        LambdaRuntime runtime = LambdaRuntime.defaults(config.home().resolve("runtime"));
+        LambdaEnvironment environment = new LambdaEnvironment(config.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
+                endpoints.accessKeyId(), endpoints.secretAccessKey(), null, Map.of(
+                        "AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString(),
+                        "AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString(),
+                        "AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString()));
+        lambda = new LambdaService(functions, runtime, environment, config.localConcurrency(),
+                name -> line -> config.functionLog().accept("[" + name + "] " + line));
+        closeables.add(lambda);
+        if (config.prewarm()) {
+            lambda.prewarm();
+        }
+        gateway = new HttpApiGateway(api, lambda, authority, SamTemplate.DEFAULT_ACCOUNT_ID, config.port(),
+                new LocalConsole(this), line -> config.functionLog().accept("[HttpApi] " + line));
+        closeables.add(gateway);
+        gateway.start();
+        for (FunctionSpec f : functions) {
+            for (FunctionSpec.SqsMapping m : f.sqsMappings()) {
+                SqsEventSourceMapping esm = new SqsEventSourceMapping(f.name(), m, lambda.pool(f.name()), sqs, config.region(),
+                        config.fastRetrySeconds(), line -> config.functionLog().accept("[" + f.name() + "] " + line));
+                mappings.add(esm);
+                closeables.add(esm);
+                esm.start();
+            }
+        }
+        readyMillis = (System.nanoTime() - t0) / 1_000_000;
+        writeState();
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    // ------------------------------------------------------------------ template -> local model
+
+    private HttpApiSpec httpApi(SamTemplate t) {
+        List<TemplateResource> apis = t.resources("AWS::Serverless::HttpApi");
+        String logicalId = apis.isEmpty() ? "ServerlessHttpApi" : apis.getFirst().logicalId();
+        String defaultAuthorizer = null;
+        Map<String, HttpApiSpec.JwtAuthorizer> authorizers = new LinkedHashMap<>();
+        if (!apis.isEmpty()) {
+            Map<String, Object> props = t.resolvedProperties(logicalId);
+            Map<String, Object> auth = map(props.get("Auth"));
+            defaultAuthorizer = auth.get("DefaultAuthorizer") == null ? null : auth.get("DefaultAuthorizer").toString();
+            map(auth.get("Authorizers")).forEach((name, value) -> {
+                Map<String, Object> a = map(value);
+                Map<String, Object> jwt = map(a.get("JwtConfiguration"));
+                Object aud = jwt.get("audience");
+                List<String> audiences = aud instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                        : aud == null ? List.of() : List.of(aud.toString());
+                authorizers.put(name, new HttpApiSpec.JwtAuthorizer(name,
+                        a.get("IdentitySource") == null ? null : a.get("IdentitySource").toString(),
+                        String.valueOf(jwt.get("issuer")), audiences));
+            });
+        }
+        String apiId = apiId(logicalId);
+        List<HttpApiSpec.Route> routes = new ArrayList<>();
+        for (ServerlessFunction f : t.functions().values()) {
+            for (FunctionEvent e : f.events(FunctionEvent.HTTP_API)) {
+                String eventApi = e.apiId().orElse(null);
+                if (eventApi != null && !eventApi.equals(logicalId) && !eventApi.equals(apiId)) {
+                    continue;
+                }
+                routes.add(new HttpApiSpec.Route(f.logicalId(), new FunctionSpec.HttpRoute(e.name(),
+                        e.method().orElse("ANY"), e.path().orElse("$default"), e.authorizer().orElse(null),
+                        e.authorizationScopes())));
+            }
+        }
+        return new HttpApiSpec(logicalId, apiId, defaultAuthorizer, authorizers, routes);
+    }
+
+    /** A stable, API-Gateway-looking id (10 lower-case alphanumerics) for the API's logical id. */
+    static String apiId(String logicalId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(logicalId.getBytes(StandardCharsets.UTF_8));
+            return new java.math.BigInteger(1, d).toString(36).substring(0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private List<FunctionSpec> functionSpecs(SamTemplate t) {
+        Path root = config.template().toAbsolutePath().getParent();
+        List<FunctionSpec> out = new ArrayList<>();
+        for (ServerlessFunction f : t.functions().values()) {
+            List<FunctionSpec.HttpRoute> http = api.routes().stream().filter(r -> r.functionName().equals(f.logicalId()))
+                    .map(HttpApiSpec.Route::route).toList();
+            List<FunctionSpec.SqsMapping> sqsMappings = new ArrayList<>();
+            for (FunctionEvent e : f.events(FunctionEvent.SQS)) {
+                String arn = e.queueArn().orElseThrow();
+                String queueLogicalId = provisioned.resources().values().stream()
+                        .filter(r -> arn.equals(r.arn())).map(r -> r.logicalId()).findFirst()
+                        .orElseThrow(() -> new IllegalStateException(f.logicalId() + "." + e.name() + ": no queue with ARN " + arn));
+                boolean enabled = e.string("Enabled").map(Boolean::parseBoolean).orElse(true);
+                sqsMappings.add(new FunctionSpec.SqsMapping(e.name(), arn, provisioned.queueUrl(queueLogicalId),
+                        e.batchSize(), e.maximumBatchingWindowInSeconds(), e.reportsBatchItemFailures(), enabled));
+            }
+            Map<String, Object> logging = map(f.properties().get("LoggingConfig"));
+            String codeUri = f.codeUri();
+            if (codeUri == null) {
+                throw new IllegalStateException(f.logicalId() + " has no CodeUri");
+            }
+            Path code = root.resolve(codeUri).normalize();
+            out.add(new FunctionSpec(f.logicalId(), code, f.handler(), f.memorySize(), f.timeout(),
+                    f.reservedConcurrentExecutions(), f.environment(),
+                    logging.get("LogFormat") == null ? "Text" : logging.get("LogFormat").toString(), http, sqsMappings));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ catalog
+
+    private void seedCatalog() throws IOException {
+        Optional<String> productsTable = provisioned.resources().keySet().stream()
+                .filter(id -> id.equals("ProductsTable")).findFirst();
+        if (productsTable.isEmpty()) {
+            return;
+        }
+        String table = provisioned.tableName(productsTable.get());
+        JsonNode seed;
+        if (config.seed() != null) {
+            seed = JSON.readTree(config.seed().toFile());
+        } else {
+            try (InputStream in = LocalCloud.class.getResourceAsStream("/local-seed-catalog.json")) {
+                seed = JSON.readTree(in);
+            }
+        }
+        JsonNode products = seed.has("products") ? seed.get("products") : seed;
+        for (JsonNode p : products) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>();
+            item.put("sku", AttributeValue.fromS(p.path("sku").asText()));
+            item.put("name", AttributeValue.fromS(p.path("name").asText()));
+            item.put("priceAmount", AttributeValue.fromN(Long.toString(p.path("price").path("amount").asLong())));
+            item.put("currency", AttributeValue.fromS(p.path("price").path("currency").asText("USD")));
+            item.put("available", AttributeValue.fromN(Long.toString(p.path("available").asLong())));
+            item.put("reserved", AttributeValue.fromN("0"));
+            item.put("sold", AttributeValue.fromN("0"));
+            dynamoDb.putItem(r -> r.tableName(table).item(item));
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    public long readyMillis() {
+        return readyMillis;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public SamTemplate template() {
+        return template;
+    }
+
+    public ProvisionedResources provisioned() {
+        return provisioned;
+    }
+
+    public LambdaService lambda() {
+        return lambda;
+    }
+
+    public HttpApiGateway gateway() {
+        return gateway;
+    }
+
+    public List<SqsEventSourceMapping> mappings() {
+        return List.copyOf(mappings);
+    }
+
+    public Optional<Emulators> emulators() {
+        return Optional.ofNullable(emulators);
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public JwtAuthority authority() {
+        return authority;
+    }
+
+    @Override
+    public String issuer() {
+        String issuer = String.valueOf(template.parameterValues().get("JwtIssuer"));
+        return issuer;
+    }
+
+    public String audience() {
+        Object aud = template.parameterValues().get("JwtAudience");
+        return aud == null ? "cartwheel" : aud.toString();
+    }
+
+    /** A dev token for this cloud's API. */
+    public String token(String subject, String email, String scope) {
+        return authority.issue(issuer(), audience(), subject, email, scope, 3600);
+    }
+
+    private void writeState() throws IOException {
+        ObjectNode state = JSON.createObjectNode();
+        state.put("pid", ProcessHandle.current().pid());
+        state.put("api", apiUrl().toString());
+        state.put("dynamodb", endpoints.dynamoDb().toString());
+        state.put("sqs", endpoints.sqs().toString());
+        state.put("ses", endpoints.ses().toString());
+        state.put("region", endpoints.region());
+        state.put("template", config.template().toAbsolutePath().toString());
+        ObjectNode fns = state.putObject("functions");
+        for (FunctionSpec f : functions) {
+            ObjectNode env = fns.putObject(f.name());
+            f.environment().forEach(env::put);
+        }
+        Path file = config.home().resolve("state-" + gateway.port() + ".json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+        closeables.add(() -> Files.deleteIfExists(file));
+    }
+
+    // ------------------------------------------------------------------ console
+
+    @Override
+    public JsonNode orders() {
+        ArrayNode out = JSON.createArrayNode();
+        if (provisioned.find("OrdersTable").isEmpty()) {
+            return out;
+        }
+        String table = provisioned.tableName("OrdersTable");
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamoDb.scanPaginator(r -> r.tableName(table)).items().forEach(items::add);
+        items.sort(Comparator.comparing((Map<String, AttributeValue> i) -> i.containsKey("createdAt") ? i.get("createdAt").s() : "")
+                .reversed());
+        items.forEach(i -> out.add(toJson(i)));
+        return out;
+    }
+
+    static JsonNode toJson(Map<String, AttributeValue> item) {
+        ObjectNode o = JSON.createObjectNode();
+        item.forEach((k, v) -> o.set(k, toJson(v)));
+        return o;
+    }
+
+    static JsonNode toJson(AttributeValue v) {
+        if (v.s() != null) {
+            return JSON.getNodeFactory().textNode(v.s());
+        }
+        if (v.n() != null) {
+            return JSON.getNodeFactory().numberNode(new java.math.BigDecimal(v.n()));
+        }
+        if (v.bool() != null) {
+            return JSON.getNodeFactory().booleanNode(v.bool());
+        }
+        if (v.hasM()) {
+            return toJson(v.m());
+        }
+        if (v.hasL()) {
+            ArrayNode a = JSON.createArrayNode();
+            v.l().forEach(e -> a.add(toJson(e)));
+            return a;
+        }
+        if (v.hasSs()) {
+            ArrayNode a = JSON.createArrayNode();
+            v.ss().forEach(a::add);
+            return a;
+        }
+        if (v.hasNs()) {
+            ArrayNode a = JSON.createArrayNode();
+            v.ns().forEach(n -> a.add(new java.math.BigDecimal(n)));
+            return a;
+        }
+        return JSON.getNodeFactory().nullNode();
+    }
+
+    /** Source queue logical id by its DLQ logical id, from the RedrivePolicies. */
+    private Map<String, String> sourceByDlq() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (TemplateResource q : template.resources(SamTemplate.SQS_QUEUE)) {
+            Map<String, Object> redrive = map(template.resolvedProperties(q.logicalId()).get("RedrivePolicy"));
+            Object target = redrive.get("deadLetterTargetArn");
+            if (target != null) {
+                provisioned.resources().values().stream().filter(r -> target.toString().equals(r.arn())).findFirst()
+                        .ifPresent(dlq -> out.put(dlq.logicalId(), q.logicalId()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode queues() {
+        ArrayNode out = JSON.createArrayNode();
+        Map<String, String> sources = sourceByDlq();
+        for (TemplateResource q : template.resources(SamTemplate.SQS_QUEUE)) {
+            String url = provisioned.queueUrl(q.logicalId());
+            var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                    .attributes();
+            ObjectNode n = out.addObject();
+            n.put("logicalId", q.logicalId());
+            n.put("name", provisioned.name(q.logicalId()));
+            n.put("url", url);
+            n.put("visible", Integer.parseInt(attrs.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")));
+            n.put("inFlight", Integer.parseInt(attrs.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")));
+            boolean dlq = sources.containsKey(q.logicalId());
+            n.put("deadLetterQueue", dlq);
+            if (dlq) {
+                n.put("sourceQueue", sources.get(q.logicalId()));
+                ArrayNode messages = n.putArray("messages");
+                // peek: receive without hiding the messages (visibility 0)
+                for (Message m : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
+                        .waitTimeSeconds(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()) {
+                    ObjectNode mn = messages.addObject();
+                    mn.put("messageId", m.messageId());
+                    mn.put("body", m.body());
+                    mn.put("receiveCount", m.attributesAsStrings().get("ApproximateReceiveCount"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int redrive(String deadLetterQueueName) {
+        Map<String, String> sources = sourceByDlq();
+        String dlqId = provisioned.resources().values().stream()
+                .filter(r -> deadLetterQueueName.equals(r.name()) || deadLetterQueueName.equals(r.logicalId()))
+                .map(r -> r.logicalId()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue " + deadLetterQueueName));
+        String source = sources.get(dlqId);
+        if (source == null) {
+            throw new IllegalArgumentException(deadLetterQueueName + " is not a dead-letter queue");
+        }
+        String from = provisioned.queueUrl(dlqId);
+        String to = provisioned.queueUrl(source);
+        int moved = 0;
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(from).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .visibilityTimeout(30).messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return moved;
+            }
+            for (Message m : batch) {
+                sqs.sendMessage(r -> r.queueUrl(to).messageBody(m.body()).messageAttributes(m.messageAttributes()));
+                sqs.deleteMessage(r -> r.queueUrl(from).receiptHandle(m.receiptHandle()));
+                moved++;
+            }
+        }
+    }
+
+    @Override
+    public JsonNode mail() {
+        ArrayNode out = JSON.createArrayNode();
+        JsonNode captured = capturedMail();
+        List<JsonNode> list = new ArrayList<>();
+        captured.forEach(list::add);
+        list.sort(Comparator.comparing((JsonNode m) -> m.path("timestamp").asText()).reversed());
+        list.forEach(out::add);
+        return out;
+    }
+
+    private JsonNode capturedMail() {
+        if (emulators != null) {
+            ArrayNode a = JSON.createArrayNode();
+            emulators.ses().messages().forEach(m -> {
+                ObjectNode n = a.addObject();
+                n.put("messageId", m.messageId());
+                n.put("from", m.from());
+                ArrayNode to = n.putArray("to");
+                m.to().forEach(to::add);
+                n.put("subject", m.subject());
+                n.put("text", m.text());
+                n.put("html", m.html());
+                n.put("timestamp", m.timestamp().toString());
+            });
+            return a;
+        }
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoints.ses().resolve("/_captured")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return JSON.readTree(r.body());
+            }
+        } catch (IOException | InterruptedException | RuntimeException ignored) {
+            // an external endpoint without a capture API (e.g. LocalStack: see /_aws/ses there)
+        }
+        return JSON.createArrayNode();
+    }
+
+    @Override
+    public JsonNode functions() {
+        ArrayNode out = JSON.createArrayNode();
+        for (FunctionPool p : lambda.pools()) {
+            ObjectNode n = out.addObject();
+            n.put("name", p.spec().name());
+            n.put("handler", p.spec().handler());
+            n.put("codeUri", p.spec().codeUri().toString());
+            n.put("environments", p.liveInstances());
+            n.put("maxConcurrency", p.maxConcurrency());
+            n.put("invocations", p.invocations());
+            n.put("coldStarts", p.coldStarts());
+        }
+        return out;
+    }
+
+    @Override
+    public JsonNode httpEvents() {
+        ArrayNode out = JSON.createArrayNode();
+        gateway.recentEvents().forEach(out::add);
+        return out;
+    }
+
+    @Override
+    public JsonNode jwks() {
+        return authority.jwks();
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables.reversed()) {
+            try {
+                long t = System.nanoTime();
+                c.close();
+                long ms = (System.nanoTime() - t) / 1_000_000;
+                if (ms > 500) {
+                    config.functionLog().accept("[LocalCloud] closing " + c.getClass().getSimpleName() + " took " + ms + " ms");
+                }
+            } catch (Exception e) {
+                config.functionLog().accept("shutdown: " + e);
+            }
+        }
+        closeables.clear();
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}

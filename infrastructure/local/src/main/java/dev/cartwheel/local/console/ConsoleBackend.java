@@ -1,0 +1,30 @@
+package dev.cartwheel.local.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What the console shows, read live from the local cloud's services. */
+public interface ConsoleBackend {
+
+    /** The orders (newest first), each with its status history. */
+    JsonNode orders();
+
+    /** Every queue of the template with its depth; dead-letter queues with their messages. */
+    JsonNode queues();
+
+    /** Moves every message of a dead-letter queue back to its source queue; returns how many moved. */
+    int redrive(String deadLetterQueueName);
+
+    /** The e-mails sent through SES, newest first. */
+    JsonNode mail();
+
+    /** The functions with their execution environments and invocation counts. */
+    JsonNode functions();
+
+    /** The last HTTP API events built (payload format 2.0). */
+    JsonNode httpEvents();
+
+    /** OpenID configuration and JWKS of the local issuer. */
+    JsonNode jwks();
+
+    String issuer();
+}

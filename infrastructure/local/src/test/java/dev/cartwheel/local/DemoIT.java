@@ -1,0 +1,68 @@
+package dev.cartwheel.local;
+
+import dev.cartwheel.local.api.JwtAuthority;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The executable jar as a user runs it: {@code demo} exits 0, {@code token} prints a token and nothing else. */
+class DemoIT {
+
+    static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
+    static final Path JAR = Path.of(System.getProperty("local.cloud.jar", "target/local-cloud.jar")).toAbsolutePath();
+    static final Path HOME = Path.of("target/local-home").toAbsolutePath();
+
+    static Process run(Path output, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(output != null);
+        pb.environment().put("CARTWHEEL_LOCAL_HOME", HOME.toString());
+        if (output != null) {
+            pb.redirectOutput(output.toFile());
+        }
+        return pb.start();
+    }
+
+    @Test
+    void demoPlacesThreeOrdersAndExitsZero() throws Exception {
+        Path out = Path.of("target/demo-output.txt").toAbsolutePath();
+        long t0 = System.nanoTime();
+        Process p = run(out, "demo", "--port", "0");
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String printed = Files.readString(out);
+        System.out.println(printed);
+        System.out.printf("demo took %.1f s%n", seconds);
+        assertThat(finished).as("demo finished within 120 s").isTrue();
+        assertThat(p.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("Demo PASSED").contains("status CONFIRMED (expected CONFIRMED)")
+                .contains("status REJECTED (expected REJECTED)").contains("status PAYMENT_FAILED (expected PAYMENT_FAILED)")
+                .contains("Your order is confirmed");
+    }
+
+    @Test
+    void tokenPrintsOnlyASignedTokenForTheTemplatesIssuerAndAudience() throws Exception {
+        Process p = run(null, "token", "--sub", "alice", "--scope", "orders/read", "--email", "a@example.com");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        assertThat(stdout.lines().toList()).hasSize(1);
+        String token = stdout.trim();
+        JwtAuthority authority = JwtAuthority.loadOrCreate(HOME.resolve("jwt-signing-key.pem"));
+        var v = authority.verify(token, "http://127.0.0.1:3000/_local/issuer", List.of("cartwheel"), Instant.now());
+        assertThat(v.error()).isNull();
+        assertThat(v.claims().path("sub").asText()).isEqualTo("alice");
+        assertThat(v.claims().path("email").asText()).isEqualTo("a@example.com");
+        assertThat(v.scopes()).containsExactly("orders/read");
+    }
+}

@@ -1,0 +1,337 @@
+package dev.cartwheel.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.local.api.JwtAuthority;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real template and the real function jars in the local cloud, over HTTP: the end-to-end flow, the JWT
+ * authorizer, the fidelity of the HTTP API event against the sample events in events/, and the console in headless
+ * Chromium. One local cloud for the class.
+ */
+class LocalCloudIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
+    static final List<String> logs = new CopyOnWriteArrayList<>();
+    static LocalCloud cloud;
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0).withFunctionLog(logs::add));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cloud != null) {
+            cloud.close();
+        }
+        Files.write(Path.of("target/local-cloud-it.log"), logs);
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static URI uri(String path) {
+        return cloud.apiUrl().resolve(path);
+    }
+
+    static String placeOrder(String token, String body) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return JSON.readTree(r.body()).path("orderId").asText();
+    }
+
+    static JsonNode awaitFinal(String token, String orderId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode order = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/orders/" + orderId)).header("Authorization", "Bearer " + token));
+            order = JSON.readTree(r.body());
+            if (DemoRun.FINAL.contains(order.path("status").asText())) {
+                return order;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("order " + orderId + " not final: " + order);
+    }
+
+    // ------------------------------------------------------------------ end to end
+
+    @Test
+    void goodOutOfStockAndDeclinedOrdersEndAsExpectedWithOneEmailEach() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DemoRun demo = new DemoRun(cloud, new PrintStream(out, true, StandardCharsets.UTF_8));
+        boolean ok = demo.run(Duration.ofSeconds(90));
+        System.out.println(out.toString(StandardCharsets.UTF_8));
+        assertThat(demo.problems()).isEmpty();
+        assertThat(ok).isTrue();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
+                "status PAYMENT_FAILED (expected PAYMENT_FAILED)");
+    }
+
+    // ------------------------------------------------------------------ the JWT authorizer
+
+    @Test
+    void missingExpiredWrongAudienceOrForeignTokensGet401AndTheFunctionDoesNotRun() throws Exception {
+        var checkout = cloud.lambda().pool("CheckoutFunction");
+        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}";
+        long now = Instant.now().getEpochSecond();
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put("expired", cloud.authority().sign(claims(cloud.issuer(), cloud.audience(), now - 3600, now - 60)));
+        tokens.put("wrong audience", cloud.authority().sign(claims(cloud.issuer(), "someone-else", now, now + 3600)));
+        tokens.put("wrong issuer", cloud.authority().sign(claims("https://evil.example", cloud.audience(), now, now + 3600)));
+        tokens.put("foreign key", JwtAuthority.ephemeral().sign(claims(cloud.issuer(), cloud.audience(), now, now + 3600)));
+        tokens.put("garbage", "not.a.jwt");
+        int before = checkout.invocations();
+        HttpResponse<String> none = send(HttpRequest.newBuilder(uri("/orders")).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        for (var e : tokens.entrySet()) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + e.getValue())
+                    .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
+            assertThat(r.body()).as(e.getKey()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        }
+        HttpResponse<String> list = send(HttpRequest.newBuilder(uri("/orders")));
+        assertThat(list.statusCode()).isEqualTo(401);
+        assertThat(checkout.invocations()).isEqualTo(before);
+    }
+
+    @Test
+    void aTokenWithoutTheRoutesScopeGets403AndTheFunctionDoesNotRun() throws Exception {
+        var checkout = cloud.lambda().pool("CheckoutFunction");
+        var catalog = cloud.lambda().pool("CatalogFunction");
+        int before = checkout.invocations();
+        int catalogBefore = catalog.invocations();
+        String readOnly = cloud.token("dave", "dave@example.com", "orders/read");
+        HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + readOnly)
+                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}")));
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(post.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+        String customer = cloud.token("dave", "dave@example.com", "orders/read orders/write");
+        HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/products/NEW-THING")).header("Authorization", "Bearer " + customer)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"price\":{\"amount\":1,\"currency\":\"USD\"},\"available\":1}")));
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(checkout.invocations()).isEqualTo(before);
+        assertThat(catalog.invocations()).isEqualTo(catalogBefore);
+        // the read scope is enough for GET /orders, and GET /products is public
+        HttpResponse<String> list = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + readOnly));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(uri("/products"))).statusCode()).isEqualTo(200);
+        assertThat(checkout.invocations()).isEqualTo(before + 1);
+        // and an admin may PUT a product
+        String admin = cloud.token("ops", "ops@example.com", "inventory/admin");
+        HttpResponse<String> adminPut = send(HttpRequest.newBuilder(uri("/products/NEW-THING")).header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"New thing\",\"price\":{\"amount\":100,\"currency\":\"USD\"},\"available\":7}")));
+        assertThat(adminPut.statusCode()).as(adminPut.body()).isBetween(200, 201);
+    }
+
+    static Map<String, Object> claims(String iss, String aud, long iat, long exp) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("sub", "mallory");
+        c.put("email", "mallory@example.com");
+        c.put("scope", "orders/read orders/write");
+        c.put("iss", iss);
+        c.put("aud", aud);
+        c.put("exp", exp);
+        c.put("iat", iat);
+        return c;
+    }
+
+    // ------------------------------------------------------------------ fidelity of the HTTP API event
+
+    /** Values that differ per request (ids, times, the client's address, the host): compared by presence only. */
+    static final Set<String> VARIABLE = Set.of(
+            "requestContext.requestId", "requestContext.time", "requestContext.timeEpoch", "requestContext.apiId",
+            "requestContext.accountId", "requestContext.domainName", "requestContext.domainPrefix", "requestContext.http.sourceIp",
+            "headers.host", "headers.x-forwarded-for", "headers.x-forwarded-port", "headers.x-forwarded-proto", "headers.authorization",
+            "requestContext.authorizer.jwt.claims.exp", "requestContext.authorizer.jwt.claims.iat");
+    /** Headers API Gateway adds to every request that the hand-written samples leave out. */
+    static final Set<String> GATEWAY_HEADERS = Set.of("headers.x-amzn-trace-id", "headers.content-length");
+
+    static List<String> differences(JsonNode expected, JsonNode actual, String path) {
+        List<String> out = new ArrayList<>();
+        if (expected.isObject() && actual.isObject()) {
+            for (Iterator<String> it = expected.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                String p = path.isEmpty() ? k : path + "." + k;
+                if (!actual.has(k)) {
+                    out.add("missing " + p);
+                } else if (!VARIABLE.contains(p)) {
+                    out.addAll(differences(expected.get(k), actual.get(k), p));
+                }
+            }
+            for (Iterator<String> it = actual.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                String p = path.isEmpty() ? k : path + "." + k;
+                if (!expected.has(k) && !GATEWAY_HEADERS.contains(p)) {
+                    out.add("unexpected " + p + " = " + actual.get(k));
+                }
+            }
+        } else if (!expected.equals(actual)) {
+            out.add(path + ": expected " + expected + " but was " + actual);
+        }
+        return out;
+    }
+
+    static JsonNode recordedEvent(String routeKey) {
+        for (JsonNode e : cloud.httpEvents()) {
+            if (e.path("routeKey").asText().equals(routeKey)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no event recorded for " + routeKey);
+    }
+
+    @Test
+    void thePostOrderEventEqualsTheSampleEventFieldForField() throws Exception {
+        JsonNode sample = JSON.readTree(ROOT.resolve("events/checkout-post-order.json").toFile());
+        JsonNode sampleClaims = sample.path("requestContext").path("authorizer").path("jwt").path("claims");
+        Map<String, Object> claims = new LinkedHashMap<>();
+        long now = Instant.now().getEpochSecond();
+        sampleClaims.properties().forEach(e -> claims.put(e.getKey(), e.getValue().asText()));
+        claims.put("exp", now + 3600);
+        claims.put("iat", now);
+        claims.put("iss", cloud.issuer());
+        claims.put("aud", cloud.audience());
+        String token = cloud.authority().sign(claims);
+        JsonNode h = sample.path("headers");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(sample.path("rawPath").asText()))
+                .header("accept", h.path("accept").asText()).header("content-type", h.path("content-type").asText())
+                .header("user-agent", h.path("user-agent").asText()).header("authorization", "Bearer " + token)
+                .header("idempotency-key", h.path("idempotency-key").asText())
+                .POST(HttpRequest.BodyPublishers.ofString(sample.path("body").asText())));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode actual = recordedEvent("POST /orders");
+        assertThat(differences(sample, actual, "")).isEmpty();
+        assertThat(actual.path("headers").path("content-length").asText()).isEqualTo(
+                Integer.toString(sample.path("body").asText().getBytes(StandardCharsets.UTF_8).length));
+        awaitFinal(token, JSON.readTree(r.body()).path("orderId").asText());
+    }
+
+    @Test
+    void theListProductsEventEqualsTheSampleEventFieldForField() throws Exception {
+        JsonNode sample = JSON.readTree(ROOT.resolve("events/catalog-list-products.json").toFile());
+        JsonNode h = sample.path("headers");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(sample.path("rawPath").asText()))
+                .header("accept", h.path("accept").asText()).header("content-type", h.path("content-type").asText())
+                .header("user-agent", h.path("user-agent").asText()).GET());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode actual = recordedEvent("GET /products");
+        assertThat(differences(sample, actual, "")).isEmpty();
+        assertThat(actual.has("body")).isFalse();
+        assertThat(actual.path("requestContext").has("authorizer")).isFalse();
+    }
+
+    @Test
+    void pathAndQueryParametersCookiesAndNotFoundAsApiGatewayHasThem() throws Exception {
+        String token = cloud.token("erin", "erin@example.com", "orders/read");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/orders/ord_does-not-exist?x=1&y=a%20b&x=2"))
+                .header("Authorization", "Bearer " + token).header("Cookie", "c1=v1; c2=v2"));
+        assertThat(r.statusCode()).isEqualTo(404);
+        JsonNode e = recordedEvent("GET /orders/{orderId}");
+        assertThat(e.path("pathParameters").path("orderId").asText()).isEqualTo("ord_does-not-exist");
+        assertThat(e.path("rawQueryString").asText()).isEqualTo("x=1&y=a%20b&x=2");
+        assertThat(e.path("queryStringParameters").path("x").asText()).isEqualTo("1,2");
+        assertThat(e.path("queryStringParameters").path("y").asText()).isEqualTo("a b");
+        assertThat(e.path("cookies")).hasSize(2);
+        assertThat(e.path("headers").has("cookie")).isFalse();
+        assertThat(e.path("requestContext").path("authorizer").path("jwt").path("claims").path("sub").asText()).isEqualTo("erin");
+        assertThat(e.path("requestContext").path("authorizer").path("jwt").path("claims").path("exp").isTextual()).isTrue();
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri("/nowhere")));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("{\"message\":\"Not Found\"}");
+    }
+
+    // ------------------------------------------------------------------ the console in headless Chromium
+
+    @Test
+    void theConsoleShowsAPlacedOrderAndItsEmail() throws Exception {
+        String token = cloud.token("frank", "frank@example.com", "orders/read orders/write");
+        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}");
+        assertThat(awaitFinal(token, orderId).path("status").asText()).isEqualTo("CONFIRMED");
+
+        Path profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        try {
+            driver.get(cloud.apiUrl() + "/_local/");
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.until(d -> !d.findElements(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).isEmpty());
+            String row = driver.findElement(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).getText();
+            assertThat(row).contains(orderId).contains("CONFIRMED").contains("frank").contains("PENDING").contains("PAID");
+            wait.until(d -> d.findElements(By.cssSelector("#mailbox .subject")).stream().anyMatch(s -> s.getText().contains(orderId)));
+            String mailbox = driver.findElement(By.id("mailbox")).getText();
+            assertThat(mailbox).contains("frank@example.com");
+            assertThat(driver.findElements(By.cssSelector("#mailbox iframe"))).isNotEmpty();
+            assertThat(driver.findElement(By.id("queues")).getText()).contains("InventoryDeadLetterQueue");
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Path target = Path.of("target/console-screenshot.png");
+            Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(Files.size(target)).isGreaterThan(10_000);
+        } finally {
+            driver.quit();
+            service.stop();
+        }
+    }
+
+    @Test
+    void theIssuerPublishesItsKeys() throws Exception {
+        HttpResponse<String> jwks = send(HttpRequest.newBuilder(uri("/_local/issuer/.well-known/jwks.json")));
+        ObjectNode set = (ObjectNode) JSON.readTree(jwks.body());
+        assertThat(set.path("keys").get(0).path("kid").asText()).isEqualTo(cloud.authority().kid());
+        assertThat(set.path("keys").get(0).path("kty").asText()).isEqualTo("RSA");
+    }
+}
