@@ -34,8 +34,9 @@ class DemoIT {
     void demoPlacesThreeOrdersAndExitsZero() throws Exception {
         Path out = Path.of("target/demo-output.txt").toAbsolutePath();
         long t0 = System.nanoTime();
-        Process p = run(out, "demo", "--port", "0");
-        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        // Correctness, not speed: a generous bound so a loaded CI machine does not fail it (the bench measures speed).
+        Process p = run(out, "demo", "--port", "0", "--timeout", "240");
+        boolean finished = p.waitFor(300, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (!finished) {
             p.destroyForcibly();
@@ -43,7 +44,7 @@ class DemoIT {
         String printed = Files.readString(out);
         System.out.println(printed);
         System.out.printf("demo took %.1f s%n", seconds);
-        assertThat(finished).as("demo finished within 120 s").isTrue();
+        assertThat(finished).as("demo finished within 300 s").isTrue();
         assertThat(p.exitValue()).as(printed).isZero();
         assertThat(printed).contains("Demo PASSED").contains("status CONFIRMED (expected CONFIRMED)")
                 .contains("status REJECTED (expected REJECTED)").contains("status PAYMENT_FAILED (expected PAYMENT_FAILED)")
