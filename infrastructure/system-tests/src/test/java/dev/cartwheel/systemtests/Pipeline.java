@@ -268,6 +268,42 @@ final class Pipeline {
         return stock;
     }
 
+    /** The simulated provider's records of an order ({@code orderId:authorize}, {@code orderId:capture}), by operation. */
+    Map<String, Integer> paymentOperations(String orderId) {
+        Map<String, Integer> operations = new java.util.TreeMap<>();
+        aws.dynamoDb().scanPaginator(b -> b.tableName(table("SimulatedPaymentsTable")).consistentRead(true)
+                        .filterExpression("begins_with(idempotencyKey, :o)")
+                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(orderId + ":"))))
+                .items().forEach(item -> operations.merge(item.get("operation").s(), 1, Integer::sum));
+        return operations;
+    }
+
+    /** Takes every message out of a queue (a DLQ, typically) and returns them. */
+    List<software.amazon.awssdk.services.sqs.model.Message> takeAll(String queueLogicalId) {
+        String url = queueUrl(queueLogicalId);
+        List<software.amazon.awssdk.services.sqs.model.Message> taken = new java.util.ArrayList<>();
+        while (true) {
+            List<software.amazon.awssdk.services.sqs.model.Message> batch = aws.sqs().receiveMessage(b -> b.queueUrl(url)
+                    .maxNumberOfMessages(10).waitTimeSeconds(0).messageAttributeNames("All")
+                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")).messages();
+            if (batch.isEmpty()) {
+                return taken;
+            }
+            for (var message : batch) {
+                aws.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+                taken.add(message);
+            }
+        }
+    }
+
+    /** Moves every message of a DLQ back to its source queue, as the console's "redrive" does; returns how many. */
+    int redrive(String deadLetterQueueLogicalId, String sourceQueueLogicalId) {
+        List<software.amazon.awssdk.services.sqs.model.Message> dead = takeAll(deadLetterQueueLogicalId);
+        dead.forEach(message -> aws.sqs().sendMessage(b -> b.queueUrl(queueUrl(sourceQueueLogicalId))
+                .messageBody(message.body()).messageAttributes(message.messageAttributes())));
+        return dead.size();
+    }
+
     int depth(String queueLogicalId) {
         return aws.queuePump().approximateCount(queueUrl(queueLogicalId));
     }

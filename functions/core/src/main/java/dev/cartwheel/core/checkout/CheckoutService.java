@@ -16,6 +16,7 @@ import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
 import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.order.Retry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -70,7 +71,11 @@ public final class CheckoutService {
                 price(request), request.paymentToken(), clock.instant());
         Instant expiresAt = order.createdAt().plus(IDEMPOTENCY_WINDOW);
         try {
-            orders.create(order, new IdempotencyRecord(recordKey, requestHash, order.orderId(), expiresAt));
+            IdempotencyRecord record = new IdempotencyRecord(recordKey, requestHash, order.orderId(), expiresAt);
+            Retry.onConflict(() -> {
+                orders.create(order, record);
+                return order;
+            });
         } catch (IdempotencyKeyInUseException raced) {
             return replay(recordKey, requestHash).orElseThrow(() -> raced);
         }
