@@ -22,7 +22,21 @@ public final class Bench {
     private Bench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            // embedded emulators keep non-daemon threads: a failed bench must still end the process
+            System.err.println("bench failed: " + e);
+            for (StackTraceElement frame : e.getStackTrace()) {
+                System.err.println("\tat " + frame);
+            }
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         String what = args.length == 0 ? "all" : args[0];
         Path root = projectRoot();
         Path out = root.resolve("target").resolve("bench");
@@ -55,7 +69,6 @@ public final class Bench {
             }
         }
         report.printf("%nResults in %s%n", out);
-        System.exit(0);
     }
 
     private static void write(Path dir, String name, ObjectNode result) throws IOException {

@@ -1,18 +1,547 @@
 package dev.cartwheel.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.emulators.AwsClients;
+import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.Emulators;
+import dev.cartwheel.emulators.Endpoints;
+import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.Provisioner;
+import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.local.LocalCloud;
+import dev.cartwheel.local.LocalCloudConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** Pipeline throughput through the local cloud. */
+/**
+ * Pipeline throughput: the local cloud (embedded emulators, the functions as Lambda-style JVMs, the HTTP API, the SQS
+ * event source mappings) started in this JVM, driven over loopback by a {@code java.net.http} client with a dev token:
+ * C workers, each placing an order ({@code POST /orders}) and waiting for its outcome e-mail (watched in the SES
+ * capture, in process: no polling requests that would load the API) before placing the next, so that C orders are
+ * in flight at any time. After a warm-up (which also starts the execution environments), N orders are timed: orders
+ * per second reaching a final status and POST -> e-mail latency; the statuses are checked in DynamoDB afterwards.
+ *
+ * <p>Then the emulators alone: the same AWS calls one order costs (DynamoDB BatchGetItem 1, GetItem 3, PutItem 4,
+ * TransactWriteItems 3, UpdateItem 2; SQS SendMessage 3; SES SendEmail 1, as counted by AwsCallsPerOrderIT; plus an
+ * SQS ReceiveMessage and DeleteMessage per step for the event source mapping's share) replayed with real SDK clients
+ * and items shaped like the handlers' at the same concurrency against the same emulators, in tables and queues of
+ * their own. The ratio of the two says how much of the emulators' capacity the pipeline reaches.
+ */
 final class ThroughputBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ORDER_ID = Pattern.compile("\\((ord_[^)]+)\\)");
+    private static final Duration ORDER_TIMEOUT = Duration.ofSeconds(Long.getLong("bench.orderTimeoutSeconds", 120));
 
     private ThroughputBench() {
     }
 
-    static ObjectNode run(Path root, int orders, int concurrency, PrintStream report) {
-        report.println("throughput bench: not yet implemented");
-        return new ObjectMapper().createObjectNode().put("implemented", false);
+    private record Outcome(String orderId, double postMs, double toMailMs, String subject) {
+    }
+
+    static ObjectNode run(Path root, int orders, int concurrency, PrintStream report) throws Exception {
+        long began = System.nanoTime();
+        int warmup = Integer.getInteger("bench.throughputWarmup", Math.max(2 * concurrency, 32));
+        int functionConcurrency = Integer.getInteger("bench.functionConcurrency", 3);
+        ObjectNode result = JSON.createObjectNode().put("orders", orders).put("concurrency", concurrency)
+                .put("warmupOrders", warmup).put("functionConcurrency", functionConcurrency)
+                .put("loadAverageBefore", loadAverage());
+        Path work = root.resolve("target").resolve("bench");
+        Path seed = work.resolve("throughput-seed.json");
+        Files.writeString(seed, """
+                {"products":[
+                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
+                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}]}
+                """);
+        if (System.getProperty("lambda.runtime.dir") == null) {
+            // the Runtime Interface Client jars the local cloud module copies next to local-cloud.jar
+            System.setProperty("lambda.runtime.dir",
+                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
+        }
+        AtomicLong functionErrors = new AtomicLong();
+        List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
+        LocalCloudConfig config = new LocalCloudConfig(root.resolve("template.yaml"), Map.of(), null, "us-east-1", seed, 0,
+                functionConcurrency, null, true, line -> {
+            if (line.contains("\"level\":\"ERROR\"") || line.contains("Task timed out") || line.contains("invocation failed")
+                    || line.contains("Status: error")) {
+                functionErrors.incrementAndGet();
+                if (firstErrors.size() < 3) {
+                    firstErrors.add(line);
+                }
+            }
+        }, work.resolve("local-home"));
+
+        report.printf("%nThroughput: starting the local cloud (function concurrency %d, prewarm on)%n", functionConcurrency);
+        double pipelineRate;
+        try (LocalCloud cloud = LocalCloud.start(config)) {
+            Emulators emulators = cloud.emulators().orElseThrow();
+            report.printf("  ready in %d ms at %s; %d warm-up + %d measured orders at concurrency %d%n",
+                    cloud.readyMillis(), cloud.apiUrl(), warmup, orders, concurrency);
+            String token = cloud.token("bench-customer", "bench@example.com", "orders/read orders/write");
+            try (MailWatcher watcher = new MailWatcher(emulators)) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                Phase warm = drive(http, cloud.apiUrl(), token, watcher, warmup, concurrency);
+                report.printf("  warm-up: %d/%d orders final in %.1f s%n", warm.outcomes().size(), warmup, warm.seconds());
+                Phase measured = drive(http, cloud.apiUrl(), token, watcher, orders, concurrency);
+                Map<String, Integer> statuses = statuses(cloud, measured.outcomes());
+                pipelineRate = measured.outcomes().size() / measured.seconds();
+                Stats toMail = Stats.ofMillis(measured.outcomes().stream().mapToDouble(Outcome::toMailMs).toArray());
+                Stats post = Stats.ofMillis(measured.outcomes().stream().mapToDouble(Outcome::postMs).toArray());
+                ObjectNode node = result.putObject("pipeline");
+                node.put("finalOrders", measured.outcomes().size()).put("seconds", measured.seconds())
+                        .put("ordersPerSecond", pipelineRate).put("failures", measured.failures().size());
+                node.set("postToEmailMs", JSON.valueToTree(toMail));
+                node.set("postResponseMs", JSON.valueToTree(post));
+                node.set("statuses", JSON.valueToTree(statuses));
+                node.put("functionErrorLines", functionErrors.get());
+                node.set("firstFailures", JSON.valueToTree(measured.failures().stream().limit(3).toList()));
+                node.set("firstFunctionErrors", JSON.valueToTree(List.copyOf(firstErrors)));
+                node.set("functions", cloud.functions());
+                report.printf("%nPipeline (local cloud, %d orders, %d in flight, 2 lines each)%n", orders, concurrency);
+                report.printf("  orders final        %d/%d in %.1f s: %.1f orders/s; statuses %s%n", measured.outcomes().size(),
+                        orders, measured.seconds(), pipelineRate, statuses);
+                report.printf("  POST -> e-mail, ms  p50 %.0f  p90 %.0f  p99 %.0f  max %.0f%n", toMail.p50Ms(), toMail.p90Ms(),
+                        toMail.p99Ms(), toMail.maxMs());
+                report.printf("  POST response, ms   p50 %.0f  p90 %.0f  p99 %.0f  max %.0f%n", post.p50Ms(), post.p90Ms(),
+                        post.p99Ms(), post.maxMs());
+                if (!measured.failures().isEmpty() || functionErrors.get() > 0) {
+                    report.printf("  failures %d (first: %s); function error lines %d%n", measured.failures().size(),
+                            measured.failures().isEmpty() ? "-" : measured.failures().getFirst(), functionErrors.get());
+                }
+                for (JsonNode f : cloud.functions()) {
+                    report.printf("  %-20s invocations %5d  cold starts %d%n", f.path("name").asText(), f.path("invocations").asInt(),
+                            f.path("coldStarts").asInt());
+                }
+            }
+
+            // ---- the emulators alone, same emulators, resources of their own
+            Endpoints endpoints = emulators.endpoints();
+            String prefix = "alone" + UUID.randomUUID().toString().substring(0, 6);
+            SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+            try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoints); SqsClient sqs = AwsClients.sqs(endpoints);
+                 SesV2Client ses = AwsClients.sesV2(endpoints)) {
+                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+                Replay replay = new Replay(dynamoDb, sqs, ses, resources,
+                        String.valueOf(template.parameterValues().get("SenderEmail")));
+                replay.seed();
+                ReplayPhase warmAlone = replay.drive(warmup, concurrency);
+                ReplayPhase alone = replay.drive(orders, concurrency);
+                double aloneRate = alone.orders() / alone.seconds();
+                Stats aloneLatency = Stats.of(alone.latencies());
+                ObjectNode node = result.putObject("emulatorsAlone");
+                node.put("orders", alone.orders()).put("seconds", alone.seconds()).put("ordersPerSecond", aloneRate)
+                        .put("callsPerOrder", Replay.CALLS_PER_ORDER).put("emptyReceives", alone.emptyReceives())
+                        .put("warmupSeconds", warmAlone.seconds());
+                node.set("orderMs", JSON.valueToTree(aloneLatency));
+                result.put("ratioPipelineToEmulatorsAlone", pipelineRate / aloneRate);
+                report.printf("%nEmulators alone (the same %d AWS calls per order, %d in flight, no handlers)%n", Replay.CALLS_PER_ORDER,
+                        concurrency);
+                report.printf("  orders              %d in %.1f s: %.1f orders/s (%d empty receives)%n", alone.orders(),
+                        alone.seconds(), aloneRate, alone.emptyReceives());
+                report.printf("  per order, ms       p50 %.0f  p90 %.0f  p99 %.0f  max %.0f%n", aloneLatency.p50Ms(),
+                        aloneLatency.p90Ms(), aloneLatency.p99Ms(), aloneLatency.maxMs());
+                report.printf("%nPipeline / emulators alone: %.1f / %.1f orders/s = %.0f%%%n", pipelineRate, aloneRate,
+                        100 * pipelineRate / aloneRate);
+            }
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        result.put("loadAverageAfter", loadAverage()).put("seconds", seconds);
+        report.printf("throughput bench took %.0f s (load average before: %s, after: %s)%n", seconds,
+                result.path("loadAverageBefore").asText(), result.path("loadAverageAfter").asText());
+        return result;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    // ------------------------------------------------------------------ the pipeline over HTTP
+
+    private record Phase(List<Outcome> outcomes, List<String> failures, double seconds) {
+    }
+
+    private static Phase drive(HttpClient http, URI api, String token, MailWatcher watcher, int count, int concurrency)
+            throws InterruptedException {
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong lastMailNanos = new AtomicLong();
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        long phaseStart = System.nanoTime();
+        Instant phaseStartInstant = Instant.now();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            workers.add(Thread.ofVirtual().name("bench-client-" + w).start(() -> {
+                while (next.getAndIncrement() < count) {
+                    Instant postAt = Instant.now();
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve("/orders"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                                .header("Idempotency-Key", "bench-" + UUID.randomUUID())
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        double postMs = (System.nanoTime() - t0) / 1e6;
+                        if (r.statusCode() != 202) {
+                            failures.add("POST /orders " + r.statusCode() + " " + r.body());
+                            continue;
+                        }
+                        String orderId = JSON.readTree(r.body()).path("orderId").asText();
+                        CapturedEmail mail = watcher.mailFor(orderId).get(ORDER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                        double toMail = Duration.between(postAt, mail.timestamp()).toNanos() / 1e6;
+                        outcomes.add(new Outcome(orderId, postMs, toMail, mail.subject()));
+                        long mailNanos = phaseStart + Duration.between(phaseStartInstant, mail.timestamp()).toNanos();
+                        lastMailNanos.accumulateAndGet(mailNanos, Math::max);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        failures.add("no e-mail within " + ORDER_TIMEOUT.toSeconds() + " s");
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        long end = Math.max(lastMailNanos.get(), phaseStart + 1);
+        return new Phase(List.copyOf(outcomes), List.copyOf(failures), (end - phaseStart) / 1e9);
+    }
+
+    private static Map<String, Integer> statuses(LocalCloud cloud, List<Outcome> outcomes) {
+        String table = cloud.provisioned().tableName("OrdersTable");
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            Map<String, AttributeValue> item = cloud.dynamoDb().getItem(b -> b.tableName(table)
+                    .key(Map.of("orderId", AttributeValue.fromS(o.orderId()))).consistentRead(true)).item();
+            String status = item == null || !item.containsKey("status") ? "MISSING" : item.get("status").s();
+            counts.merge(status, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Completes a future per order id when an e-mail whose subject names the order is captured. */
+    private static final class MailWatcher implements AutoCloseable {
+        private final Emulators emulators;
+        private final Map<String, CompletableFuture<CapturedEmail>> mails = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        MailWatcher(Emulators emulators) {
+            this.emulators = emulators;
+            this.thread = Thread.ofPlatform().daemon().name("bench-mail-watcher").start(this::watch);
+        }
+
+        CompletableFuture<CapturedEmail> mailFor(String orderId) {
+            return mails.computeIfAbsent(orderId, k -> new CompletableFuture<>());
+        }
+
+        private void watch() {
+            int seen = 0;
+            while (running) {
+                List<CapturedEmail> all = emulators.ses().messages();
+                for (int i = seen; i < all.size(); i++) {
+                    Matcher m = ORDER_ID.matcher(String.valueOf(all.get(i).subject()));
+                    if (m.find()) {
+                        mailFor(m.group(1)).complete(all.get(i));
+                    }
+                }
+                seen = Math.max(seen, all.size());
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ the emulators alone
+
+    private record ReplayPhase(int orders, double seconds, long[] latencies, long emptyReceives) {
+    }
+
+    /** One order's AWS calls, in the handlers' order, with items shaped like theirs. */
+    private static final class Replay {
+        static final int CALLS_PER_ORDER = 17 + 3 + 3;
+
+        private final DynamoDbClient dynamoDb;
+        private final SqsClient sqs;
+        private final SesV2Client ses;
+        private final String orders;
+        private final String products;
+        private final String idempotency;
+        private final String payments;
+        private final String inventoryQueue;
+        private final String paymentQueue;
+        private final String emailQueue;
+        private final String sender;
+        private final AtomicLong emptyReceives = new AtomicLong();
+
+        Replay(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, ProvisionedResources resources, String sender) {
+            this.dynamoDb = dynamoDb;
+            this.sqs = sqs;
+            this.ses = ses;
+            this.orders = resources.tableName("OrdersTable");
+            this.products = resources.tableName("ProductsTable");
+            this.idempotency = resources.tableName("IdempotencyTable");
+            this.payments = resources.tableName("SimulatedPaymentsTable");
+            this.inventoryQueue = resources.queueUrl("InventoryQueue");
+            this.paymentQueue = resources.queueUrl("PaymentQueue");
+            this.emailQueue = resources.queueUrl("EmailQueue");
+            this.sender = sender;
+        }
+
+        void seed() {
+            for (String sku : List.of("BENCH-A", "BENCH-B")) {
+                dynamoDb.putItem(b -> b.tableName(products).item(Map.of(
+                        "sku", s(sku), "name", s("Bench " + sku), "priceAmount", n(1000), "currency", s("USD"),
+                        "available", n(100_000_000), "reserved", n(0), "sold", n(0))));
+            }
+        }
+
+        ReplayPhase drive(int count, int concurrency) throws InterruptedException {
+            AtomicInteger next = new AtomicInteger();
+            long[] latencies = new long[count];
+            AtomicInteger done = new AtomicInteger();
+            long before = emptyReceives.get();
+            long t0 = System.nanoTime();
+            List<Thread> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(Thread.ofVirtual().name("bench-replay-" + w).start(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < count) {
+                        long start = System.nanoTime();
+                        order();
+                        latencies[i] = System.nanoTime() - start;
+                        done.incrementAndGet();
+                    }
+                }));
+            }
+            for (Thread t : workers) {
+                t.join();
+            }
+            return new ReplayPhase(done.get(), (System.nanoTime() - t0) / 1e9, latencies, emptyReceives.get() - before);
+        }
+
+        private void order() {
+            String orderId = "ord_" + UUID.randomUUID();
+            String correlationId = UUID.randomUUID().toString();
+            Instant now = Instant.now();
+            List<Map<String, AttributeValue>> history = new ArrayList<>();
+
+            // checkout: price, order + idempotency record in one transaction, OrderPlaced
+            dynamoDb.batchGetItem(b -> b.requestItems(Map.of(products, KeysAndAttributes.builder().consistentRead(true)
+                    .keys(Map.of("sku", s("BENCH-A")), Map.of("sku", s("BENCH-B"))).build())));
+            history.add(change("PENDING", now, "order placed"));
+            Map<String, AttributeValue> pending = orderItem(orderId, correlationId, "PENDING", 1, now, history, false);
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(idempotency).item(Map.of(
+                            "pk", s("checkout#bench-customer#" + UUID.randomUUID()), "requestHash", s("0".repeat(64)),
+                            "orderId", s(orderId), "expiresAt", n(now.plusSeconds(86_400).getEpochSecond())))
+                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(orders).item(pending)
+                            .conditionExpression("attribute_not_exists(orderId)").build()).build()));
+            send(inventoryQueue, "OrderPlaced", orderId, correlationId);
+
+            // inventory: read, reserve both lines with the status change, StockReserved
+            consume(inventoryQueue);
+            readOrder(orderId);
+            history.add(change("RESERVED", Instant.now(), "stock reserved"));
+            transition(orderItem(orderId, correlationId, "RESERVED", 2, now, history, false), 1,
+                    "SET available = available - :q, reserved = reserved + :q", "attribute_exists(sku) AND available >= :q");
+            send(paymentQueue, "StockReserved", orderId, correlationId);
+
+            // payment: read, authorize at the provider, AUTHORIZED, capture, PAID with stock committed, OrderPaid
+            consume(paymentQueue);
+            readOrder(orderId);
+            String paymentId = "pay_" + UUID.randomUUID();
+            dynamoDb.putItem(b -> b.tableName(payments).item(Map.of(
+                    "idempotencyKey", s(orderId + "#authorize"), "operation", s("authorize"), "amount", n(6000),
+                    "currency", s("USD"), "paymentId", s(paymentId), "brand", s("visa"), "last4", s("4242")))
+                    .conditionExpression("attribute_not_exists(idempotencyKey)"));
+            history.add(change("AUTHORIZED", Instant.now(), "payment authorized"));
+            Map<String, AttributeValue> authorized = orderItem(orderId, correlationId, "AUTHORIZED", 3, now, history, true);
+            dynamoDb.putItem(b -> b.tableName(orders).item(authorized).conditionExpression("version = :expected")
+                    .expressionAttributeValues(Map.of(":expected", n(2))));
+            dynamoDb.putItem(b -> b.tableName(payments).item(Map.of(
+                    "idempotencyKey", s(orderId + "#capture"), "operation", s("capture"), "amount", n(6000),
+                    "currency", s("USD"), "paymentId", s(paymentId), "captureId", s("cap_" + UUID.randomUUID())))
+                    .conditionExpression("attribute_not_exists(idempotencyKey)"));
+            history.add(change("PAID", Instant.now(), "payment captured"));
+            transition(orderItem(orderId, correlationId, "PAID", 4, now, history, true), 3,
+                    "SET sold = sold + :q, reserved = reserved - :q", "attribute_exists(sku) AND reserved >= :q");
+            send(emailQueue, "OrderPaid", orderId, correlationId);
+
+            // e-mail: read, claim, send, mark sent, CONFIRMED
+            consume(emailQueue);
+            readOrder(orderId);
+            Instant claimAt = Instant.now();
+            dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
+                    .updateExpression("SET #state = :sending, leaseUntil = :lease, expiresAt = :expires")
+                    .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":sending", s("SENDING"), ":lease", n(claimAt.toEpochMilli() + 30_000),
+                            ":now", n(claimAt.toEpochMilli()), ":expires", n(claimAt.plusSeconds(30L * 86_400).getEpochSecond()))));
+            String messageId = ses.sendEmail(b -> b.fromEmailAddress(sender)
+                    .destination(d -> d.toAddresses("bench@example.com"))
+                    .content(c -> c.simple(m -> m.subject(t -> t.data("Your order is confirmed (" + orderId + ")").charset("UTF-8"))
+                            .body(body -> body.text(t -> t.data(MAIL_TEXT.replace("{{orderId}}", orderId)).charset("UTF-8"))
+                                    .html(t -> t.data(MAIL_HTML.replace("{{orderId}}", orderId)).charset("UTF-8")))))).messageId();
+            dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
+                    .updateExpression("SET #state = :sent, messageId = :messageId, sentAt = :at")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":sent", s("SENT"), ":messageId", s(messageId), ":at", n(System.currentTimeMillis()))));
+            history.add(change("CONFIRMED", Instant.now(), "confirmation e-mail sent"));
+            Map<String, AttributeValue> confirmed = orderItem(orderId, correlationId, "CONFIRMED", 5, now, history, true);
+            dynamoDb.putItem(b -> b.tableName(orders).item(confirmed).conditionExpression("version = :expected")
+                    .expressionAttributeValues(Map.of(":expected", n(4))));
+        }
+
+        private void readOrder(String orderId) {
+            dynamoDb.getItem(b -> b.tableName(orders).key(Map.of("orderId", s(orderId))).consistentRead(true));
+        }
+
+        private void transition(Map<String, AttributeValue> item, long expectedVersion, String stockUpdate, String stockCondition) {
+            List<TransactWriteItem> writes = new ArrayList<>();
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(orders).item(item)
+                    .conditionExpression("version = :expected")
+                    .expressionAttributeValues(Map.of(":expected", n(expectedVersion))).build()).build());
+            for (Map.Entry<String, Integer> line : Map.of("BENCH-A", 1, "BENCH-B", 2).entrySet()) {
+                writes.add(TransactWriteItem.builder().update(Update.builder().tableName(products)
+                        .key(Map.of("sku", s(line.getKey()))).updateExpression(stockUpdate).conditionExpression(stockCondition)
+                        .expressionAttributeValues(Map.of(":q", n(line.getValue()))).build()).build());
+            }
+            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
+        }
+
+        private void send(String queueUrl, String type, String orderId, String correlationId) {
+            sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                    .messageBody("{\"schemaVersion\":1,\"type\":\"" + type + "\",\"orderId\":\"" + orderId
+                            + "\",\"correlationId\":\"" + correlationId + "\"}")
+                    .messageAttributes(Map.of(
+                            "correlationId", MessageAttributeValue.builder().dataType("String").stringValue(correlationId).build(),
+                            "type", MessageAttributeValue.builder().dataType("String").stringValue(type).build())));
+        }
+
+        /** The event source mapping's share: one receive and one delete (any message of the queue: all cost the same). */
+        private void consume(String queueUrl) {
+            for (int attempt = 0; attempt < 30; attempt++) {
+                List<Message> got = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).waitTimeSeconds(2)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+                if (!got.isEmpty()) {
+                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.getFirst().receiptHandle()));
+                    return;
+                }
+                emptyReceives.incrementAndGet();
+            }
+            throw new IllegalStateException("no message in " + queueUrl);
+        }
+
+        private static Map<String, AttributeValue> orderItem(String orderId, String correlationId, String status, long version,
+                                                             Instant created, List<Map<String, AttributeValue>> history, boolean paid) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("orderId", s(orderId));
+            item.put("customerId", s("bench-customer"));
+            item.put("email", s("bench@example.com"));
+            item.put("correlationId", s(correlationId));
+            item.put("lines", AttributeValue.fromL(List.of(line("BENCH-A", "Bench A", 1, 1000), line("BENCH-B", "Bench B", 2, 2500))));
+            item.put("total", money(6000));
+            item.put("paymentToken", s("tok_visa"));
+            item.put("status", s(status));
+            item.put("version", n(version));
+            item.put("createdAt", s(created.toString()));
+            item.put("updatedAt", s(Instant.now().toString()));
+            item.put("history", AttributeValue.fromL(history.stream().map(AttributeValue::fromM).toList()));
+            if (paid) {
+                item.put("payment", AttributeValue.fromM(Map.of("paymentId", s("pay_" + orderId), "brand", s("visa"), "last4", s("4242"))));
+            }
+            if (!status.equals("CONFIRMED")) {
+                item.put("openShard", s("open#" + Math.floorMod(orderId.hashCode(), 8)));
+            }
+            return item;
+        }
+
+        private static AttributeValue line(String sku, String name, int quantity, long price) {
+            return AttributeValue.fromM(Map.of("sku", s(sku), "name", s(name), "quantity", n(quantity), "unitPrice", money(price)));
+        }
+
+        private static AttributeValue money(long amount) {
+            return AttributeValue.fromM(Map.of("amount", n(amount), "currency", s("USD")));
+        }
+
+        private static Map<String, AttributeValue> change(String status, Instant at, String reason) {
+            return Map.of("status", s(status), "at", s(at.toString()), "reason", s(reason));
+        }
+
+        private static AttributeValue s(String value) {
+            return AttributeValue.fromS(value);
+        }
+
+        private static AttributeValue n(long value) {
+            return AttributeValue.fromN(Long.toString(value));
+        }
+
+        private static final String MAIL_TEXT = """
+                Thank you for your order {{orderId}}.
+
+                  1 x Bench A          USD 10.00
+                  2 x Bench B          USD 50.00
+                  Total                USD 60.00
+
+                Paid with visa ending 4242. We will let you know when it ships.
+                """;
+        private static final String MAIL_HTML = """
+                <!doctype html><html><body style="font-family:sans-serif"><h1>Thank you for your order</h1>
+                <p>Order <strong>{{orderId}}</strong></p><table><tr><th>Item</th><th>Qty</th><th>Price</th></tr>
+                <tr><td>Bench A</td><td>1</td><td>USD 10.00</td></tr><tr><td>Bench B</td><td>2</td><td>USD 50.00</td></tr>
+                <tr><td colspan="2">Total</td><td>USD 60.00</td></tr></table>
+                <p>Paid with visa ending 4242. We will let you know when it ships.</p></body></html>
+                """;
     }
 }

@@ -98,7 +98,7 @@ final class WarmBench {
         return result;
     }
 
-    private static AwsClientSettings settings(Emulators emulators, SamTemplate resolved, String function) {
+    static AwsClientSettings settings(Emulators emulators, SamTemplate resolved, String function) {
         Map<String, String> env = new HashMap<>(resolved.environment(function));
         env.put("AWS_REGION", emulators.region());
         env.put("AWS_ACCESS_KEY_ID", emulators.endpoints().accessKeyId());

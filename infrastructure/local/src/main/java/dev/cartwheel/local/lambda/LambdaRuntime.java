@@ -109,7 +109,12 @@ public final class LambdaRuntime {
         cmd.add("-XX:MaxMetaspaceSize=" + Math.max(64, mem * 10 / 100) + "m");
         cmd.add("-XX:ReservedCodeCacheSize=" + Math.max(32, mem * 5 / 100) + "m");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xshare:auto");
+        // the JVM refuses -Xshare:* beside the JDK 25 AOT cache options (-XX:AOTCache, -XX:AOTCacheOutput, ...) given in
+        // JAVA_TOOL_OPTIONS; -Xshare:auto is the JVM's default anyway, so leaving it out then changes nothing else
+        String toolOptions = spec.environment().get("JAVA_TOOL_OPTIONS");
+        if (toolOptions == null || !toolOptions.contains("-XX:AOT")) {
+            cmd.add("-Xshare:auto");
+        }
         cmd.add("-XX:+TieredCompilation");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:-UsePerfData");
