@@ -21,25 +21,34 @@ public final class EmbeddedSqs implements AutoCloseable {
         this.port = port;
     }
 
+    /** Starts ElasticMQ on a free loopback port. */
     public static EmbeddedSqs start(String region, String accountId) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = FreePorts.next();
             try {
-                SQSRestServer server = SQSRestServerBuilder
-                        .withInterface(FreePorts.LOOPBACK)
-                        .withPort(port)
-                        .withServerAddress(new NodeAddress("http", FreePorts.LOOPBACK, port, ""))
-                        .withAWSRegion(region)
-                        .withAWSAccountId(accountId)
-                        .start();
-                server.waitUntilStarted();
-                return new EmbeddedSqs(server, port);
+                return start(region, accountId, FreePorts.next());
             } catch (RuntimeException e) {
                 last = e;
             }
         }
         throw new EmulatorException("ElasticMQ did not start: " + last.getMessage(), last);
+    }
+
+    /** Starts ElasticMQ on the given loopback port (no retry on another port: the caller asked for this one). */
+    public static EmbeddedSqs start(String region, String accountId, int port) {
+        try {
+            SQSRestServer server = SQSRestServerBuilder
+                    .withInterface(FreePorts.LOOPBACK)
+                    .withPort(port)
+                    .withServerAddress(new NodeAddress("http", FreePorts.LOOPBACK, port, ""))
+                    .withAWSRegion(region)
+                    .withAWSAccountId(accountId)
+                    .start();
+            server.waitUntilStarted();
+            return new EmbeddedSqs(server, port);
+        } catch (RuntimeException e) {
+            throw new EmulatorException("ElasticMQ did not start on port " + port + ": " + e.getMessage(), e);
+        }
     }
 
     public URI endpoint() {

@@ -31,13 +31,21 @@ public final class Emulators implements AutoCloseable {
 
     /** Starts the three emulators (stopping those already started if one fails). */
     public static Emulators startEmbedded() {
+        return startEmbedded(0, 0, 0);
+    }
+
+    /**
+     * Starts the three emulators on the given loopback ports, 0 meaning any free port (stopping those already started
+     * if one fails, e.g. because its port is taken).
+     */
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start();
+            EmbeddedDynamoDb dynamoDb = dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort);
             started.add(dynamoDb);
-            EmbeddedSqs sqs = EmbeddedSqs.start(REGION, ACCOUNT_ID);
+            EmbeddedSqs sqs = sqsPort == 0 ? EmbeddedSqs.start(REGION, ACCOUNT_ID) : EmbeddedSqs.start(REGION, ACCOUNT_ID, sqsPort);
             started.add(sqs);
-            SesCaptureServer ses = SesCaptureServer.start();
+            SesCaptureServer ses = sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort);
             started.add(ses);
             return new Emulators(dynamoDb, sqs, ses);
         } catch (RuntimeException e) {

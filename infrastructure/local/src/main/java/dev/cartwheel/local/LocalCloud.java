@@ -25,6 +25,9 @@ import dev.cartwheel.local.lambda.FunctionSpec;
 import dev.cartwheel.local.lambda.LambdaEnvironment;
 import dev.cartwheel.local.lambda.LambdaRuntime;
 import dev.cartwheel.local.lambda.LambdaService;
+import dev.cartwheel.local.schedule.LocalScheduler;
+import dev.cartwheel.local.schedule.ScheduleExpression;
+import dev.cartwheel.local.schedule.ScheduleRule;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -76,6 +79,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
     private JwtAuthority authority;
     private HttpApiSpec api;
     private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
+    private LocalScheduler scheduler;
     private List<FunctionSpec> functions;
     private long readyMillis;
 
@@ -105,7 +109,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
         // ---- services: the embedded emulators, or the endpoint given
         if (config.awsEndpoint() == null) {
-            emulators = Emulators.startEmbedded();
+            emulators = Emulators.startEmbedded(config.dynamoDbPort(), config.sqsPort(), config.sesPort());
             Emulators started = emulators;
             // stopping ElasticMQ and DynamoDB Local can take many seconds: done in the background (a daemon thread,
             // so a CLI process exits at once; the function processes are stopped before)
@@ -119,6 +123,9 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             Endpoints e = emulators.endpoints();
             endpoints = new Endpoints(e.dynamoDb(), e.sqs(), e.ses(), config.region(), e.accessKeyId(), e.secretAccessKey());
         } else {
+            if (config.dynamoDbPort() != 0 || config.sqsPort() != 0 || config.sesPort() != 0) {
+                config.functionLog().accept("[LocalCloud] emulator ports ignored: using " + config.awsEndpoint());
+            }
             endpoints = Endpoints.single(config.awsEndpoint(), config.region(),
                     envOr("AWS_ACCESS_KEY_ID", "test"), envOr("AWS_SECRET_ACCESS_KEY", "test"));
         }
@@ -179,6 +186,10 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 esm.start();
             }
         }
+        scheduler = new LocalScheduler(scheduleRules(template), lambda, config.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
+                config.scheduleRateOverride(), line -> config.functionLog().accept("[Schedule] " + line));
+        closeables.add(scheduler);
+        scheduler.start();
         readyMillis = (System.nanoTime() - t0) / 1_000_000;
         writeState();
     }
@@ -270,6 +281,55 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return out;
     }
 
+    /** The rules SAM makes of the functions' {@code Schedule} events. */
+    private List<ScheduleRule> scheduleRules(SamTemplate t) {
+        List<ScheduleRule> out = new ArrayList<>();
+        for (ServerlessFunction f : t.functions().values()) {
+            for (FunctionEvent e : f.events(FunctionEvent.SCHEDULE)) {
+                String where = f.logicalId() + ".Events." + e.name();
+                ScheduleExpression expression;
+                try {
+                    expression = ScheduleExpression.parse(e.scheduleExpression()
+                            .orElseThrow(() -> new IllegalArgumentException("no Schedule property")));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
+                }
+                String name = e.string("Name").orElseGet(() -> ScheduleRule.physicalName(STACK_NAME, f.logicalId(), e.name()));
+                boolean enabled = e.string("Enabled").map(Boolean::parseBoolean).orElse(true)
+                        && !e.string("State").map("DISABLED"::equalsIgnoreCase).orElse(false);
+                out.add(new ScheduleRule(f.logicalId(), e.name(), name, ScheduleRule.arn(config.region(),
+                        SamTemplate.DEFAULT_ACCOUNT_ID, name), expression, enabled, e.string("Input").orElse(null)));
+            }
+            if (!f.events(FunctionEvent.SCHEDULE_V2).isEmpty()) {
+                config.functionLog().accept("[Schedule] " + f.logicalId() + ": ScheduleV2 (EventBridge Scheduler) events are not triggered locally");
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ sam local invoke
+
+    /**
+     * The {@code --env-vars} file for {@code sam local invoke}: per function, the template's environment as this
+     * cloud resolved it (physical table names, queue URLs) plus the {@code AWS_ENDPOINT_URL_*} of the emulators, with
+     * 127.0.0.1 replaced by {@code host} (e.g. {@code host.docker.internal}, how a SAM container reaches this machine).
+     */
+    public ObjectNode samEnvVars(String host) {
+        ObjectNode out = JSON.createObjectNode();
+        for (FunctionSpec f : functions) {
+            ObjectNode env = out.putObject(f.name());
+            new java.util.TreeMap<>(f.environment()).forEach((k, v) -> env.put(k, onHost(v, host)));
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", onHost(endpoints.dynamoDb().toString(), host));
+            env.put("AWS_ENDPOINT_URL_SQS", onHost(endpoints.sqs().toString(), host));
+            env.put("AWS_ENDPOINT_URL_SESV2", onHost(endpoints.ses().toString(), host));
+        }
+        return out;
+    }
+
+    private static String onHost(String value, String host) {
+        return value.replace("://127.0.0.1:", "://" + host + ":").replace("://localhost:", "://" + host + ":");
+    }
+
     // ------------------------------------------------------------------ catalog
 
     private void seedCatalog() throws IOException {
@@ -329,6 +389,14 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
     public HttpApiGateway gateway() {
         return gateway;
+    }
+
+    public LocalCloudConfig config() {
+        return config;
+    }
+
+    public LocalScheduler scheduler() {
+        return scheduler;
     }
 
     public List<SqsEventSourceMapping> mappings() {

@@ -130,6 +130,11 @@ public final class LocalCloudCli implements Runnable {
         @Option(names = {"-v", "--verbose"}, description = "Print function logs and REPORT lines")
         boolean verbose;
 
+        @Option(names = "--schedule-rate-override", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "Local shortcut, off by default: fire every Schedule event (e.g. the reconciler's rate(5 minutes)) "
+                        + "every DURATION instead: 10s, 500ms, 2m, 1h or ISO-8601 (PT10S)")
+        java.time.Duration scheduleRateOverride;
+
         LocalCloudConfig config(Consumer<String> log) {
             URI endpoint = awsEndpoint;
             if (endpoint == null) {
@@ -139,7 +144,19 @@ public final class LocalCloudCli implements Runnable {
                 }
             }
             return new LocalCloudConfig(template.templatePath(), template.overrides(), endpoint, template.region(), seed, port,
-                    maxConcurrency, fastRetry, !noPrewarm, log, LocalCloudConfig.defaultHome());
+                    maxConcurrency, fastRetry, !noPrewarm, log, LocalCloudConfig.defaultHome(), scheduleRateOverride, 0, 0, 0);
+        }
+    }
+
+    /** Reads {@code --schedule-rate-override}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            try {
+                return dev.cartwheel.local.schedule.LocalScheduler.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -170,10 +187,30 @@ public final class LocalCloudCli implements Runnable {
         @Mixin
         CloudOptions options = new CloudOptions();
 
+        @Option(names = "--dynamodb-port", defaultValue = "0",
+                description = "Port of the embedded DynamoDB Local on 127.0.0.1 (default: any free port; fix it for sam local invoke --env-vars, e.g. 8000)")
+        int dynamoDbPort;
+
+        @Option(names = "--sqs-port", defaultValue = "0",
+                description = "Port of the embedded ElasticMQ on 127.0.0.1 (default: any free port; e.g. 9324)")
+        int sqsPort;
+
+        @Option(names = "--ses-port", defaultValue = "0",
+                description = "Port of the SES capture server on 127.0.0.1 (default: any free port; e.g. 8025)")
+        int sesPort;
+
+        @Option(names = "--sam-env-vars", paramLabel = "FILE",
+                description = "Also write the env-vars file for `sam local invoke --env-vars FILE` (endpoints on host.docker.internal)")
+        Path samEnvVars;
+
         @Override
         public Integer call() throws Exception {
             Path log = logFile("up");
-            LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)));
+            LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort));
+            if (samEnvVars != null) {
+                Files.writeString(samEnvVars, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(cloud.samEnvVars("host.docker.internal")) + System.lineSeparator());
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("stopping the local cloud...");
@@ -202,13 +239,42 @@ public final class LocalCloudCli implements Runnable {
                            -H "Idempotency-Key: $(uuidgen)" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"tok_visa"}'
                       curl -s %s/orders -H "Authorization: Bearer $TOKEN"
 
+                    sam local invoke (Docker) against these services:
+                      %s
+                    %s
                     Ctrl-C stops it.
                     %n""", cloud.readyMillis(), api, api, cloud.endpoints().dynamoDb(), cloud.endpoints().sqs(),
-                    cloud.endpoints().ses(), cloud.issuer(), api, log, token, api, api, api);
+                    cloud.endpoints().ses(), cloud.issuer(), api, log, token, api, api, api, samHint(cloud), scheduleHint(cloud));
             stopped.await();
             return 0;
         }
     }
+
+    /** How to point {@code sam local invoke --env-vars} at this cloud. */
+    static String samHint(LocalCloud cloud) {
+        String ports = "--dynamodb-port " + cloud.endpoints().dynamoDb().getPort() + " --sqs-port " + cloud.endpoints().sqs().getPort()
+                + " --ses-port " + cloud.endpoints().ses().getPort();
+        boolean committed = cloud.endpoints().dynamoDb().getPort() == SAM_DYNAMODB_PORT && cloud.endpoints().sqs().getPort() == SAM_SQS_PORT
+                && cloud.endpoints().ses().getPort() == SAM_SES_PORT;
+        return committed
+                ? "sam local invoke CheckoutFunction --env-vars events/env.json -e events/checkout-post-order.json"
+                : "events/env.json expects up --dynamodb-port " + SAM_DYNAMODB_PORT + " --sqs-port " + SAM_SQS_PORT + " --ses-port "
+                        + SAM_SES_PORT + "; for these ports (" + ports + ") write your own with up --sam-env-vars FILE";
+    }
+
+    static String scheduleHint(LocalCloud cloud) {
+        StringBuilder sb = new StringBuilder();
+        for (var rule : cloud.scheduler().rules()) {
+            sb.append(String.format("Schedule: %s runs %s%s%n", rule.functionName(), rule.expression().text(),
+                    cloud.config().scheduleRateOverride() == null ? "" : " (overridden: every " + cloud.config().scheduleRateOverride() + ")"));
+        }
+        return sb.toString();
+    }
+
+    /** The emulator ports events/env.json is written for. */
+    static final int SAM_DYNAMODB_PORT = 8000;
+    static final int SAM_SQS_PORT = 9324;
+    static final int SAM_SES_PORT = 8025;
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Start the local cloud, place a good, an out-of-stock and a declined order, print their timelines and e-mails; exit 0 if all ended as expected.")

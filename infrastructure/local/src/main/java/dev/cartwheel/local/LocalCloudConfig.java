@@ -1,6 +1,7 @@
 package dev.cartwheel.local;
 
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -20,13 +21,35 @@ import java.util.function.Consumer;
  * @param prewarm            start one execution environment per function at start-up
  * @param functionLog        where function output, START/END/REPORT lines go
  * @param home               the local cloud's directory (signing key, state, native library)
+ * @param scheduleRateOverride null (faithful: each Schedule event fires as its expression says), or the period every
+ *                           Schedule event fires at instead (a development shortcut)
+ * @param dynamoDbPort       the embedded DynamoDB Local's port (0 = any free port)
+ * @param sqsPort            the embedded ElasticMQ's port (0 = any free port)
+ * @param sesPort            the SES capture server's port (0 = any free port)
  */
 public record LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
                                Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
-                               Consumer<String> functionLog, Path home) {
+                               Consumer<String> functionLog, Path home, Duration scheduleRateOverride,
+                               int dynamoDbPort, int sqsPort, int sesPort) {
 
     public LocalCloudConfig {
         parameterOverrides = Map.copyOf(parameterOverrides);
+        if (scheduleRateOverride != null && (scheduleRateOverride.isZero() || scheduleRateOverride.isNegative())) {
+            throw new IllegalArgumentException("scheduleRateOverride must be positive: " + scheduleRateOverride);
+        }
+        for (int p : new int[] {port, dynamoDbPort, sqsPort, sesPort}) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("not a port: " + p);
+            }
+        }
+    }
+
+    /** The configuration without schedule override and with random emulator ports. */
+    public LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
+                            Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
+                            Consumer<String> functionLog, Path home) {
+        this(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency, fastRetrySeconds, prewarm,
+                functionLog, home, null, 0, 0, 0);
     }
 
     public static Path defaultHome() {
@@ -41,36 +64,51 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
 
     public LocalCloudConfig withPort(int newPort) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, newPort, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withParameterOverrides(Map<String, String> overrides) {
         return new LocalCloudConfig(template, overrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withFastRetry(Integer seconds) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                seconds, prewarm, functionLog, home);
+                seconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withFunctionLog(Consumer<String> log) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, log, home);
+                fastRetrySeconds, prewarm, log, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withSeed(Path seedFile) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seedFile, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withPrewarm(boolean on) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, on, functionLog, home);
+                fastRetrySeconds, on, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
     }
 
     public LocalCloudConfig withAwsEndpoint(URI endpoint) {
         return new LocalCloudConfig(template, parameterOverrides, endpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort);
+    }
+
+    public LocalCloudConfig withScheduleRateOverride(Duration period) {
+        return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
+                fastRetrySeconds, prewarm, functionLog, home, period, dynamoDbPort, sqsPort, sesPort);
+    }
+
+    /** Fixed ports for the embedded emulators (0 = any free port), e.g. for {@code sam local invoke --env-vars}. */
+    public LocalCloudConfig withEmulatorPorts(int dynamoDb, int sqs, int ses) {
+        return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDb, sqs, ses);
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -117,12 +118,35 @@ public final class HttpApi {
                     "body must not exceed " + MAX_BODY_BYTES + " bytes");
         }
         JsonNode tree;
+        com.fasterxml.jackson.core.JsonParser parser = null;
         try {
-            tree = Json.mapper().readTree(raw);
+            // an explicit parser, so that a failure can say where in the document it happened
+            parser = Json.mapper().createParser(raw);
+            tree = Json.mapper().readTree(parser);
+            if (tree != null && parser.nextToken() != null) {
+                throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON: content after the object");
+            }
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
+            String at = parser == null ? "" : parser.getParsingContext().pathAsPointer().toString();
+            boolean tooDeep = parser != null && parser.getParsingContext().getNestingDepth() > Json.MAX_NESTING_DEPTH;
+            if (e instanceof StreamConstraintsException && !at.isEmpty() && !tooDeep) {
+                // valid JSON with a value too long to read (a number of more than 20 digits): a wrong value of that field
+                throw new InvalidRequestException(Problem.INVALID_FIELD, at, "value too long for " + at);
+            }
             throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON"
+                    + (at.isEmpty() ? "" : " at " + at)
                     + (location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON");
+        } finally {
+            if (parser != null) {
+                try {
+                    parser.close();
+                } catch (java.io.IOException ignored) {
+                    // a String source: nothing to release
+                }
+            }
         }
         if (tree == null || !tree.isObject()) {
             throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body must be a JSON object");

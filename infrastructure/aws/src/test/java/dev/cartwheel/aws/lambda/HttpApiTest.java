@@ -29,6 +29,8 @@ class HttpApiTest {
                 Arguments.of("{\"items\":[{\"sku\":\"A\",\"quantity\":\"2\"}]}", Problem.INVALID_FIELD, "/items/0/quantity"),
                 Arguments.of("{\"items\":[{\"sku\":\"A\",\"quantity\":1.5}]}", Problem.INVALID_FIELD, "/items/0/quantity"),
                 Arguments.of("{\"items\":[{\"sku\":\"A\",\"quantity\":99999999999999}]}", Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of("{\"items\":[{\"sku\":\"A\",\"quantity\":1" + "0".repeat(39) + "}]}", Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of("{\"items\":[{\"sku\":\"A\",\"quantity\":-1" + "0".repeat(39) + "}]}", Problem.INVALID_FIELD, "/items/0/quantity"),
                 Arguments.of("{\"items\":[{\"sku\":7,\"quantity\":1}]}", Problem.INVALID_FIELD, "/items/0/sku"),
                 Arguments.of("{\"items\":\"ESPRESSO\"}", Problem.INVALID_FIELD, "/items"),
                 Arguments.of("{\"items\":[],\"price\":1}", Problem.UNKNOWN_FIELD, "/price"),
@@ -58,5 +60,15 @@ class HttpApiTest {
         PlaceOrderRequest request = HttpApi.body(event, PlaceOrderRequest.class);
         assertThat(request.items()).singleElement().satisfies(item -> assertThat(item.quantity()).isEqualTo(1));
         assertThat(request.paymentToken()).isEqualTo("tok_visa");
+    }
+
+    @org.junit.jupiter.api.Test
+    void body_namesWhereTheJsonBreaks_whenItIsNotValidJson() {
+        String duplicate = "{\"items\":[],\"items\":[]}";
+        String deep = "{\"items\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        assertThatThrownBy(() -> HttpApi.body(APIGatewayV2HTTPEvent.builder().withBody(duplicate).withIsBase64Encoded(false).build(),
+                PlaceOrderRequest.class)).hasMessageContaining("at /items");
+        assertThatThrownBy(() -> HttpApi.body(APIGatewayV2HTTPEvent.builder().withBody(deep).withIsBase64Encoded(false).build(),
+                PlaceOrderRequest.class)).hasMessageContaining("at /items/0/0/0");
     }
 }

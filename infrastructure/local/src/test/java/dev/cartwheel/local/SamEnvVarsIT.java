@@ -1,0 +1,78 @@
+package dev.cartwheel.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fixed emulator ports ({@code up --dynamodb-port --sqs-port --ses-port}) and the {@code sam local invoke --env-vars}
+ * file: the emulators listen where they were told, resource names are the stack's deterministic ones, and
+ * events/env.json is exactly what the local cloud generates for the ports it documents (so it cannot drift).
+ */
+class SamEnvVarsIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
+
+    @Test
+    void theEmulatorsListenOnTheGivenPortsAndEventsEnvJsonIsWhatTheCloudGenerates() throws Exception {
+        // GIVEN three free ports
+        int dynamoDb = freePort();
+        int sqs = freePort();
+        int ses = freePort();
+        // WHEN the local cloud starts on them
+        try (LocalCloud cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0)
+                .withPrewarm(false).withEmulatorPorts(dynamoDb, sqs, ses))) {
+            // THEN each service answers on its port
+            assertThat(cloud.endpoints().dynamoDb().getPort()).isEqualTo(dynamoDb);
+            assertThat(cloud.endpoints().sqs().getPort()).isEqualTo(sqs);
+            assertThat(cloud.endpoints().ses().getPort()).isEqualTo(ses);
+            assertThat(cloud.dynamoDb().listTables().tableNames()).contains("cartwheel-OrdersTable", "cartwheel-ProductsTable",
+                    "cartwheel-IdempotencyTable", "cartwheel-SimulatedPaymentsTable");
+            assertThat(cloud.sqs().listQueues().queueUrls())
+                    .contains("http://127.0.0.1:" + sqs + "/000000000000/cartwheel-InventoryQueue");
+            HttpResponse<String> captured = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + ses + "/_captured")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(captured.statusCode()).isEqualTo(200);
+
+            // AND the env-vars file names the same tables and queues, on host.docker.internal
+            JsonNode generated = cloud.samEnvVars("host.docker.internal");
+            JsonNode checkout = generated.path("CheckoutFunction");
+            assertThat(checkout.path("ORDERS_TABLE").asText()).isEqualTo("cartwheel-OrdersTable");
+            assertThat(checkout.path("INVENTORY_QUEUE_URL").asText())
+                    .isEqualTo("http://host.docker.internal:" + sqs + "/000000000000/cartwheel-InventoryQueue");
+            assertThat(checkout.path("AWS_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo("http://host.docker.internal:" + dynamoDb);
+            assertThat(generated.toString()).doesNotContain("127.0.0.1", "localhost");
+            assertThat(generated.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(
+                    "CheckoutFunction", "CatalogFunction", "InventoryFunction", "PaymentFunction", "EmailFunction", "ReconcilerFunction");
+
+            // AND events/env.json is that file for the documented ports
+            String forDocumentedPorts = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(generated)
+                    .replace("host.docker.internal:" + dynamoDb, "host.docker.internal:" + LocalCloudCli.SAM_DYNAMODB_PORT)
+                    .replace("host.docker.internal:" + sqs, "host.docker.internal:" + LocalCloudCli.SAM_SQS_PORT)
+                    .replace("host.docker.internal:" + ses, "host.docker.internal:" + LocalCloudCli.SAM_SES_PORT) + "\n";
+            Path committed = ROOT.resolve("events/env.json");
+            if (Boolean.getBoolean("cartwheel.writeEnvJson")) {
+                Files.writeString(committed, forDocumentedPorts);
+            }
+            assertThat(Files.readString(committed)).isEqualTo(forDocumentedPorts);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
