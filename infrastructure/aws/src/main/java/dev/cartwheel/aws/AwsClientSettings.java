@@ -2,6 +2,7 @@ package dev.cartwheel.aws;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.regions.Region;
  * How every SDK client of a function is configured, chosen for cold start: the region from
  * {@code AWS_REGION} and credentials from the environment (no provider-chain probing), the
  * URL-connection HTTP client (no Apache, no Netty), and an endpoint override from
- * {@code AWS_ENDPOINT_URL_<SERVICE>} or {@code AWS_ENDPOINT_URL} when set (the local cloud and tests).
+ * {@code AWS_ENDPOINT_URL_<SERVICE>}, {@code AWS_ENDPOINT_URL} or {@code CARTWHEEL_ENDPOINT_URL_<SERVICE>} when set
+ * (the local cloud, tests, {@code sam local invoke}).
  */
 public final class AwsClientSettings {
 
@@ -62,11 +64,20 @@ public final class AwsClientSettings {
         };
     }
 
-    /** The endpoint override for a service id such as {@code DYNAMODB}, {@code SQS} or {@code SESV2}. */
+    /**
+     * The endpoint override for a service id such as {@code DYNAMODB}, {@code SQS} or {@code SESV2}: the SDK's own
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} or {@code AWS_ENDPOINT_URL}, else {@code CARTWHEEL_ENDPOINT_URL_<SERVICE>}.
+     * The last is declared blank in template.yaml so that {@code sam local invoke --env-vars} may set it (SAM only
+     * passes declared variables); a blank {@code AWS_ENDPOINT_URL_*} cannot be declared because the SDK rejects it.
+     */
     public Optional<URI> endpoint(String serviceId) {
-        String specific = environment.get("AWS_ENDPOINT_URL_" + serviceId);
-        String value = specific != null ? specific : environment.get("AWS_ENDPOINT_URL");
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value));
+        for (String name : List.of("AWS_ENDPOINT_URL_" + serviceId, "AWS_ENDPOINT_URL", "CARTWHEEL_ENDPOINT_URL_" + serviceId)) {
+            String value = environment.get(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(URI.create(value));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Applies region, credentials and endpoint to a client builder; the caller sets the HTTP client. */

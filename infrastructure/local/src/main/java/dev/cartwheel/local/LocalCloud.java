@@ -311,7 +311,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
     /**
      * The {@code --env-vars} file for {@code sam local invoke}: per function, the template's environment as this
-     * cloud resolved it (physical table names, queue URLs) plus the {@code AWS_ENDPOINT_URL_*} of the emulators, with
+     * cloud resolved it (physical table names, queue URLs) plus the {@code CARTWHEEL_ENDPOINT_URL_*} of the emulators (declared blank in the template), with
      * 127.0.0.1 replaced by {@code host} (e.g. {@code host.docker.internal}, how a SAM container reaches this machine).
      */
     public ObjectNode samEnvVars(String host) {
@@ -319,9 +319,9 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         for (FunctionSpec f : functions) {
             ObjectNode env = out.putObject(f.name());
             new java.util.TreeMap<>(f.environment()).forEach((k, v) -> env.put(k, onHost(v, host)));
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", onHost(endpoints.dynamoDb().toString(), host));
-            env.put("AWS_ENDPOINT_URL_SQS", onHost(endpoints.sqs().toString(), host));
-            env.put("AWS_ENDPOINT_URL_SESV2", onHost(endpoints.ses().toString(), host));
+            env.put("CARTWHEEL_ENDPOINT_URL_DYNAMODB", onHost(endpoints.dynamoDb().toString(), host));
+            env.put("CARTWHEEL_ENDPOINT_URL_SQS", onHost(endpoints.sqs().toString(), host));
+            env.put("CARTWHEEL_ENDPOINT_URL_SESV2", onHost(endpoints.ses().toString(), host));
         }
         return out;
     }

@@ -52,10 +52,16 @@ class SamEnvVarsIT {
             assertThat(checkout.path("ORDERS_TABLE").asText()).isEqualTo("cartwheel-OrdersTable");
             assertThat(checkout.path("INVENTORY_QUEUE_URL").asText())
                     .isEqualTo("http://host.docker.internal:" + sqs + "/000000000000/cartwheel-InventoryQueue");
-            assertThat(checkout.path("AWS_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo("http://host.docker.internal:" + dynamoDb);
+            assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo("http://host.docker.internal:" + dynamoDb);
             assertThat(generated.toString()).doesNotContain("127.0.0.1", "localhost");
             assertThat(generated.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(
                     "CheckoutFunction", "CatalogFunction", "InventoryFunction", "PaymentFunction", "EmailFunction", "ReconcilerFunction");
+
+            // AND SAM will pass every one of them: it passes only the variables the template declares
+            String template = Files.readString(ROOT.resolve("template.yaml"));
+            generated.properties().forEach(function -> function.getValue().properties().forEach(variable ->
+                    assertThat(template).as("%s declares %s", function.getKey(), variable.getKey())
+                            .contains(variable.getKey() + ":")));
 
             // AND events/env.json is that file for the documented ports
             String forDocumentedPorts = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(generated)
