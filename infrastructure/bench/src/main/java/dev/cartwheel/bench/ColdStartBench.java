@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.emulators.Emulators;
 import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
 import dev.cartwheel.emulators.SamTemplate;
 import dev.cartwheel.emulators.ServerlessFunction;
 import dev.cartwheel.inventory.InventoryHandler;
@@ -38,7 +37,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Cold start per function, as Lambda starts it: a fresh JVM with the java25 runtime's flags running the function's
@@ -89,17 +87,7 @@ final class ColdStartBench {
         try (Emulators emulators = Emulators.startEmbedded()) {
             String prefix = "cold" + UUID.randomUUID().toString().substring(0, 6);
             SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
-            ProvisionedResources resources;
-            try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client()) {
-                resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
-                for (String sku : List.of("BENCH-A", "BENCH-B")) {
-                    dynamoDb.putItem(b -> b.tableName(resources.tableName("ProductsTable")).item(Map.of(
-                            "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS("Bench " + sku),
-                            "priceAmount", AttributeValue.fromN("1000"), "currency", AttributeValue.fromS("USD"),
-                            "available", AttributeValue.fromN("100000000"), "reserved", AttributeValue.fromN("0"),
-                            "sold", AttributeValue.fromN("0"))));
-                }
-            }
+            ProvisionedResources resources = WarmBench.provisionWithProducts(emulators, template, prefix);
             SamTemplate resolved = template.withResources(resources);
             LambdaEnvironment environment = new LambdaEnvironment(emulators.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
                     emulators.endpoints().accessKeyId(), emulators.endpoints().secretAccessKey(), null, Map.of(

@@ -36,12 +36,10 @@ final class WarmBench {
     private WarmBench() {
     }
 
-    static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
-        String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
-        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
-        ProvisionedResources resources;
+    /** Creates the template's tables and queues under {@code prefix} and two products with stock for any run. */
+    static ProvisionedResources provisionWithProducts(Emulators emulators, SamTemplate template, String prefix) {
         try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client()) {
-            resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+            ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
             for (String sku : List.of("BENCH-A", "BENCH-B")) {
                 dynamoDb.putItem(b -> b.tableName(resources.tableName("ProductsTable")).item(Map.of(
                         "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS("Bench " + sku),
@@ -49,7 +47,14 @@ final class WarmBench {
                         "available", AttributeValue.fromN("100000000"), "reserved", AttributeValue.fromN("0"),
                         "sold", AttributeValue.fromN("0"))));
             }
+            return resources;
         }
+    }
+
+    static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
+        String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+        ProvisionedResources resources = provisionWithProducts(emulators, template, prefix);
         SamTemplate resolved = template.withResources(resources);
         CheckoutHandler checkout = new CheckoutHandler(CheckoutHandler.compose(settings(emulators, resolved, "CheckoutFunction")));
         InventoryHandler inventory = new InventoryHandler(InventoryHandler.compose(settings(emulators, resolved, "InventoryFunction")));
