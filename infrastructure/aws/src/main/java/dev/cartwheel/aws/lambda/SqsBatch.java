@@ -13,22 +13,30 @@ import java.util.function.Function;
 /**
  * Runs a step over an SQS batch, one message at a time, and reports exactly the messages that failed
  * ({@code ReportBatchItemFailures}): a poison or failing message goes back to the queue and, after
- * {@code maxReceiveCount}, to its DLQ, while its batch-mates are deleted.
+ * {@code maxReceiveCount}, to its DLQ, while its batch-mates are deleted. A failure on the last delivery the queue
+ * allows ({@code MAX_RECEIVE_COUNT}, the template's {@code MaxReceiveCount}) is counted as {@code DeadLettered}.
  */
 public final class SqsBatch {
 
     private final String step;
     private final StructuredLog log;
     private final EmfMetrics metrics;
+    private final int maxReceiveCount;
 
     public SqsBatch(String step, StructuredLog log) {
-        this(step, log, EmfMetrics.forFunction(step));
+        this(step, log, EmfMetrics.forFunction(step), maxReceiveCount(System.getenv("MAX_RECEIVE_COUNT")));
     }
 
-    public SqsBatch(String step, StructuredLog log, EmfMetrics metrics) {
+    public SqsBatch(String step, StructuredLog log, EmfMetrics metrics, int maxReceiveCount) {
         this.step = step;
         this.log = log;
         this.metrics = metrics;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    /** The queue's maxReceiveCount from the environment; 0 (never counted as dead-lettered) when not set. */
+    static int maxReceiveCount(String value) {
+        return value == null || value.isBlank() ? 0 : Integer.parseInt(value.strip());
     }
 
     public SQSBatchResponse process(SQSEvent event, Context context, Function<StepMessage, OrderStatus> handler) {
@@ -38,7 +46,8 @@ public final class SqsBatch {
         for (SQSEvent.SQSMessage record : records) {
             StepMessage message = null;
             long started = System.nanoTime();
-            if (isRedelivery(record)) {
+            int receiveCount = receiveCount(record);
+            if (receiveCount > 1) {
                 metrics.count("Redeliveries");
             }
             try {
@@ -50,6 +59,9 @@ public final class SqsBatch {
                         status.name(), "handled " + message.type().wireName()));
             } catch (RuntimeException e) {
                 metrics.count("StepFailures");
+                if (maxReceiveCount > 0 && receiveCount >= maxReceiveCount) {
+                    metrics.count("DeadLettered");
+                }
                 failures.add(SQSBatchResponse.BatchItemFailure.builder()
                         .withItemIdentifier(record.getMessageId()).build());
                 log.warn(new StructuredLog.Entry(requestId,
@@ -61,9 +73,13 @@ public final class SqsBatch {
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    private static boolean isRedelivery(SQSEvent.SQSMessage record) {
+    private static int receiveCount(SQSEvent.SQSMessage record) {
         String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
-        return count != null && !count.equals("1");
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** The order funnel: one counter per status a step moves orders into. */

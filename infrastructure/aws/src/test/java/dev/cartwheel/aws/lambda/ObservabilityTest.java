@@ -3,13 +3,18 @@ package dev.cartwheel.aws.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.core.order.OrderStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ObservabilityTest {
@@ -56,5 +61,40 @@ class ObservabilityTest {
         log.info(new StructuredLog.Entry(null, null, null, null, null, "quiet"));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(log.enabled(StructuredLog.Level.ERROR)).isTrue();
+    }
+
+    @Test
+    void sqsBatch_countsRedeliveries_failures_andTheFailureOnTheLastDeliveryAsDeadLettered() throws Exception {
+        ByteArrayOutputStream metricBytes = new ByteArrayOutputStream();
+        EmfMetrics metrics = new EmfMetrics("payment", new PrintStream(metricBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
+        SqsBatch batch = new SqsBatch("payment", new StructuredLog("payment", "ERROR", out), metrics, 5);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(poison("m-first", "1"), poison("m-third", "3"), poison("m-last", "5")));
+
+        SQSBatchResponse response = batch.process(event, null, message -> OrderStatus.PAID);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("m-first", "m-third", "m-last");
+        List<String> names = new java.util.ArrayList<>();
+        for (String line : metricBytes.toString(StandardCharsets.UTF_8).lines().toList()) {
+            names.add(Json.mapper().readTree(line).get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").get(0).get("Name").asText());
+        }
+        assertThat(names).filteredOn("StepFailures"::equals).hasSize(3);
+        assertThat(names).filteredOn("Redeliveries"::equals).hasSize(2);
+        assertThat(names).filteredOn("DeadLettered"::equals).hasSize(1);
+    }
+
+    @Test
+    void maxReceiveCount_unsetMeansNeverDeadLettered() {
+        assertThat(SqsBatch.maxReceiveCount(null)).isZero();
+        assertThat(SqsBatch.maxReceiveCount(" 5 ")).isEqualTo(5);
+    }
+
+    private static SQSEvent.SQSMessage poison(String messageId, String receiveCount) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(messageId);
+        message.setBody("{not json");
+        message.setAttributes(Map.of("ApproximateReceiveCount", receiveCount));
+        return message;
     }
 }
