@@ -3,6 +3,7 @@ package dev.cartwheel.aws.lambda;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import dev.cartwheel.core.checkout.Caller;
 import dev.cartwheel.core.checkout.OrderRequestValidator;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -118,7 +120,7 @@ public final class HttpApi {
                     "body must not exceed " + MAX_BODY_BYTES + " bytes");
         }
         JsonNode tree;
-        com.fasterxml.jackson.core.JsonParser parser = null;
+        JsonParser parser = null;
         try {
             // an explicit parser, so that a failure can say where in the document it happened
             parser = Json.mapper().createParser(raw);
@@ -137,13 +139,13 @@ public final class HttpApi {
             throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON"
                     + (at.isEmpty() ? "" : " at " + at)
                     + (location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid JSON");
         } finally {
             if (parser != null) {
                 try {
                     parser.close();
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // a String source: nothing to release
                 }
             }
