@@ -14,6 +14,7 @@ import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.Retry;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -63,7 +64,8 @@ public final class CancellationService {
                 throw new InvalidRequestException(Problem.ORDER_NOT_CANCELLABLE, "orderId",
                         "order " + orderId + " is " + order.status() + " and can no longer be cancelled");
             }
-            Order cancelling = order.requestCancellation(why, clock.instant());
+            // millisecond precision, as stored: the first answer and every repeat show the same requestedAt
+            Order cancelling = order.requestCancellation(why, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             try {
                 Retry.onConflict(() -> {
                     orders.apply(new OrderTransition(order, cancelling, List.of()));

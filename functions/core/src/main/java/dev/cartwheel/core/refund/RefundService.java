@@ -18,6 +18,8 @@ import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentSettlement;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -80,8 +82,10 @@ public final class RefundService {
                             "at most " + order.refundable().toDisplayString() + " of " + order.total().toDisplayString()
                                     + " can still be refunded");
                 }
-                RefundRecord refund = new RefundRecord(idempotencyKey, request.amount(), request.reason(), clock.instant(), null);
-                Order requested = order.withRefundRequested(refund, clock.instant());
+                // millisecond precision, as stored: the first answer and every replay show the same requestedAt
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                RefundRecord refund = new RefundRecord(idempotencyKey, request.amount(), request.reason(), now, null);
+                Order requested = order.withRefundRequested(refund, now);
                 write(order, requested);
                 recordedHere = true;
                 return complete(requested, refund, false);
