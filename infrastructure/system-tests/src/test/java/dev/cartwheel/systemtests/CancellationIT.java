@@ -333,6 +333,34 @@ class CancellationIT {
     }
 
     @Test
+    void providerErrorsDuringTheSagasRefund_areRetried_andTheRefundHappensOnce() {
+        // GIVEN a confirmed order, and a provider that fails the next two void/refund calls transiently
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger failures = new AtomicInteger();
+        Wiring wiring = new Wiring(new Faults((p, id) -> armed.get() && p == FaultPoint.PROVIDER_ERROR
+                && failures.incrementAndGet() <= 2));
+        Pipeline pipeline = wired(wiring);
+        String olga = newCustomer("olga");
+        String orderId = pipeline.place(olga, orderBody("tok_visa", CUP, 2));
+        pipeline.drain();
+        armed.set(true);
+
+        // WHEN
+        pipeline.cancel(olga, orderId, null);
+        List<PumpResult> deliveries = pipeline.drain();
+
+        // THEN two failed deliveries, then one refund, stock back once
+        assertThat(wiring.faults.count(FaultPoint.PROVIDER_ERROR)).isEqualTo(2);
+        assertThat(deliveries).flatExtracting(PumpResult::failed).hasSize(2);
+        assertThat(status(pipeline, olga, orderId)).isEqualTo("CANCELLED");
+        assertThat(pipeline.paymentAmounts(orderId)).containsEntry(orderId + ":refund", 2500L);
+        assertThat(pipeline.paymentOperations(orderId)).containsEntry("refund", 1);
+        assertThat(pipeline.stock(CUP)).containsExactly(10, 0, 0);
+        assertThat(pipeline.mailTo(olga)).filteredOn(m -> m.subject().contains("cancelled")).hasSize(1);
+        assertNoDeadLetters(pipeline);
+    }
+
+    @Test
     void checkoutDiesAfterRecordingTheCancellation_theReconcilerResumesTheSaga() {
         // GIVEN a reserved order; checkout records CANCELLING, then dies before sending CancelRequested
         AtomicBoolean armed = new AtomicBoolean();

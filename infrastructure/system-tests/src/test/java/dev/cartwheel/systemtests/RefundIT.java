@@ -158,6 +158,32 @@ class RefundIT {
     }
 
     @Test
+    void providerErrorOnARefund_is500_andTheRetryWithTheSameKeyRefundsOnce() {
+        // GIVEN a provider that fails the next refund call transiently
+        AtomicBoolean armed = new AtomicBoolean();
+        Wiring wiring = new Wiring(new Faults((p, id) -> p == FaultPoint.PROVIDER_ERROR && armed.compareAndSet(true, false)));
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        String hank = newCustomer("hank");
+        String orderId = confirmedOrder(pipeline, hank);
+        String key = "refund-" + UUID.randomUUID();
+        armed.set(true);
+
+        // WHEN
+        APIGatewayV2HTTPResponse failed = pipeline.refund(orderId, key, 300, "provider hiccup");
+        APIGatewayV2HTTPResponse retried = pipeline.refund(orderId, key, 300, "provider hiccup");
+        pipeline.drain();
+
+        // THEN
+        assertThat(failed.getStatusCode()).isEqualTo(500);
+        assertThat(failed.getHeaders().get("content-type")).isEqualTo("application/problem+json");
+        assertThat(retried.getStatusCode()).isEqualTo(201);
+        assertThat(Pipeline.json(retried).get("refund").get("status").asText()).isEqualTo("REFUNDED");
+        assertThat(pipeline.paymentAmounts(orderId)).containsEntry(orderId + ":refund:" + key, 300L);
+        assertThat(pipeline.paymentOperations(orderId)).containsEntry("refund", 1);
+        assertThat(pipeline.mailTo(hank)).filteredOn(m -> m.subject().contains("refunded")).hasSize(1);
+    }
+
+    @Test
     void withoutTheAdminScope_is403_andNothingMoves() {
         Pipeline pipeline = new Pipeline(aws);
         String erin = newCustomer("erin");

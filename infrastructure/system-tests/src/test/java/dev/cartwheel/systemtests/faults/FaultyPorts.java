@@ -87,7 +87,7 @@ public final class FaultyPorts {
 
     /**
      * A payment provider that answers with a transient error when {@link FaultPoint#PROVIDER_ERROR} fires, and whose
-     * caller dies right after a successful authorization or capture; every capture it returns is entered in {@code charges}.
+     * caller dies right after a successful authorization, capture, void or refund; every capture it returns is entered in {@code charges}.
      */
     public static PaymentGateway gateway(PaymentGateway delegate, Faults faults, Charges charges) {
         return new PaymentGateway() {
@@ -116,12 +116,18 @@ public final class FaultyPorts {
 
             @Override
             public void voidAuthorization(String idempotencyKey, String paymentId) {
+                if (faults.fire(FaultPoint.PROVIDER_ERROR, orderIdOf(idempotencyKey))) {
+                    throw new PaymentProviderException("processing_error: injected outage");
+                }
                 delegate.voidAuthorization(idempotencyKey, paymentId);
                 faults.crashIf(FaultPoint.CRASH_AFTER_VOID_OR_REFUND, orderIdOf(idempotencyKey));
             }
 
             @Override
             public Refund refund(String idempotencyKey, String paymentId, Money amount) {
+                if (faults.fire(FaultPoint.PROVIDER_ERROR, orderIdOf(idempotencyKey))) {
+                    throw new PaymentProviderException("processing_error: injected outage");
+                }
                 Refund refund = delegate.refund(idempotencyKey, paymentId, amount);
                 faults.crashIf(FaultPoint.CRASH_AFTER_VOID_OR_REFUND, orderIdOf(idempotencyKey));
                 return refund;
