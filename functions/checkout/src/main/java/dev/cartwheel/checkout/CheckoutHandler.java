@@ -13,12 +13,19 @@ import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
+import dev.cartwheel.core.cancellation.CancellationService;
 import dev.cartwheel.core.checkout.Caller;
 import dev.cartwheel.core.checkout.CheckoutService;
 import dev.cartwheel.core.checkout.PlaceOrderRequest;
 import dev.cartwheel.core.checkout.PlacedOrder;
+import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.refund.IssuedRefund;
+import dev.cartwheel.core.refund.RefundRequest;
+import dev.cartwheel.core.refund.RefundService;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +33,8 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}} behind the HTTP API's JWT authorizer.
+ * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}}, {@code POST /orders/{orderId}/cancel}
+ * and {@code POST /orders/{orderId}/refunds} behind the HTTP API's JWT authorizer.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -35,35 +43,50 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private static final Pattern ORDER_ID = Pattern.compile("^ord_[0-9a-f-]{36}$");
 
     private final CheckoutService checkout;
+    private final CancellationService cancellations;
+    private final RefundService refunds;
     private final StructuredLog log;
     private final EmfMetrics metrics;
+
+    /** The services behind this function's routes. */
+    public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds) {
+    }
 
     public CheckoutHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
-    public CheckoutHandler(CheckoutService checkout) {
-        this(checkout, System.out);
+    public CheckoutHandler(Services services) {
+        this(services, System.out);
     }
 
     /** @param logOut where log lines and metrics go (standard output on Lambda; tests capture them) */
-    public CheckoutHandler(CheckoutService checkout, java.io.PrintStream logOut) {
-        this.checkout = checkout;
+    public CheckoutHandler(Services services, java.io.PrintStream logOut) {
+        this.checkout = services.checkout();
+        this.cancellations = services.cancellations();
+        this.refunds = services.refunds();
         this.log = StructuredLog.forFunction("checkout", logOut);
         this.metrics = new EmfMetrics("checkout", logOut, Clock.systemUTC());
     }
 
-    /** The service wired to DynamoDB and SQS as template.yaml configures this function. */
-    public static CheckoutService compose(AwsClientSettings settings) {
+    /** The services wired to DynamoDB, SQS and the payment provider as template.yaml configures this function. */
+    public static Services compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
-        return new CheckoutService(
-                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"),
-                        settings.require("IDEMPOTENCY_TABLE")),
-                new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
-                new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"))),
-                Clock.systemUTC(),
-                () -> "ord_" + UUID.randomUUID());
+        DynamoDbOrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+        SqsStepPublisher publisher = new SqsStepPublisher(SqsClients.create(settings), Map.of(
+                Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
+                Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
+                Step.EMAIL, settings.require("EMAIL_QUEUE_URL")));
+        Clock clock = Clock.systemUTC();
+        return new Services(
+                new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        publisher, clock, () -> "ord_" + UUID.randomUUID()),
+                new CancellationService(orders, publisher, clock),
+                new RefundService(orders,
+                        new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
+                        publisher, clock));
     }
 
     @Override
@@ -72,6 +95,8 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "POST /orders" -> placeOrder(event);
             case "GET /orders" -> listOrders(event);
             case "GET /orders/{orderId}" -> getOrder(event);
+            case "POST /orders/{orderId}/cancel" -> cancel(event);
+            case "POST /orders/{orderId}/refunds" -> refund(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -96,11 +121,71 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
         Caller caller = HttpApi.caller(event);
+        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
+    }
+
+    private APIGatewayV2HTTPResponse cancel(APIGatewayV2HTTPEvent event) {
+        Caller caller = HttpApi.caller(event);
+        HttpApi.requireScope(caller, "orders/write");
+        String orderId = orderId(event);
+        CancelBody body = hasBody(event) ? HttpApi.body(event, CancelBody.class) : new CancelBody(null);
+        Order order = cancellations.cancel(caller, orderId, body.reason());
+        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
+                order.correlationId(), "checkout", order.status().name(), "cancellation recorded"));
+        return HttpApi.json(200, OrderJson.cancellation(order), Map.of("location", OrderJson.location(order)));
+    }
+
+    private APIGatewayV2HTTPResponse refund(APIGatewayV2HTTPEvent event) {
+        HttpApi.requireScope(HttpApi.caller(event), "orders/admin");
+        String orderId = orderId(event);
+        RefundBody body = HttpApi.body(event, RefundBody.class);
+        IssuedRefund issued = refunds.refund(orderId, HttpApi.idempotencyKey(event), body.toRequest());
+        if (!issued.replayed()) {
+            metrics.count("RefundsIssued");
+        }
+        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
+                issued.order().correlationId(), "checkout", issued.replayed() ? "replayed" : "refunded", "refund issued"));
+        return HttpApi.json(201, OrderJson.refund(issued.order(), issued.refund()), Map.of(
+                "location", OrderJson.location(issued.order()),
+                "idempotent-replayed", Boolean.toString(issued.replayed())));
+    }
+
+    /** The path's order id; one that cannot exist is "not found" like any other unknown order. */
+    private static String orderId(APIGatewayV2HTTPEvent event) {
         String orderId = HttpApi.pathParameter(event, "orderId");
         if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
             throw new dev.cartwheel.core.exceptions.OrderNotFoundException(String.valueOf(orderId));
         }
-        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId)), Map.of());
+        return orderId;
+    }
+
+    private static boolean hasBody(APIGatewayV2HTTPEvent event) {
+        return event.getBody() != null && !event.getBody().isBlank();
+    }
+
+    /** The optional body of {@code POST /orders/{orderId}/cancel}. */
+    record CancelBody(String reason) {
+    }
+
+    /** The body of {@code POST /orders/{orderId}/refunds}. */
+    record RefundBody(AmountBody amount, String reason) {
+
+        RefundRequest toRequest() {
+            if (amount == null || amount.amount() == null || amount.amount() < 1 || amount.amount() > 100_000_000_000L) {
+                throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/amount/amount",
+                        "amount.amount must be a positive integer number of minor units");
+            }
+            try {
+                return new RefundRequest(new Money(amount.amount(), amount.currency() == null ? "" : amount.currency()), reason);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/amount/currency",
+                        "amount.currency must be an ISO 4217 code");
+            }
+        }
+    }
+
+    /** An amount in integer minor units of an ISO 4217 currency, as everywhere in the API. */
+    record AmountBody(Long amount, String currency) {
     }
 
     private APIGatewayV2HTTPResponse listOrders(APIGatewayV2HTTPEvent event) {

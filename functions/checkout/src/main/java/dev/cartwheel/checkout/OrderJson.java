@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
 
 /** The JSON representations of orders in the API (docs/api.md). Never the e-mail address or the payment token. */
@@ -48,6 +50,19 @@ final class OrderJson {
             ArrayNode skus = body.putArray("unavailableSkus");
             order.unavailableSkus().forEach(skus::add);
         }
+        order.findCancellation().ifPresent(cancellation -> {
+            ObjectNode node = body.putObject("cancellation").put("reason", cancellation.reason())
+                    .put("requestedAt", cancellation.requestedAt().toString())
+                    .put("settlement", cancellation.settlement().name());
+            node.set("refunded", money(cancellation.refunded()));
+        });
+        if (!order.refunds().isEmpty()) {
+            ArrayNode refunds = body.putArray("refunds");
+            order.refunds().forEach(refund -> refunds.add(refundJson(refund)));
+        }
+        if (!order.refunds().isEmpty() || order.findCancellation().isPresent()) {
+            body.set("refundedTotal", money(order.refundedTotal()));
+        }
         ArrayNode history = body.putArray("history");
         for (StatusChange change : order.history()) {
             history.addObject().put("status", change.status().name()).put("at", change.at().toString())
@@ -55,6 +70,38 @@ final class OrderJson {
         }
         body.set("links", links(order));
         return body;
+    }
+
+    /**
+     * The 200 body of {@code POST /orders/{orderId}/cancel}: the cancellation as recorded, identical for every
+     * repeat of the request (poll {@code GET /orders/{orderId}} for the saga's progress).
+     */
+    static ObjectNode cancellation(Order order) {
+        Cancellation cancellation = order.findCancellation().orElseThrow();
+        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
+        body.putObject("cancellation").put("reason", cancellation.reason())
+                .put("requestedAt", cancellation.requestedAt().toString());
+        body.set("links", links(order));
+        return body;
+    }
+
+    /** The 201 body of {@code POST /orders/{orderId}/refunds}, identical for every replay of the request. */
+    static ObjectNode refund(Order order, RefundRecord refund) {
+        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
+        body.set("refund", refundJson(refund));
+        body.set("links", links(order));
+        return body;
+    }
+
+    private static ObjectNode refundJson(RefundRecord refund) {
+        ObjectNode node = Json.mapper().createObjectNode().put("idempotencyKey", refund.key());
+        node.set("amount", money(refund.amount()));
+        node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
+                .put("status", refund.isCompleted() ? "REFUNDED" : "PENDING");
+        if (refund.isCompleted()) {
+            node.put("refundId", refund.refundId());
+        }
+        return node;
     }
 
     static ObjectNode page(OrderPage page) {

@@ -153,6 +153,62 @@ final class Pipeline {
         return event;
     }
 
+    /** A {@code POST /orders/{orderId}/cancel} event built from events/checkout-cancel-order.json; {@code body} may be null. */
+    static APIGatewayV2HTTPEvent cancelOrder(String customer, String orderId, String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-cancel-order.json").toString());
+        event.setPathParameters(Map.of("orderId", orderId));
+        event.setRawPath("/orders/" + orderId + "/cancel");
+        event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/cancel");
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        event.setBody(body);
+        asCustomer(event, customer, customer + "@example.com");
+        return event;
+    }
+
+    /**
+     * A {@code POST /orders/{orderId}/refunds} event built from events/checkout-refund-order.json, by a caller with
+     * the given scopes (the sample's admin has {@code orders/read orders/admin}).
+     */
+    static APIGatewayV2HTTPEvent refundOrder(String scopes, String orderId, String idempotencyKey, String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-refund-order.json").toString());
+        event.setPathParameters(Map.of("orderId", orderId));
+        event.setRawPath("/orders/" + orderId + "/refunds");
+        event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/refunds");
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
+        headers.put("idempotency-key", idempotencyKey);
+        event.setHeaders(headers);
+        event.setBody(body);
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("scope", scopes);
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return event;
+    }
+
+    static String refundBody(long amount, String reason) {
+        return "{\"amount\":{\"amount\":" + amount + ",\"currency\":\"USD\"},\"reason\":\"" + reason + "\"}";
+    }
+
+    APIGatewayV2HTTPResponse cancel(String customer, String orderId, String body) {
+        return checkout.handleRequest(cancelOrder(customer, orderId, body), null);
+    }
+
+    APIGatewayV2HTTPResponse refund(String orderId, String idempotencyKey, long amount, String reason) {
+        return checkout.handleRequest(refundOrder("orders/read orders/admin", orderId, idempotencyKey,
+                refundBody(amount, reason)), null);
+    }
+
+    /** The simulated provider's records of an order by idempotency key, e.g. {@code ord_1:refund:k1 -> 500}. */
+    Map<String, Long> paymentAmounts(String orderId) {
+        Map<String, Long> amounts = new java.util.TreeMap<>();
+        aws.dynamoDb().scanPaginator(b -> b.tableName(table("SimulatedPaymentsTable")).consistentRead(true)
+                        .filterExpression("begins_with(idempotencyKey, :o)")
+                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(orderId + ":"))))
+                .items().forEach(item -> amounts.put(item.get("idempotencyKey").s(),
+                        item.containsKey("amount") ? Long.parseLong(item.get("amount").n()) : 0L));
+        return amounts;
+    }
+
     static void asCustomer(APIGatewayV2HTTPEvent event, String customer, String email) {
         Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
         claims.put("sub", customer);

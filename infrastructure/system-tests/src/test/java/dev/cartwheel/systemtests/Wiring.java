@@ -10,7 +10,9 @@ import dev.cartwheel.aws.ses.SesMailer;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
 import dev.cartwheel.checkout.CheckoutHandler;
+import dev.cartwheel.core.cancellation.CancellationService;
 import dev.cartwheel.core.checkout.CheckoutService;
+import dev.cartwheel.core.refund.RefundService;
 import dev.cartwheel.core.email.EmailRenderer;
 import dev.cartwheel.core.email.EmailService;
 import dev.cartwheel.core.inventory.InventoryService;
@@ -68,16 +70,19 @@ final class Wiring {
                 new EmailHandler(email(pipeline), out));
     }
 
-    private CheckoutService checkout(Pipeline pipeline) {
+    private CheckoutHandler.Services checkout(Pipeline pipeline) {
         AwsClientSettings settings = pipeline.settings("CheckoutFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
-        return new CheckoutService(
-                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"),
-                        settings.require("IDEMPOTENCY_TABLE")),
-                new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
-                publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND),
-                Clock.systemUTC(),
-                () -> "ord_" + UUID.randomUUID());
+        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+        StepPublisher publisher = publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL",
+                Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
+        return new CheckoutHandler.Services(
+                new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID()),
+                new CancellationService(orders, publisher, Clock.systemUTC()),
+                new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
+                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()));
     }
 
     private InventoryService inventory(Pipeline pipeline) {

@@ -12,7 +12,19 @@ public interface EmailClaims {
 
     enum Outcome { CLAIMED, ALREADY_SENT, HELD_BY_ANOTHER }
 
-    Outcome claim(String orderId, EmailType type, Instant now, Instant leaseUntil);
+    default Outcome claim(String orderId, EmailType type, Instant now, Instant leaseUntil) {
+        return claim(orderId, type, "", now, leaseUntil);
+    }
 
-    void markSent(String orderId, EmailType type, String messageId, Instant at);
+    default void markSent(String orderId, EmailType type, String messageId, Instant at) {
+        markSent(orderId, type, "", messageId, at);
+    }
+
+    /**
+     * Claims one occurrence of an e-mail type within an order, e.g. the e-mail of one refund (its key);
+     * {@code occurrence} is empty for the types sent once per order.
+     */
+    Outcome claim(String orderId, EmailType type, String occurrence, Instant now, Instant leaseUntil);
+
+    void markSent(String orderId, EmailType type, String occurrence, String messageId, Instant at);
 }

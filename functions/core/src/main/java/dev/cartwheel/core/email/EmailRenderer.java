@@ -2,6 +2,7 @@ package dev.cartwheel.core.email;
 
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.RefundRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,12 +28,17 @@ public final class EmailRenderer {
     }
 
     public EmailMessage render(EmailType type, Order order) {
-        String subject = type.subject() + " (" + order.orderId() + ")";
-        return new EmailMessage(order.email(), subject,
-                fill(textTemplates.get(type), order, false), fill(htmlTemplates.get(type), order, true));
+        return render(type, order, null);
     }
 
-    private static String fill(String template, Order order, boolean html) {
+    /** @param refund the refund an {@link EmailType#ORDER_REFUNDED} e-mail is about, else {@code null} */
+    public EmailMessage render(EmailType type, Order order, RefundRecord refund) {
+        String subject = type.subject() + " (" + order.orderId() + ")";
+        return new EmailMessage(order.email(), subject,
+                fill(textTemplates.get(type), order, refund, false), fill(htmlTemplates.get(type), order, refund, true));
+    }
+
+    private static String fill(String template, Order order, RefundRecord refund, boolean html) {
         StringBuilder lines = new StringBuilder();
         for (OrderLine line : order.lines()) {
             String text = line.quantity() + " x " + line.name() + " (" + line.sku() + ") "
@@ -45,7 +51,22 @@ public final class EmailRenderer {
                 .replace("{{total}}", value(order.total().toDisplayString(), html))
                 .replace("{{unavailableSkus}}", value(String.join(", ", order.unavailableSkus()), html))
                 .replace("{{reason}}", value(reason, html))
+                .replace("{{settlement}}", value(settlement(order), html))
+                .replace("{{refundAmount}}", value(refund == null ? "" : refund.amount().toDisplayString(), html))
+                .replace("{{refundReason}}", value(refund == null ? "" : refund.reason(), html))
+                .replace("{{refundedTotal}}", value(order.refundedTotal().toDisplayString(), html))
                 .replace("{{lines}}", lines.toString().stripTrailing());
+    }
+
+    /** One sentence on what happened to the customer's money when the order was cancelled. */
+    private static String settlement(Order order) {
+        return order.findCancellation().map(cancellation -> switch (cancellation.settlement()) {
+            case VOIDED -> "The hold on your payment method was released; nothing was charged.";
+            case REFUNDED -> cancellation.refunded().amount() > 0
+                    ? cancellation.refunded().toDisplayString() + " was refunded to your payment method."
+                    : "Your payment had already been refunded in full.";
+            case NOTHING_TO_SETTLE, OPEN -> "Nothing was charged.";
+        }).orElse("");
     }
 
     private static String value(String raw, boolean html) {

@@ -6,6 +6,7 @@ import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
+import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.Retry;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,29 +40,47 @@ public final class EmailService {
         this.lease = lease;
     }
 
-    /** Handles {@code OrderPaid}, {@code OrderRejected} and {@code PaymentFailed}; returns the order's status afterwards. */
+    /**
+     * Handles {@code OrderPaid}, {@code OrderRejected}, {@code PaymentFailed}, {@code OrderCancelled} and
+     * {@code RefundIssued}; returns the order's status afterwards.
+     */
     public OrderStatus handle(StepMessage message) {
         EmailType type = switch (message.type()) {
             case ORDER_PAID -> EmailType.ORDER_CONFIRMED;
             case ORDER_REJECTED -> EmailType.ORDER_REJECTED;
             case PAYMENT_FAILED -> EmailType.PAYMENT_FAILED;
+            case ORDER_CANCELLED -> EmailType.ORDER_CANCELLED;
+            case REFUND_ISSUED -> EmailType.ORDER_REFUNDED;
             default -> throw new MessageRejectedException("the e-mail step does not handle " + message.type().wireName());
         };
         return Retry.withCurrentOrder(orders, message.orderId(), order -> send(order, type));
     }
 
     private OrderStatus send(Order order, EmailType type) {
+        if (type == EmailType.ORDER_REFUNDED) {
+            // one e-mail per completed refund, each under its own claim: a redelivery sends none twice
+            order.refunds().stream().filter(RefundRecord::isCompleted)
+                    .forEach(refund -> sendOnce(order, type, refund));
+            return order.status();
+        }
+        if (type == EmailType.ORDER_CONFIRMED
+                && (order.isIn(OrderStatus.CANCELLING) || order.isIn(OrderStatus.CANCELLED))) {
+            // cancelled while the confirmation was on its way: the cancellation e-mail is the one that counts
+            return order.status();
+        }
         OrderStatus expected = switch (type) {
             case ORDER_CONFIRMED -> OrderStatus.PAID;
             case ORDER_REJECTED -> OrderStatus.REJECTED;
             case PAYMENT_FAILED -> OrderStatus.PAYMENT_FAILED;
+            case ORDER_CANCELLED -> OrderStatus.CANCELLED;
+            case ORDER_REFUNDED -> throw new IllegalStateException("handled above");
         };
         boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.CONFIRMED);
         if (!order.isIn(expected) && !alreadyConfirmed) {
             throw new MessageRejectedException("order " + order.orderId() + " is " + order.status()
                     + ", not ready for the " + type + " e-mail");
         }
-        sendOnce(order, type);
+        sendOnce(order, type, null);
         if (type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.PAID)) {
             Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, clock.instant(), "confirmation e-mail sent");
             orders.apply(new OrderTransition(order, confirmed, List.of()));
@@ -70,16 +89,17 @@ public final class EmailService {
         return order.status();
     }
 
-    private void sendOnce(Order order, EmailType type) {
+    private void sendOnce(Order order, EmailType type, RefundRecord refund) {
         Instant now = clock.instant();
-        switch (claims.claim(order.orderId(), type, now, now.plus(lease))) {
+        String occurrence = refund == null ? "" : refund.key();
+        switch (claims.claim(order.orderId(), type, occurrence, now, now.plus(lease))) {
             case ALREADY_SENT -> {
                 // a previous delivery sent it
             }
             case HELD_BY_ANOTHER -> throw new EmailInProgressException(order.orderId(), type);
             case CLAIMED -> {
-                String messageId = mailer.send(renderer.render(type, order));
-                claims.markSent(order.orderId(), type, messageId, clock.instant());
+                String messageId = mailer.send(renderer.render(type, order, refund));
+                claims.markSent(order.orderId(), type, occurrence, messageId, clock.instant());
             }
         }
     }

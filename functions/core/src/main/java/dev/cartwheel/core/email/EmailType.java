@@ -1,10 +1,13 @@
 package dev.cartwheel.core.email;
 
-/** The customer-facing e-mails, each sent at most once per order (see {@link EmailClaims}). */
+/** The customer-facing e-mails, each sent at most once per order (a refund e-mail once per refund) (see {@link EmailClaims}). */
 public enum EmailType {
     ORDER_CONFIRMED("order-confirmed", "Your order is confirmed"),
     ORDER_REJECTED("order-rejected", "We could not take your order"),
-    PAYMENT_FAILED("payment-failed", "Your payment did not go through");
+    PAYMENT_FAILED("payment-failed", "Your payment did not go through"),
+    ORDER_CANCELLED("order-cancelled", "Your order is cancelled"),
+    /** One per refund of the order (the claim is per refund, see {@link EmailClaims#claim(String, EmailType, String, java.time.Instant, java.time.Instant)}). */
+    ORDER_REFUNDED("order-refunded", "You have been refunded");
 
     private final String templateName;
     private final String subject;

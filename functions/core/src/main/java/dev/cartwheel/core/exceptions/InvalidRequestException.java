@@ -37,6 +37,9 @@ public final class InvalidRequestException extends CartwheelException {
         BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
         IDEMPOTENCY_KEY_REUSED(409, "idempotency-key-reused", "Idempotency key reused with a different request"),
         UNKNOWN_SKU(422, "unknown-sku", "Unknown SKU"),
+        ORDER_NOT_CANCELLABLE(409, "order-not-cancellable", "Order cannot be cancelled"),
+        ORDER_NOT_REFUNDABLE(409, "order-not-refundable", "Order cannot be refunded"),
+        REFUND_EXCEEDS_CAPTURED(422, "refund-exceeds-captured", "Refund exceeds what is left of the capture"),
         INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor");
 
         private final int status;

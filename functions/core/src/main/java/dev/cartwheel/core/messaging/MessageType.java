@@ -6,7 +6,12 @@ public enum MessageType {
     STOCK_RESERVED("StockReserved", Step.PAYMENT),
     ORDER_REJECTED("OrderRejected", Step.EMAIL),
     ORDER_PAID("OrderPaid", Step.EMAIL),
-    PAYMENT_FAILED("PaymentFailed", Step.EMAIL);
+    PAYMENT_FAILED("PaymentFailed", Step.EMAIL),
+    /** The customer's cancellation is recorded (CANCELLING): the payment step runs the cancellation saga. */
+    CANCEL_REQUESTED("CancelRequested", Step.PAYMENT),
+    ORDER_CANCELLED("OrderCancelled", Step.EMAIL),
+    /** An admin refund completed at the provider: the e-mail step sends one e-mail per refund. */
+    REFUND_ISSUED("RefundIssued", Step.EMAIL);
 
     private final String wireName;
     private final Step destination;

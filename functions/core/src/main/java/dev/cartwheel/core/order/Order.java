@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param paymentToken the provider token the customer paid with (a token, never card data)
  * @param payment      the provider's payment reference once authorized, else {@code null}
  * @param unavailableSkus the SKUs that were short when the order was rejected, else empty
+ * @param cancellation the customer's cancellation once requested, else {@code null}
+ * @param refunds      the refunds an admin asked for, oldest first
  */
 public record Order(
         String orderId,
@@ -31,7 +33,9 @@ public record Order(
         Instant updatedAt,
         List<StatusChange> history,
         PaymentDetails payment,
-        List<String> unavailableSkus) {
+        List<String> unavailableSkus,
+        Cancellation cancellation,
+        List<RefundRecord> refunds) {
 
     public Order {
         Objects.requireNonNull(orderId, "orderId");
@@ -46,6 +50,7 @@ public record Order(
         lines = List.copyOf(lines);
         history = List.copyOf(history);
         unavailableSkus = List.copyOf(unavailableSkus);
+        refunds = List.copyOf(refunds);
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("an order has at least one line");
         }
@@ -58,7 +63,7 @@ public record Order(
                 .orElseThrow(() -> new IllegalArgumentException("an order has at least one line"));
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken,
                 OrderStatus.PENDING, 1, at, at,
-                List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of());
+                List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of(), null, List.of());
     }
 
     /**
@@ -73,17 +78,93 @@ public record Order(
         List<StatusChange> newHistory = new ArrayList<>(history);
         newHistory.add(new StatusChange(target, at, reason));
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, target,
-                version + 1, createdAt, at, newHistory, payment, unavailableSkus);
+                version + 1, createdAt, at, newHistory, payment, unavailableSkus, cancellation, refunds);
     }
 
     public Order withPayment(PaymentDetails details) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, details, unavailableSkus);
+                version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds);
     }
 
     public Order withUnavailableSkus(List<String> skus) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, payment, skus);
+                version, createdAt, updatedAt, history, payment, skus, cancellation, refunds);
+    }
+
+    /**
+     * The customer's cancellation recorded: this order moved to {@link OrderStatus#CANCELLING} with the reason, the
+     * status it came from and nothing compensated yet.
+     *
+     * @throws IllegalTransitionException if the order can no longer be cancelled
+     */
+    public Order requestCancellation(String reason, Instant at) {
+        Order cancelling = transitionTo(OrderStatus.CANCELLING, at, "cancellation requested: " + reason);
+        return cancelling.revised(new Cancellation(reason, at, status, false, Cancellation.Settlement.OPEN,
+                Money.zero(total.currency())), refunds, cancelling.version, at);
+    }
+
+    /** The cancellation saga moved the stock back (written in one transaction with the movements). */
+    public Order withStockReturned(Instant at) {
+        return revised(requireCancellation().withStockReturned(), refunds, version + 1, at);
+    }
+
+    /** CANCELLING -> CANCELLED with the customer's reason, the payment settled as {@code settlement}. */
+    public Order cancel(Cancellation.Settlement settlement, Money refunded, Instant at) {
+        Cancellation settled = requireCancellation().settled(settlement, refunded);
+        Order cancelled = transitionTo(OrderStatus.CANCELLED, at, settled.reason());
+        return cancelled.revised(settled, refunds, cancelled.version, at);
+    }
+
+    /** A cancelled order whose payment turned out to need another settlement (a capture that landed late). */
+    public Order withSettlementCorrected(Cancellation.Settlement settlement, Money refunded, Instant at) {
+        return revised(requireCancellation().settled(settlement, refunded), refunds, version + 1, at);
+    }
+
+    /** A refund recorded as asked for, before the provider is called. */
+    public Order withRefundRequested(RefundRecord refund, Instant at) {
+        List<RefundRecord> all = new ArrayList<>(refunds);
+        all.add(refund);
+        return revised(cancellation, all, version + 1, at);
+    }
+
+    /** The refund under {@code key} completed by the provider with {@code refundId}. */
+    public Order withRefundCompleted(String key, String refundId, Instant at) {
+        List<RefundRecord> all = new ArrayList<>();
+        for (RefundRecord refund : refunds) {
+            all.add(refund.key().equals(key) && !refund.isCompleted() ? refund.completed(refundId) : refund);
+        }
+        return revised(cancellation, all, version + 1, at);
+    }
+
+    public Optional<Cancellation> findCancellation() {
+        return Optional.ofNullable(cancellation);
+    }
+
+    public Optional<RefundRecord> findRefund(String key) {
+        return refunds.stream().filter(refund -> refund.key().equals(key)).findFirst();
+    }
+
+    /** What the refunds asked for so far add up to (completed or not), plus what a cancellation refunded. */
+    public Money refundedTotal() {
+        Money sum = refunds.stream().map(RefundRecord::amount).reduce(Money.zero(total.currency()), Money::plus);
+        return cancellation == null ? sum : sum.plus(cancellation.refunded());
+    }
+
+    /** What can still be refunded of the captured total. */
+    public Money refundable() {
+        return total.minus(refundedTotal());
+    }
+
+    private Cancellation requireCancellation() {
+        if (cancellation == null) {
+            throw new IllegalStateException("order " + orderId + " has no cancellation");
+        }
+        return cancellation;
+    }
+
+    private Order revised(Cancellation newCancellation, List<RefundRecord> newRefunds, long newVersion, Instant at) {
+        return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
+                newVersion, createdAt, at, history, payment, unavailableSkus, newCancellation, newRefunds);
     }
 
     public Optional<PaymentDetails> findPayment() {

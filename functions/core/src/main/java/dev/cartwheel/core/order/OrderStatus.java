@@ -11,7 +11,12 @@ import java.util.Set;
  * PENDING -> RESERVED -> AUTHORIZED -> PAID -> CONFIRMED
  * PENDING -> REJECTED                      (not enough stock)
  * RESERVED | AUTHORIZED -> PAYMENT_FAILED  (declined; stock released)
+ * PENDING | RESERVED | AUTHORIZED | PAID | CONFIRMED -> CANCELLING -> CANCELLED   (the customer cancels)
  * </pre>
+ *
+ * <p>There is no fulfilment status yet, so a CONFIRMED order can still be cancelled (its sold stock goes back on
+ * sale and its capture is refunded). {@link #isFinal()} means the pipeline has nothing more to do: CONFIRMED is
+ * final although a cancellation can still move it on.
  */
 public enum OrderStatus {
     PENDING,
@@ -20,15 +25,21 @@ public enum OrderStatus {
     PAID,
     CONFIRMED,
     REJECTED,
-    PAYMENT_FAILED;
+    PAYMENT_FAILED,
+    /** The customer asked to cancel; the cancellation saga is returning the stock and settling the payment. */
+    CANCELLING,
+    /** Cancelled: stock returned, authorization voided or capture refunded. */
+    CANCELLED;
 
     public Set<OrderStatus> next() {
         return switch (this) {
-            case PENDING -> EnumSet.of(RESERVED, REJECTED);
-            case RESERVED -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED);
-            case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED);
-            case PAID -> EnumSet.of(CONFIRMED);
-            case CONFIRMED, REJECTED, PAYMENT_FAILED -> EnumSet.noneOf(OrderStatus.class);
+            case PENDING -> EnumSet.of(RESERVED, REJECTED, CANCELLING);
+            case RESERVED -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING);
+            case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING);
+            case PAID -> EnumSet.of(CONFIRMED, CANCELLING);
+            case CONFIRMED -> EnumSet.of(CANCELLING);
+            case CANCELLING -> EnumSet.of(CANCELLED);
+            case REJECTED, PAYMENT_FAILED, CANCELLED -> EnumSet.noneOf(OrderStatus.class);
         };
     }
 
@@ -36,8 +47,16 @@ public enum OrderStatus {
         return next().contains(target);
     }
 
-    /** A final status: nothing more happens to the order. */
+    /**
+     * A final status: the pipeline has nothing more to do for the order, so no step or reconciler waits for it.
+     * Every status without successors is final; CONFIRMED is final too, although the customer may still cancel it.
+     */
     public boolean isFinal() {
-        return next().isEmpty();
+        return this == CONFIRMED || next().isEmpty();
+    }
+
+    /** The customer may still cancel an order in this status. */
+    public boolean isCancellable() {
+        return canTransitionTo(CANCELLING);
     }
 }

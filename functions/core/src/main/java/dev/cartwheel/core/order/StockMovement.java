@@ -10,11 +10,12 @@ import java.util.Objects;
  *   <li>{@link Kind#RESERVE}: available -= quantity, reserved += quantity, only if available &gt;= quantity</li>
  *   <li>{@link Kind#RELEASE}: reserved -= quantity, available += quantity</li>
  *   <li>{@link Kind#COMMIT}: reserved -= quantity, sold += quantity</li>
+ *   <li>{@link Kind#RESTOCK}: sold -= quantity, available += quantity (a paid order cancelled)</li>
  * </ul>
  */
 public record StockMovement(String sku, int quantity, Kind kind) {
 
-    public enum Kind { RESERVE, RELEASE, COMMIT }
+    public enum Kind { RESERVE, RELEASE, COMMIT, RESTOCK }
 
     public StockMovement {
         Objects.requireNonNull(sku, "sku");

@@ -1,6 +1,7 @@
 package dev.cartwheel.core.payment;
 
 import dev.cartwheel.core.money.Money;
+import java.util.Optional;
 
 /**
  * Port: the payment provider. Every call carries an idempotency key derived from the order id and the
@@ -21,6 +22,15 @@ public interface PaymentGateway {
 
     /** Gives back part or all of a captured amount. */
     Refund refund(String idempotencyKey, String paymentId, Money amount);
+
+    /**
+     * The authorization made under {@code idempotencyKey}, if the provider made one (approved or declined). Lets a
+     * compensation find a hold whose result a crashed or out-raced step never recorded.
+     */
+    Optional<Authorization> findAuthorization(String idempotencyKey);
+
+    /** The capture made under {@code idempotencyKey}, if the provider made one. */
+    Optional<Capture> findCapture(String idempotencyKey);
 
     /** The idempotency key of {@code operation} on {@code orderId}, e.g. {@code ord_1:authorize}. */
     static String key(String orderId, String operation) {

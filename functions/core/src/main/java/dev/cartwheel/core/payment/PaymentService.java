@@ -1,9 +1,11 @@
 package dev.cartwheel.core.payment;
 
+import dev.cartwheel.core.cancellation.CancellationSaga;
 import dev.cartwheel.core.messaging.MessageRejectedException;
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
+import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
@@ -19,6 +21,11 @@ import java.util.List;
  * reserved stock committed as sold; a decline releases the stock and records PAYMENT_FAILED in one
  * transaction. Each provider call is keyed by order and operation, so a redelivery after a crash at any
  * point asks the provider again and gets the first answer: one authorization, one capture.
+ *
+ * <p>It also runs the {@link CancellationSaga} ({@code CancelRequested}). When this step finds the order cancelling
+ * or cancelled (the customer cancelled while an authorization or capture was in flight, and the version condition
+ * made this step's write lose), it settles the payment itself from what the provider did, so a hold or charge made
+ * after the saga settled is still voided or refunded: a cancelled order never ends charged.
  */
 public final class PaymentService {
 
@@ -26,16 +33,23 @@ public final class PaymentService {
     private final PaymentGateway gateway;
     private final StepPublisher publisher;
     private final Clock clock;
+    private final PaymentSettlement settlement;
+    private final CancellationSaga cancellations;
 
     public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock) {
         this.orders = orders;
         this.gateway = gateway;
         this.publisher = publisher;
         this.clock = clock;
+        this.settlement = new PaymentSettlement(gateway);
+        this.cancellations = new CancellationSaga(orders, settlement, publisher, clock);
     }
 
-    /** Handles {@code StockReserved}; returns the status the order is in afterwards. */
+    /** Handles {@code StockReserved} and {@code CancelRequested}; returns the status the order is in afterwards. */
     public OrderStatus handle(StepMessage message) {
+        if (message.type() == MessageType.CANCEL_REQUESTED) {
+            return cancellations.handle(message);
+        }
         if (message.type() != MessageType.STOCK_RESERVED) {
             throw new MessageRejectedException("the payment step does not handle " + message.type().wireName());
         }
@@ -52,6 +66,9 @@ public final class PaymentService {
             }
             case PAID -> send(MessageType.ORDER_PAID, order);
             case PAYMENT_FAILED -> send(MessageType.PAYMENT_FAILED, order);
+            case CANCELLING, CANCELLED -> {
+                return settleCancelled(order);
+            }
             case PENDING -> throw new IllegalStateException("order " + order.orderId() + " is not reserved yet");
             default -> {
                 // CONFIRMED or REJECTED: nothing left for this step.
@@ -85,6 +102,21 @@ public final class PaymentService {
         orders.apply(new OrderTransition(order, paid, StockMovement.forLines(order.lines(), StockMovement.Kind.COMMIT)));
         send(MessageType.ORDER_PAID, order);
         return OrderStatus.PAID;
+    }
+
+    /**
+     * The order was cancelled under this step: give back whatever the provider holds. For a CANCELLED order whose
+     * recorded settlement no longer matches (a capture landed after the saga voided), the record is corrected.
+     */
+    private OrderStatus settleCancelled(Order order) {
+        PaymentSettlement.Outcome outcome = settlement.settle(order);
+        Cancellation recorded = order.findCancellation().orElseThrow();
+        if (order.isIn(OrderStatus.CANCELLED) && outcome.settlement() != recorded.settlement()
+                && outcome.settlement() == Cancellation.Settlement.REFUNDED) {
+            Order corrected = order.withSettlementCorrected(outcome.settlement(), outcome.refunded(), clock.instant());
+            orders.apply(new OrderTransition(order, corrected, List.of()));
+        }
+        return order.status();
     }
 
     private void send(MessageType type, Order order) {

@@ -38,6 +38,7 @@ public final class ReconcilerService {
                 case PENDING -> MessageType.ORDER_PLACED;
                 case RESERVED, AUTHORIZED -> MessageType.STOCK_RESERVED;
                 case PAID -> MessageType.ORDER_PAID;
+                case CANCELLING -> MessageType.CANCEL_REQUESTED;
                 default -> null;
             };
             if (next != null) {

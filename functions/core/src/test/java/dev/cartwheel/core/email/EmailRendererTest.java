@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.RefundRecord;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,45 @@ class EmailRendererTest {
         Order rejected = order("Cup").transitionTo(OrderStatus.REJECTED, t0, "not enough stock for SKU-1")
                 .withUnavailableSkus(List.of("SKU-1"));
         assertThat(renderer.render(EmailType.ORDER_REJECTED, rejected).text()).contains("Not enough stock for: SKU-1");
+    }
+
+    @Test
+    void cancellation_saysWhyAndWhatHappenedToTheMoney_withTheCustomersReasonEscaped() {
+        Order cancelled = order("Cup").transitionTo(OrderStatus.RESERVED, t0, "r")
+                .requestCancellation("<b>wrong</b> size", t0).withStockReturned(t0)
+                .cancel(Cancellation.Settlement.VOIDED, new Money(0, "USD"), t0);
+
+        EmailMessage message = renderer.render(EmailType.ORDER_CANCELLED, cancelled);
+
+        assertThat(message.subject()).isEqualTo("Your order is cancelled (ord_1)");
+        assertThat(message.text()).contains("is cancelled (<b>wrong</b> size)").contains("nothing was charged");
+        assertThat(message.html()).contains("&lt;b&gt;wrong&lt;/b&gt; size").doesNotContain("<b>wrong")
+                .contains("<li>2 x Cup (SKU-1) 25.00 USD</li>");
+    }
+
+    @Test
+    void refund_namesItsAmountReasonAndTheRunningTotal() {
+        Order paid = order("Cup").transitionTo(OrderStatus.RESERVED, t0, "r")
+                .transitionTo(OrderStatus.AUTHORIZED, t0, "a").transitionTo(OrderStatus.PAID, t0, "p")
+                .withRefundRequested(new RefundRecord("k1", new Money(500, "USD"), "chipped", t0, "re_1"), t0)
+                .withRefundRequested(new RefundRecord("k2", new Money(250, "USD"), "late & cold", t0, "re_2"), t0);
+
+        EmailMessage message = renderer.render(EmailType.ORDER_REFUNDED, paid, paid.findRefund("k2").orElseThrow());
+
+        assertThat(message.text()).contains("We refunded 2.50 USD").contains("(late & cold)")
+                .contains("Refunded so far: 7.50 USD of 25.00 USD");
+        assertThat(message.html()).contains("late &amp; cold").contains("<strong>2.50 USD</strong>");
+    }
+
+    @Test
+    void everyTemplate_hasNoPlaceholderLeft() {
+        Order cancelled = order("Cup").requestCancellation("why", t0).cancel(Cancellation.Settlement.NOTHING_TO_SETTLE,
+                new Money(0, "USD"), t0);
+        RefundRecord refund = new RefundRecord("k1", new Money(500, "USD"), "r", t0, "re_1");
+        for (EmailType type : EmailType.values()) {
+            EmailMessage message = renderer.render(type, cancelled, refund);
+            assertThat(message.text() + message.html()).as(type.name()).doesNotContain("{{").doesNotContain("}}");
+        }
     }
 
     @Test

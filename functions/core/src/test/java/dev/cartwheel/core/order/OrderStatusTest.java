@@ -19,13 +19,15 @@ class OrderStatusTest {
 
     /** The state machine of docs/architecture.md, written out independently of {@link OrderStatus#next()}. */
     private static final Map<OrderStatus, Set<OrderStatus>> LEGAL = Map.of(
-            OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED),
-            OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED),
-            OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED),
-            OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED),
-            OrderStatus.CONFIRMED, EnumSet.noneOf(OrderStatus.class),
+            OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED, OrderStatus.CANCELLING),
+            OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING),
+            OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING),
+            OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING),
+            OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.CANCELLING),
             OrderStatus.REJECTED, EnumSet.noneOf(OrderStatus.class),
-            OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class));
+            OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class),
+            OrderStatus.CANCELLING, EnumSet.of(OrderStatus.CANCELLED),
+            OrderStatus.CANCELLED, EnumSet.noneOf(OrderStatus.class));
 
     @ParameterizedTest
     @EnumSource(OrderStatus.class)
@@ -47,9 +49,21 @@ class OrderStatusTest {
     }
 
     @Test
-    void finalStatuses_areTheOnesWithoutSuccessors() {
+    void finalStatuses_areTheOnesWithoutSuccessors_plusConfirmed() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isFinal))
-                .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED);
+                .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED,
+                        OrderStatus.CANCELLED);
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.next().isEmpty()))
+                .allMatch(OrderStatus::isFinal);
+        assertThat(OrderStatus.CONFIRMED.next()).as("only a cancellation moves a confirmed order on")
+                .containsExactly(OrderStatus.CANCELLING);
+    }
+
+    @Test
+    void cancellable_untilTheOrderEndedOrIsAlreadyBeingCancelled() {
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isCancellable))
+                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.AUTHORIZED,
+                        OrderStatus.PAID, OrderStatus.CONFIRMED);
     }
 
     @Test
@@ -85,6 +99,8 @@ class OrderStatusTest {
             case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
             case REJECTED -> List.of(OrderStatus.REJECTED);
             case PAYMENT_FAILED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED);
+            case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING);
+            case CANCELLED -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
         };
         for (OrderStatus next : path) {
             order = order.transitionTo(next, T0, "path");

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * E-mail claims in the idempotency table, one item per (order, e-mail type): {@code pk = email#ORDER#TYPE},
+ * E-mail claims in the idempotency table, one item per (order, e-mail type): {@code pk = email#ORDER#TYPE}
+ * (plus {@code #OCCURRENCE} for the e-mails sent once per refund),
  * {@code state} SENDING or SENT, {@code leaseUntil} (epoch ms). Claiming is one conditional update that
  * succeeds on a new item or an expired SENDING lease.
  */
@@ -33,9 +34,9 @@ public final class DynamoDbEmailClaims implements EmailClaims {
     }
 
     @Override
-    public Outcome claim(String orderId, EmailType type, Instant now, Instant leaseUntil) {
+    public Outcome claim(String orderId, EmailType type, String occurrence, Instant now, Instant leaseUntil) {
         try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(key(orderId, type))
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(orderId, type, occurrence))
                     .updateExpression("SET #state = :sending, leaseUntil = :lease, expiresAt = :expires")
                     .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)")
                     .expressionAttributeNames(Map.of("#state", "state"))
@@ -48,21 +49,22 @@ public final class DynamoDbEmailClaims implements EmailClaims {
             return Outcome.CLAIMED;
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> existing = e.hasItem() ? e.item() : dynamoDb.getItem(b -> b.tableName(table)
-                    .key(key(orderId, type)).consistentRead(true)).item();
+                    .key(key(orderId, type, occurrence)).consistentRead(true)).item();
             return "SENT".equals(string(existing, "state")) ? Outcome.ALREADY_SENT : Outcome.HELD_BY_ANOTHER;
         }
     }
 
     @Override
-    public void markSent(String orderId, EmailType type, String messageId, Instant at) {
-        dynamoDb.updateItem(b -> b.tableName(table).key(key(orderId, type))
+    public void markSent(String orderId, EmailType type, String occurrence, String messageId, Instant at) {
+        dynamoDb.updateItem(b -> b.tableName(table).key(key(orderId, type, occurrence))
                 .updateExpression("SET #state = :sent, messageId = :messageId, sentAt = :at")
                 .expressionAttributeNames(Map.of("#state", "state"))
                 .expressionAttributeValues(Map.of(
                         ":sent", s("SENT"), ":messageId", s(messageId), ":at", n(at.toEpochMilli()))));
     }
 
-    private static Map<String, AttributeValue> key(String orderId, EmailType type) {
-        return Map.of("pk", s("email#" + orderId + "#" + type.name()));
+    private static Map<String, AttributeValue> key(String orderId, EmailType type, String occurrence) {
+        String suffix = occurrence == null || occurrence.isEmpty() ? "" : "#" + occurrence;
+        return Map.of("pk", s("email#" + orderId + "#" + type.name() + suffix));
     }
 }

@@ -184,6 +184,8 @@ public final class DynamoDbOrderStore implements OrderStore {
                     .conditionExpression("attribute_exists(sku) AND reserved >= :q");
             case COMMIT -> update.updateExpression("SET sold = sold + :q, reserved = reserved - :q")
                     .conditionExpression("attribute_exists(sku) AND reserved >= :q");
+            case RESTOCK -> update.updateExpression("SET available = available + :q, sold = sold - :q")
+                    .conditionExpression("attribute_exists(sku) AND sold >= :q");
         }
         return TransactWriteItem.builder().update(update.build()).build();
     }

@@ -8,10 +8,12 @@ import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.PaymentDetails;
+import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
 import java.util.HashMap;
 import java.util.List;
@@ -57,12 +59,18 @@ final class OrderItems {
         if (!order.unavailableSkus().isEmpty()) {
             item.put("unavailableSkus", AttributeValue.fromL(order.unavailableSkus().stream().map(Attributes::s).toList()));
         }
+        order.findCancellation().ifPresent(cancellation -> item.put("cancellation", cancellation(cancellation)));
+        if (!order.refunds().isEmpty()) {
+            item.put("refunds", AttributeValue.fromL(order.refunds().stream().map(OrderItems::refund).toList()));
+        }
         return item;
     }
 
     static Order fromItem(Map<String, AttributeValue> item) {
         AttributeValue payment = item.get("payment");
         AttributeValue unavailable = item.get("unavailableSkus");
+        AttributeValue cancellation = item.get("cancellation");
+        AttributeValue refunds = item.get("refunds");
         return new Order(
                 string(item, "orderId"),
                 string(item, "customerId"),
@@ -78,7 +86,40 @@ final class OrderItems {
                 item.get("history").l().stream().map(v -> change(v.m())).toList(),
                 payment == null ? null : new PaymentDetails(string(payment.m(), "paymentId"),
                         string(payment.m(), "brand"), string(payment.m(), "last4")),
-                unavailable == null ? List.of() : unavailable.l().stream().map(AttributeValue::s).toList());
+                unavailable == null ? List.of() : unavailable.l().stream().map(AttributeValue::s).toList(),
+                cancellation == null ? null : cancellation(cancellation.m()),
+                refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList());
+    }
+
+    private static AttributeValue cancellation(Cancellation cancellation) {
+        return AttributeValue.fromM(Map.of(
+                "reason", s(cancellation.reason()), "requestedAt", time(cancellation.requestedAt()),
+                "from", s(cancellation.from().name()), "stockReturned", AttributeValue.fromBool(cancellation.stockReturned()),
+                "settlement", s(cancellation.settlement().name()), "refunded", money(cancellation.refunded())));
+    }
+
+    private static Cancellation cancellation(Map<String, AttributeValue> m) {
+        return new Cancellation(string(m, "reason"), instant(m, "requestedAt"), OrderStatus.valueOf(string(m, "from")),
+                m.get("stockReturned").bool(), Cancellation.Settlement.valueOf(string(m, "settlement")),
+                money(m.get("refunded").m()));
+    }
+
+    private static AttributeValue refund(RefundRecord refund) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("key", s(refund.key()));
+        m.put("amount", money(refund.amount()));
+        m.put("reason", s(refund.reason()));
+        m.put("requestedAt", time(refund.requestedAt()));
+        if (refund.refundId() != null) {
+            m.put("refundId", s(refund.refundId()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static RefundRecord refund(Map<String, AttributeValue> m) {
+        AttributeValue refundId = m.get("refundId");
+        return new RefundRecord(string(m, "key"), money(m.get("amount").m()), string(m, "reason"),
+                instant(m, "requestedAt"), refundId == null ? null : refundId.s());
     }
 
     private static AttributeValue line(OrderLine line) {

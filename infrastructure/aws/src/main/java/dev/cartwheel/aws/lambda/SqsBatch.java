@@ -90,6 +90,7 @@ public final class SqsBatch {
             case PAID -> metrics.count("OrdersPaid");
             case PAYMENT_FAILED -> metrics.count("PaymentsFailed");
             case CONFIRMED -> metrics.count("OrdersConfirmed");
+            case CANCELLED -> metrics.count("OrdersCancelled");
             default -> {
                 // intermediate or unchanged: no funnel event
             }

@@ -84,6 +84,21 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
         return new Refund(record.get("refundId").s(), paymentId, amount(record));
     }
 
+    @Override
+    public Optional<Authorization> findAuthorization(String idempotencyKey) {
+        return find(idempotencyKey).filter(record -> "authorize".equals(record.get("operation").s())).map(record -> {
+            AttributeValue declineCode = record.get("declineCode");
+            return declineCode != null ? Authorization.declined(declineCode.s())
+                    : Authorization.approved(record.get("paymentId").s(), record.get("brand").s(), record.get("last4").s());
+        });
+    }
+
+    @Override
+    public Optional<Capture> findCapture(String idempotencyKey) {
+        return find(idempotencyKey).filter(record -> "capture".equals(record.get("operation").s()))
+                .map(record -> new Capture(record.get("captureId").s(), record.get("paymentId").s(), amount(record)));
+    }
+
     /**
      * The new result, stored if this key is new; else the result stored first (a retry or a racing writer).
      * One conditional write on the happy path, a read only for a repeated key.

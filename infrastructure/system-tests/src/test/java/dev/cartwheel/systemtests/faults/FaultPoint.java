@@ -22,6 +22,10 @@ public enum FaultPoint {
     EMAIL_CRASH_AFTER_SES_ACCEPTED(true),
     /** The e-mail went out and PAID -> CONFIRMED committed, then the function died. */
     EMAIL_CRASH_AFTER_COMMIT(true),
+    /** The cancellation saga returned the stock (committed with the order's flag), then died before settling the payment. */
+    CANCEL_CRASH_AFTER_STOCK_RETURNED(true),
+    /** The provider voided or refunded, then the function died before the order recorded it. */
+    CRASH_AFTER_VOID_OR_REFUND(true),
     /** The provider answered with a transient error ({@code processing_error}) instead of a result. */
     PROVIDER_ERROR(false),
     /** A producer sent the same business event twice (two SQS messages, two message ids). */

@@ -63,6 +63,9 @@ public final class FaultyPorts {
             @Override
             public void apply(OrderTransition transition) {
                 delegate.apply(transition);
+                if (returnsStock(transition)) {
+                    faults.crashIf(FaultPoint.CANCEL_CRASH_AFTER_STOCK_RETURNED, transition.after().orderId());
+                }
                 faults.crashIf(afterCommit, transition.after().orderId());
             }
         };
@@ -84,7 +87,7 @@ public final class FaultyPorts {
 
     /**
      * A payment provider that answers with a transient error when {@link FaultPoint#PROVIDER_ERROR} fires, and whose
-     * caller dies right after a successful authorization or capture; every capture it returns is entered in {@code charges}.
+     * caller dies right after a successful authorization, capture, void or refund; every capture it returns is entered in {@code charges}.
      */
     public static PaymentGateway gateway(PaymentGateway delegate, Faults faults, Charges charges) {
         return new PaymentGateway() {
@@ -113,12 +116,31 @@ public final class FaultyPorts {
 
             @Override
             public void voidAuthorization(String idempotencyKey, String paymentId) {
+                if (faults.fire(FaultPoint.PROVIDER_ERROR, orderIdOf(idempotencyKey))) {
+                    throw new PaymentProviderException("processing_error: injected outage");
+                }
                 delegate.voidAuthorization(idempotencyKey, paymentId);
+                faults.crashIf(FaultPoint.CRASH_AFTER_VOID_OR_REFUND, orderIdOf(idempotencyKey));
             }
 
             @Override
             public Refund refund(String idempotencyKey, String paymentId, Money amount) {
-                return delegate.refund(idempotencyKey, paymentId, amount);
+                if (faults.fire(FaultPoint.PROVIDER_ERROR, orderIdOf(idempotencyKey))) {
+                    throw new PaymentProviderException("processing_error: injected outage");
+                }
+                Refund refund = delegate.refund(idempotencyKey, paymentId, amount);
+                faults.crashIf(FaultPoint.CRASH_AFTER_VOID_OR_REFUND, orderIdOf(idempotencyKey));
+                return refund;
+            }
+
+            @Override
+            public Optional<Authorization> findAuthorization(String idempotencyKey) {
+                return delegate.findAuthorization(idempotencyKey);
+            }
+
+            @Override
+            public Optional<Capture> findCapture(String idempotencyKey) {
+                return delegate.findCapture(idempotencyKey);
             }
         };
     }
@@ -135,8 +157,14 @@ public final class FaultyPorts {
     }
 
     private static String orderIdOf(String idempotencyKey) {
-        int colon = idempotencyKey.lastIndexOf(':');
+        int colon = idempotencyKey.indexOf(':');
         return colon < 0 ? idempotencyKey : idempotencyKey.substring(0, colon);
+    }
+
+    /** The cancellation saga's write that moves the stock back with the order's {@code stockReturned} flag. */
+    private static boolean returnsStock(OrderTransition transition) {
+        return transition.after().findCancellation().map(c -> c.stockReturned()).orElse(false)
+                && !transition.before().findCancellation().map(c -> c.stockReturned()).orElse(false);
     }
 
     private static String orderIdIn(EmailMessage message) {

@@ -1,0 +1,118 @@
+package dev.cartwheel.core.cancellation;
+
+import dev.cartwheel.core.exceptions.StaleOrderException;
+import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.messaging.StepPublisher;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.IdempotencyRecord;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.order.OrderTransition;
+import dev.cartwheel.core.order.StockMovement;
+import dev.cartwheel.core.payment.Authorization;
+import dev.cartwheel.core.payment.Capture;
+import dev.cartwheel.core.payment.PaymentGateway;
+import dev.cartwheel.core.payment.Refund;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** In-memory stand-ins for the core's ports (no AWS here): they keep what the real adapters would. */
+final class Fakes {
+
+    private Fakes() {
+    }
+
+    /** Orders by id, written only at the version read, and every stock movement applied. */
+    static final class Orders implements OrderStore {
+        final Map<String, Order> orders = new LinkedHashMap<>();
+        final List<StockMovement> movements = new ArrayList<>();
+        int writes;
+
+        @Override
+        public void create(Order order, IdempotencyRecord record) {
+            orders.put(order.orderId(), order);
+        }
+
+        @Override
+        public Optional<Order> find(String orderId) {
+            return Optional.ofNullable(orders.get(orderId));
+        }
+
+        @Override
+        public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public OrderPage listByCustomer(String customerId, String cursor, int limit) {
+            return new OrderPage(List.of(), null);
+        }
+
+        @Override
+        public List<Order> findStuck(Instant updatedBefore, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public void apply(OrderTransition transition) {
+            Order stored = orders.get(transition.before().orderId());
+            if (stored.version() != transition.before().version()) {
+                throw new StaleOrderException(stored.orderId());
+            }
+            orders.put(stored.orderId(), transition.after());
+            movements.addAll(transition.movements());
+            writes++;
+        }
+    }
+
+    /** A provider that remembers each operation by idempotency key and answers a repeat with the first result. */
+    static final class Gateway implements PaymentGateway {
+        final Map<String, Object> operations = new LinkedHashMap<>();
+
+        @Override
+        public Authorization authorize(String idempotencyKey, String paymentToken, Money amount) {
+            return (Authorization) operations.computeIfAbsent(idempotencyKey,
+                    k -> Authorization.approved("pay_" + operations.size(), "visa", "4242"));
+        }
+
+        @Override
+        public Capture capture(String idempotencyKey, String paymentId, Money amount) {
+            return (Capture) operations.computeIfAbsent(idempotencyKey, k -> new Capture("cap_1", paymentId, amount));
+        }
+
+        @Override
+        public void voidAuthorization(String idempotencyKey, String paymentId) {
+            operations.putIfAbsent(idempotencyKey, "void " + paymentId);
+        }
+
+        @Override
+        public Refund refund(String idempotencyKey, String paymentId, Money amount) {
+            return (Refund) operations.computeIfAbsent(idempotencyKey,
+                    k -> new Refund("re_" + operations.size(), paymentId, amount));
+        }
+
+        @Override
+        public Optional<Authorization> findAuthorization(String idempotencyKey) {
+            return Optional.ofNullable(operations.get(idempotencyKey)).map(Authorization.class::cast);
+        }
+
+        @Override
+        public Optional<Capture> findCapture(String idempotencyKey) {
+            return Optional.ofNullable(operations.get(idempotencyKey)).map(Capture.class::cast);
+        }
+    }
+
+    static final class Publisher implements StepPublisher {
+        final List<StepMessage> sent = new ArrayList<>();
+
+        @Override
+        public void publish(StepMessage message) {
+            sent.add(message);
+        }
+    }
+}
