@@ -19,14 +19,15 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The demo: through the HTTP API with dev tokens, a good order (tok_visa), an order for more than the stock of the
- * scarcest product, and an order paid with tok_chargeDeclined; waits for their final statuses, prints their timelines
- * and e-mails, and checks the outcome (statuses, one e-mail each, stock decremented / unchanged / restored).
+ * The demo: through the HTTP API with dev tokens, a good order (tok_visa) that an admin then partly refunds, an order
+ * for more than the stock of the scarcest product, an order paid with tok_chargeDeclined, and an order its customer
+ * cancels once it is confirmed; waits for their final statuses, prints their timelines and e-mails, and checks the
+ * outcome (statuses, the e-mails each should get, stock decremented / unchanged / restored, the refund).
  */
 public final class DemoRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "PAYMENT_FAILED");
+    static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED");
 
     private final LocalCloud cloud;
     private final PrintStream out;
@@ -42,7 +43,17 @@ public final class DemoRun {
         return List.copyOf(problems);
     }
 
-    record Case(String label, String customer, String sku, int quantity, String paymentToken, String expected) {
+    /** What happens to a confirmed order of the demo after it is confirmed. */
+    enum Then { NOTHING, REFUND_ONE_UNIT, CANCEL }
+
+    record Case(String label, String customer, String sku, int quantity, String paymentToken, String expected, Then then) {
+        int expectedEmails() {
+            return then == Then.NOTHING ? 1 : 2;
+        }
+
+        boolean keepsStock() {
+            return expected.equals("CONFIRMED");
+        }
     }
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
@@ -58,10 +69,14 @@ public final class DemoRun {
             return false;
         }
         List<Case> cases = List.of(
-                new Case("good order", "demo-alice", plenty.path("sku").asText(), 2, "tok_visa", "CONFIRMED"),
+                new Case("good order, then a refund", "demo-alice", plenty.path("sku").asText(), 2, "tok_visa", "CONFIRMED",
+                        Then.REFUND_ONE_UNIT),
                 new Case("out-of-stock order", "demo-bob", scarce.path("sku").asText(),
-                        (int) scarce.path("available").asLong() + 1, "tok_visa", "REJECTED"),
-                new Case("declined payment", "demo-carol", other.path("sku").asText(), 1, "tok_chargeDeclined", "PAYMENT_FAILED"));
+                        (int) scarce.path("available").asLong() + 1, "tok_visa", "REJECTED", Then.NOTHING),
+                new Case("declined payment", "demo-carol", other.path("sku").asText(), 1, "tok_chargeDeclined", "PAYMENT_FAILED",
+                        Then.NOTHING),
+                new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "tok_visa", "CANCELLED",
+                        Then.CANCEL));
 
         out.println();
         out.println("Catalog:");
@@ -88,6 +103,7 @@ public final class DemoRun {
         }
 
         Map<Case, JsonNode> finals = new LinkedHashMap<>();
+        Set<Case> acted = new java.util.HashSet<>(); // refunded or cancelled once confirmed
         while (System.nanoTime() < deadline && finals.size() < orderIds.size()) {
             for (Map.Entry<Case, String> e : orderIds.entrySet()) {
                 if (finals.containsKey(e.getKey())) {
@@ -97,8 +113,18 @@ public final class DemoRun {
                         .header("Authorization", "Bearer " + tokens.get(e.getKey())).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     JsonNode order = JSON.readTree(r.body());
-                    if (FINAL.contains(order.path("status").asText())) {
-                        finals.put(e.getKey(), order);
+                    String status = order.path("status").asText();
+                    Case c = e.getKey();
+                    if (status.equals("CONFIRMED") && c.then() != Then.NOTHING && acted.add(c)) {
+                        if (c.then() == Then.CANCEL) {
+                            cancel(c, e.getValue(), tokens.get(c));
+                        } else {
+                            refundOneUnit(c, e.getValue(), before.get(c.sku()));
+                        }
+                    } else if (status.equals(c.expected()) && (c.then() != Then.REFUND_ONE_UNIT || acted.contains(c))) {
+                        finals.put(c, order);
+                    } else if (FINAL.contains(status) && !status.equals("CONFIRMED")) {
+                        finals.put(c, order); // ended otherwise: reported below
                     }
                 }
             }
@@ -119,7 +145,7 @@ public final class DemoRun {
                 });
                 mails.put(e.getKey(), m);
             }
-            boolean allThere = mails.values().stream().allMatch(l -> !l.isEmpty());
+            boolean allThere = mails.entrySet().stream().allMatch(e -> e.getValue().size() >= e.getKey().expectedEmails());
             if (allThere || System.nanoTime() >= deadline) {
                 break;
             }
@@ -155,20 +181,63 @@ public final class DemoRun {
                     out.println("      | " + line);
                 }
             }
-            if (m.size() != 1) {
-                problems.add(c.label() + " " + id + ": " + m.size() + " e-mails, expected exactly 1");
+            if (m.size() != c.expectedEmails()) {
+                problems.add(c.label() + " " + id + ": " + m.size() + " e-mails, expected exactly " + c.expectedEmails());
             }
-            long was = before.get(c.sku()).path("available").asLong();
-            long now = after.get(c.sku()).path("available").asLong();
-            long expectedNow = c.expected().equals("CONFIRMED") ? was - c.quantity() : was;
-            out.printf("   stock of %s: %d -> %d%n", c.sku(), was, now);
-            if (now != expectedNow) {
-                problems.add(c.label() + ": stock of " + c.sku() + " is " + now + ", expected " + expectedNow);
+            if (c.then() == Then.REFUND_ONE_UNIT) {
+                long unit = before.get(c.sku()).path("price").path("amount").asLong();
+                long refundedTotal = order.path("refundedTotal").path("amount").asLong();
+                out.printf("   refunded %.2f of %.2f%n", refundedTotal / 100.0, unit * c.quantity() / 100.0);
+                if (refundedTotal != unit) {
+                    problems.add(c.label() + " " + id + ": refunded " + refundedTotal + ", expected " + unit);
+                }
+            }
+        }
+        // several cases may share a SKU: compare each SKU's stock with what all its cases should have left
+        Map<String, Long> expectedStock = new LinkedHashMap<>();
+        for (Case c : cases) {
+            if (orderIds.containsKey(c)) {
+                expectedStock.putIfAbsent(c.sku(), before.get(c.sku()).path("available").asLong());
+                if (c.keepsStock()) {
+                    expectedStock.merge(c.sku(), -(long) c.quantity(), Long::sum);
+                }
+            }
+        }
+        out.println();
+        for (Map.Entry<String, Long> e : expectedStock.entrySet()) {
+            long was = before.get(e.getKey()).path("available").asLong();
+            long now = after.get(e.getKey()).path("available").asLong();
+            out.printf("Stock of %s: %d -> %d%n", e.getKey(), was, now);
+            if (now != e.getValue()) {
+                problems.add("stock of " + e.getKey() + " is " + now + ", expected " + e.getValue());
             }
         }
         out.println();
         problems.forEach(p -> out.println("PROBLEM: " + p));
         return problems.isEmpty() && orderIds.size() == cases.size();
+    }
+
+    private void cancel(Case c, String orderId, String token) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/cancel"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"changed my mind\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            problems.add(c.label() + ": POST /orders/" + orderId + "/cancel answered " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private void refundOneUnit(Case c, String orderId, JsonNode product) throws IOException, InterruptedException {
+        String admin = cloud.token("demo-admin", "admin@example.com", "orders/read orders/admin");
+        String body = "{\"amount\":{\"amount\":" + product.path("price").path("amount").asLong() + ",\"currency\":\""
+                + product.path("price").path("currency").asText() + "\"},\"reason\":\"one cup arrived chipped\"}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/refunds"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        out.printf("%nAn admin refunded one unit of the %s: POST /orders/%s/refunds -> %d%n", c.label(), orderId, r.statusCode());
+        if (r.statusCode() != 201) {
+            problems.add(c.label() + ": POST /orders/" + orderId + "/refunds answered " + r.statusCode() + " " + r.body());
+        }
     }
 
     static boolean mentions(JsonNode mail, String orderId) {

@@ -277,7 +277,7 @@ public final class LocalCloudCli implements Runnable {
     static final int SAM_SES_PORT = 8025;
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start the local cloud, place a good, an out-of-stock and a declined order, print their timelines and e-mails; exit 0 if all ended as expected.")
+            description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined and a cancelled order, print their timelines and e-mails; exit 0 if all ended as expected.")
     static final class Demo implements Callable<Integer> {
         @Mixin
         CloudOptions options = new CloudOptions();

@@ -48,6 +48,7 @@ class DemoIT {
         assertThat(p.exitValue()).as(printed).isZero();
         assertThat(printed).contains("Demo PASSED").contains("status CONFIRMED (expected CONFIRMED)")
                 .contains("status REJECTED (expected REJECTED)").contains("status PAYMENT_FAILED (expected PAYMENT_FAILED)")
+                .contains("status CANCELLED (expected CANCELLED)").contains("An admin refunded one unit")
                 .contains("Your order is confirmed");
     }
 

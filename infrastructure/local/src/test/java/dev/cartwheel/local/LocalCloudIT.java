@@ -98,7 +98,7 @@ class LocalCloudIT {
     // ------------------------------------------------------------------ end to end
 
     @Test
-    void goodOutOfStockAndDeclinedOrdersEndAsExpectedWithOneEmailEach() throws Exception {
+    void goodOutOfStockDeclinedAndCancelledOrdersEndAsExpected_withTheirEmails_andARefund() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DemoRun demo = new DemoRun(cloud, new PrintStream(out, true, StandardCharsets.UTF_8));
         boolean ok = demo.run(Duration.ofSeconds(90));
@@ -107,7 +107,7 @@ class LocalCloudIT {
         assertThat(ok).isTrue();
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
-                "status PAYMENT_FAILED (expected PAYMENT_FAILED)");
+                "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ");
     }
 
     // ------------------------------------------------------------------ the JWT authorizer
