@@ -45,7 +45,8 @@ public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchRe
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
                 new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                java.time.Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Runs on an EventBridge schedule (the event's content is not used) and nudges stuck orders.
+ * Runs on an EventBridge schedule (the event's content is not used), nudges stuck orders and expires unpaid ones.
  * Returns a summary such as {@code {"ORDER_PLACED":1}} of the messages it sent.
  */
 public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, Map<String, Integer>> {
@@ -51,7 +51,8 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
                         Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
                         Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
                 Clock.systemUTC(),
-                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))));
+                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))),
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
     }
 
     @Override

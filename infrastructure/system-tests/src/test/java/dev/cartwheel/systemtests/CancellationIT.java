@@ -16,7 +16,6 @@ import dev.cartwheel.systemtests.faults.SimulatedCrash;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;
 import dev.cartwheel.testing.PumpResult;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -376,7 +375,7 @@ class CancellationIT {
         assertThat(status(pipeline, ivan, orderId)).as("StockReserved did nothing to a cancelling order").isEqualTo("CANCELLING");
 
         // WHEN the reconciler finds it stuck
-        Map<String, Integer> nudged = wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null);
+        Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         pipeline.drain();
 
         // THEN
@@ -385,7 +384,7 @@ class CancellationIT {
         assertThat(pipeline.stock(CUP)).containsExactly(10, 0, 0);
         assertThat(pipeline.paymentOperations(orderId)).isEmpty();
         assertThat(pipeline.mailTo(ivan)).hasSize(1);
-        assertThat(wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null))
+        assertThat(wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null))
                 .as("a cancelled order leaves the open-orders index").isEmpty();
     }
 

@@ -285,7 +285,7 @@ class FaultInjectionIT {
 
         // WHEN the provider is back and the reconciler runs once the order is stuck
         outage.set(false);
-        Map<String, Integer> nudged = wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null);
+        Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         pipeline.drain();
 
         // THEN
@@ -374,7 +374,7 @@ class FaultInjectionIT {
         String orderId = pipeline.place(mia, orderBody("tok_visa", CUP, 2));
         pipeline.drain();
         outage.set(false);
-        wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null);
+        wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         pipeline.drain();
         JsonNode finished = pipeline.order(mia, orderId);
         assertThat(finished.get("status").asText()).isEqualTo("CONFIRMED");

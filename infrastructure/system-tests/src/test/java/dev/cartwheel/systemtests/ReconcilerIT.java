@@ -44,7 +44,7 @@ class ReconcilerIT {
 
         // WHEN the reconciler runs while the order is fresh: nothing; once it is older than StuckAfterSeconds: a nudge
         Map<String, Integer> early = wiring.reconciler(pipeline, Duration.ZERO).handleRequest(Map.of(), null);
-        ReconcilerHandler later = wiring.reconciler(pipeline, Duration.ofHours(1));
+        ReconcilerHandler later = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline));
         Map<String, Integer> nudged = later.handleRequest(Map.of(), null);
         pipeline.drain();
 
@@ -78,7 +78,7 @@ class ReconcilerIT {
                 .containsExactly("PENDING", "RESERVED", "PAID");
 
         // WHEN the reconciler runs twice before anything is processed, then the pipeline runs, then the reconciler again
-        ReconcilerHandler reconciler = wiring.reconciler(pipeline, Duration.ofHours(1));
+        ReconcilerHandler reconciler = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline));
         Map<String, Integer> first = reconciler.handleRequest(Map.of(), null);
         Map<String, Integer> second = reconciler.handleRequest(Map.of(), null);
         pipeline.drain();

@@ -94,9 +94,9 @@ class SoakIT {
         }
         long started = System.nanoTime();
         aws.queuePump().drain(wiring.routes(pipeline), Duration.ofMinutes(count > 100 ? 60 : 3));
-        Map<String, Integer> nudged = wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null);
+        Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         aws.queuePump().drain(wiring.routes(pipeline), Duration.ofMinutes(count > 100 ? 60 : 3));
-        Map<String, Integer> afterwards = wiring.reconciler(pipeline, Duration.ofHours(1)).handleRequest(Map.of(), null);
+        Map<String, Integer> afterwards = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // THEN

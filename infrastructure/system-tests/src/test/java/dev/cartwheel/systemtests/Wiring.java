@@ -42,12 +42,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Composes every handler the way its composition root does (same adapters, same environment from template.yaml),
  * through the handlers' service constructors, with the fault decorators around the ports, a controllable clock for
- * the e-mail step (its claim lease) and the log lines going to a capture instead of standard output.
+ * the e-mail step (its claim lease) and the payment step (the payment timeout), and the log lines going to a capture instead of standard output.
  */
 final class Wiring {
 
     final Faults faults;
     final MutableClock emailClock = new MutableClock();
+    /** The payment step's clock: an expiry test moves it past the payment timeout. */
+    final MutableClock paymentClock = new MutableClock();
     final FaultyPorts.Charges charges = new FaultyPorts.Charges();
     final LogCapture logs = new LogCapture();
 
@@ -101,7 +103,8 @@ final class Wiring {
                 FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb(settings),
                         settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges),
                 publisher(settings, Map.of(Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.PAYMENT_CRASH_BEFORE_SEND),
-                Clock.systemUTC());
+                paymentClock,
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
     }
 
     private EmailService email(Pipeline pipeline) {
@@ -132,6 +135,26 @@ final class Wiring {
     }
 
     /**
+     * How far ahead of real time a reconciler's clock must run for orders placed moments ago to count as stuck
+     * (older than the template's {@code StuckAfterSeconds}) but not yet overdue for payment
+     * ({@code PaymentTimeoutSeconds}): half way between the two.
+     */
+    Duration nudgeAge(Pipeline pipeline) {
+        Map<String, String> environment = pipeline.environment("ReconcilerFunction");
+        long stuck = Long.parseLong(environment.get("STUCK_AFTER_SECONDS"));
+        long timeout = Long.parseLong(environment.get("PAYMENT_TIMEOUT_SECONDS"));
+        if (timeout <= stuck + 1) {
+            throw new IllegalStateException("PaymentTimeoutSeconds must exceed StuckAfterSeconds for this test");
+        }
+        return Duration.ofSeconds((stuck + timeout) / 2);
+    }
+
+    /** How far ahead a clock must run for orders placed moments ago to be overdue for payment. */
+    Duration overdueAge(Pipeline pipeline) {
+        return Duration.ofSeconds(Long.parseLong(pipeline.environment("ReconcilerFunction").get("PAYMENT_TIMEOUT_SECONDS")) + 60);
+    }
+
+    /**
      * The reconciler as its composition root builds it, with a clock {@code ahead} of real time so that orders
      * placed moments ago count as older than the template's {@code StuckAfterSeconds}.
      */
@@ -142,7 +165,8 @@ final class Wiring {
                 publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL", Step.PAYMENT, "PAYMENT_QUEUE_URL",
                         Step.EMAIL, "EMAIL_QUEUE_URL"), null),
                 Clock.offset(Clock.systemUTC(), ahead),
-                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS")))), logs.stream());
+                Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))),
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS")))), logs.stream());
     }
 
     private OrderStore orders(AwsClientSettings settings, boolean products, boolean idempotency, FaultPoint afterCommit) {

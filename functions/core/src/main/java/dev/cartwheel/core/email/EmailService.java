@@ -41,8 +41,8 @@ public final class EmailService {
     }
 
     /**
-     * Handles {@code OrderPaid}, {@code OrderRejected}, {@code PaymentFailed}, {@code OrderCancelled} and
-     * {@code RefundIssued}; returns the order's status afterwards.
+     * Handles {@code OrderPaid}, {@code OrderRejected}, {@code PaymentFailed}, {@code OrderCancelled},
+     * {@code RefundIssued} and {@code OrderExpired}; returns the order's status afterwards.
      */
     public OrderStatus handle(StepMessage message) {
         EmailType type = switch (message.type()) {
@@ -51,6 +51,7 @@ public final class EmailService {
             case PAYMENT_FAILED -> EmailType.PAYMENT_FAILED;
             case ORDER_CANCELLED -> EmailType.ORDER_CANCELLED;
             case REFUND_ISSUED -> EmailType.ORDER_REFUNDED;
+            case ORDER_EXPIRED -> EmailType.ORDER_EXPIRED;
             default -> throw new MessageRejectedException("the e-mail step does not handle " + message.type().wireName());
         };
         return Retry.withCurrentOrder(orders, message.orderId(), order -> send(order, type));
@@ -73,6 +74,7 @@ public final class EmailService {
             case ORDER_REJECTED -> OrderStatus.REJECTED;
             case PAYMENT_FAILED -> OrderStatus.PAYMENT_FAILED;
             case ORDER_CANCELLED -> OrderStatus.CANCELLED;
+            case ORDER_EXPIRED -> OrderStatus.EXPIRED;
             case ORDER_REFUNDED -> throw new IllegalStateException("handled above");
         };
         boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.CONFIRMED);

@@ -7,7 +7,8 @@ public enum EmailType {
     PAYMENT_FAILED("payment-failed", "Your payment did not go through"),
     ORDER_CANCELLED("order-cancelled", "Your order is cancelled"),
     /** One per refund of the order (the claim is per refund, see {@link EmailClaims#claim(String, EmailType, String, java.time.Instant, java.time.Instant)}). */
-    ORDER_REFUNDED("order-refunded", "You have been refunded");
+    ORDER_REFUNDED("order-refunded", "You have been refunded"),
+    ORDER_EXPIRED("order-expired", "Your order has expired");
 
     private final String templateName;
     private final String subject;

@@ -11,7 +11,10 @@ public enum MessageType {
     CANCEL_REQUESTED("CancelRequested", Step.PAYMENT),
     ORDER_CANCELLED("OrderCancelled", Step.EMAIL),
     /** An admin refund completed at the provider: the e-mail step sends one e-mail per refund. */
-    REFUND_ISSUED("RefundIssued", Step.EMAIL);
+    REFUND_ISSUED("RefundIssued", Step.EMAIL),
+    /** The reconciler found an order unpaid past its payment timeout: the payment step expires it. */
+    EXPIRY_DUE("ExpiryDue", Step.PAYMENT),
+    ORDER_EXPIRED("OrderExpired", Step.EMAIL);
 
     private final String wireName;
     private final Step destination;

@@ -12,6 +12,7 @@ import java.util.Set;
  * PENDING -> REJECTED                      (not enough stock)
  * RESERVED | AUTHORIZED -> PAYMENT_FAILED  (declined; stock released)
  * PENDING | RESERVED | AUTHORIZED | PAID | CONFIRMED -> CANCELLING -> CANCELLED   (the customer cancels)
+ * PENDING | RESERVED -> EXPIRED            (not paid in time; stock released)
  * </pre>
  *
  * <p>There is no fulfilment status yet, so a CONFIRMED order can still be cancelled (its sold stock goes back on
@@ -29,17 +30,22 @@ public enum OrderStatus {
     /** The customer asked to cancel; the cancellation saga is returning the stock and settling the payment. */
     CANCELLING,
     /** Cancelled: stock returned, authorization voided or capture refunded. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Not paid within the payment timeout: reserved stock released, any late authorization voided. An order that
+     * was authorized in time is not expired: its capture follows.
+     */
+    EXPIRED;
 
     public Set<OrderStatus> next() {
         return switch (this) {
-            case PENDING -> EnumSet.of(RESERVED, REJECTED, CANCELLING);
-            case RESERVED -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING);
+            case PENDING -> EnumSet.of(RESERVED, REJECTED, CANCELLING, EXPIRED);
+            case RESERVED -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
             case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING);
             case PAID -> EnumSet.of(CONFIRMED, CANCELLING);
             case CONFIRMED -> EnumSet.of(CANCELLING);
             case CANCELLING -> EnumSet.of(CANCELLED);
-            case REJECTED, PAYMENT_FAILED, CANCELLED -> EnumSet.noneOf(OrderStatus.class);
+            case REJECTED, PAYMENT_FAILED, CANCELLED, EXPIRED -> EnumSet.noneOf(OrderStatus.class);
         };
     }
 
@@ -58,5 +64,10 @@ public enum OrderStatus {
     /** The customer may still cancel an order in this status. */
     public boolean isCancellable() {
         return canTransitionTo(CANCELLING);
+    }
+
+    /** An order in this status expires if it is not paid within the payment timeout. */
+    public boolean isExpirable() {
+        return canTransitionTo(EXPIRED);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cartwheel.core.payment;
 
 import dev.cartwheel.core.cancellation.CancellationSaga;
+import dev.cartwheel.core.expiry.OrderExpiry;
 import dev.cartwheel.core.messaging.MessageRejectedException;
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
@@ -14,6 +15,7 @@ import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.order.StockMovement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -25,7 +27,8 @@ import java.util.List;
  * <p>It also runs the {@link CancellationSaga} ({@code CancelRequested}). When this step finds the order cancelling
  * or cancelled (the customer cancelled while an authorization or capture was in flight, and the version condition
  * made this step's write lose), it settles the payment itself from what the provider did, so a hold or charge made
- * after the saga settled is still voided or refunded: a cancelled order never ends charged.
+ * after the saga settled is still voided or refunded: a cancelled order never ends charged. Likewise it runs
+ * {@link OrderExpiry} ({@code ExpiryDue}), and settles a late authorization of an order found EXPIRED.
  */
 public final class PaymentService {
 
@@ -35,20 +38,37 @@ public final class PaymentService {
     private final Clock clock;
     private final PaymentSettlement settlement;
     private final CancellationSaga cancellations;
+    private final OrderExpiry expiry;
+
+    /** The payment timeout when none is configured (template parameter {@code PaymentTimeoutSeconds}). */
+    public static final Duration DEFAULT_PAYMENT_TIMEOUT = Duration.ofMinutes(15);
 
     public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock) {
+        this(orders, gateway, publisher, clock, DEFAULT_PAYMENT_TIMEOUT);
+    }
+
+    /** @param paymentTimeout an order not paid this long after it was placed expires ({@code ExpiryDue}) */
+    public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock,
+                          Duration paymentTimeout) {
         this.orders = orders;
         this.gateway = gateway;
         this.publisher = publisher;
         this.clock = clock;
         this.settlement = new PaymentSettlement(gateway);
         this.cancellations = new CancellationSaga(orders, settlement, publisher, clock);
+        this.expiry = new OrderExpiry(orders, settlement, publisher, clock, paymentTimeout);
     }
 
-    /** Handles {@code StockReserved} and {@code CancelRequested}; returns the status the order is in afterwards. */
+    /**
+     * Handles {@code StockReserved}, {@code CancelRequested} and {@code ExpiryDue}; returns the status the order is
+     * in afterwards.
+     */
     public OrderStatus handle(StepMessage message) {
         if (message.type() == MessageType.CANCEL_REQUESTED) {
             return cancellations.handle(message);
+        }
+        if (message.type() == MessageType.EXPIRY_DUE) {
+            return expiry.handle(message);
         }
         if (message.type() != MessageType.STOCK_RESERVED) {
             throw new MessageRejectedException("the payment step does not handle " + message.type().wireName());
@@ -68,6 +88,11 @@ public final class PaymentService {
             case PAYMENT_FAILED -> send(MessageType.PAYMENT_FAILED, order);
             case CANCELLING, CANCELLED -> {
                 return settleCancelled(order);
+            }
+            case EXPIRED -> {
+                // expired while this step was authorizing: a hold or charge it made goes back
+                settlement.settle(order);
+                return OrderStatus.EXPIRED;
             }
             case PENDING -> throw new IllegalStateException("order " + order.orderId() + " is not reserved yet");
             default -> {

@@ -1,5 +1,6 @@
 package dev.cartwheel.core.reconciler;
 
+import dev.cartwheel.core.expiry.OrderExpiry;
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
@@ -15,6 +16,8 @@ import java.util.Map;
  * sends again the message of the step they wait for. Safe to run any time, as often as wanted: every step
  * ignores a message for an order that already moved on. It repairs, for example, a checkout that died between
  * writing the order and sending {@code OrderPlaced}, or a message that ended in a DLQ after the provider was down.
+ * An order still unpaid (PENDING or RESERVED) past its payment timeout is not nudged but expired: it gets
+ * {@code ExpiryDue}, which the payment step turns into EXPIRED with its stock released.
  */
 public final class ReconcilerService {
 
@@ -22,19 +25,29 @@ public final class ReconcilerService {
     private final StepPublisher publisher;
     private final Clock clock;
     private final Duration stuckAfter;
+    private final Duration paymentTimeout;
 
-    public ReconcilerService(OrderStore orders, StepPublisher publisher, Clock clock, Duration stuckAfter) {
+    /**
+     * @param stuckAfter     an order unchanged this long is nudged
+     * @param paymentTimeout an order unpaid this long after it was placed is expired
+     */
+    public ReconcilerService(OrderStore orders, StepPublisher publisher, Clock clock, Duration stuckAfter,
+                             Duration paymentTimeout) {
         this.orders = orders;
         this.publisher = publisher;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
+        this.paymentTimeout = paymentTimeout;
     }
 
     /** One pass over at most {@code limit} stuck orders; returns how many messages it sent, by type. */
     public Map<MessageType, Integer> reconcile(int limit) {
         Map<MessageType, Integer> sent = new EnumMap<>(MessageType.class);
-        for (Order order : orders.findStuck(clock.instant().minus(stuckAfter), limit)) {
-            MessageType next = switch (order.status()) {
+        java.time.Instant now = clock.instant();
+        for (Order order : orders.findStuck(now.minus(stuckAfter), limit)) {
+            boolean overdue = order.status().isExpirable()
+                    && !now.isBefore(OrderExpiry.deadline(order.createdAt(), paymentTimeout));
+            MessageType next = overdue ? MessageType.EXPIRY_DUE : switch (order.status()) {
                 case PENDING -> MessageType.ORDER_PLACED;
                 case RESERVED, AUTHORIZED -> MessageType.STOCK_RESERVED;
                 case PAID -> MessageType.ORDER_PAID;

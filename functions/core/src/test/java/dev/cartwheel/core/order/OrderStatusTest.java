@@ -18,16 +18,19 @@ class OrderStatusTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     /** The state machine of docs/architecture.md, written out independently of {@link OrderStatus#next()}. */
-    private static final Map<OrderStatus, Set<OrderStatus>> LEGAL = Map.of(
-            OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED, OrderStatus.CANCELLING),
-            OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING),
-            OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING),
-            OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING),
-            OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.CANCELLING),
-            OrderStatus.REJECTED, EnumSet.noneOf(OrderStatus.class),
-            OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class),
-            OrderStatus.CANCELLING, EnumSet.of(OrderStatus.CANCELLED),
-            OrderStatus.CANCELLED, EnumSet.noneOf(OrderStatus.class));
+    private static final Map<OrderStatus, Set<OrderStatus>> LEGAL = Map.ofEntries(
+            Map.entry(OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED, OrderStatus.CANCELLING,
+                    OrderStatus.EXPIRED)),
+            Map.entry(OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED,
+                    OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
+            Map.entry(OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING)),
+            Map.entry(OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING)),
+            Map.entry(OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.CANCELLING)),
+            Map.entry(OrderStatus.REJECTED, EnumSet.noneOf(OrderStatus.class)),
+            Map.entry(OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class)),
+            Map.entry(OrderStatus.CANCELLING, EnumSet.of(OrderStatus.CANCELLED)),
+            Map.entry(OrderStatus.CANCELLED, EnumSet.noneOf(OrderStatus.class)),
+            Map.entry(OrderStatus.EXPIRED, EnumSet.noneOf(OrderStatus.class)));
 
     @ParameterizedTest
     @EnumSource(OrderStatus.class)
@@ -52,7 +55,7 @@ class OrderStatusTest {
     void finalStatuses_areTheOnesWithoutSuccessors_plusConfirmed() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isFinal))
                 .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED,
-                        OrderStatus.CANCELLED);
+                        OrderStatus.CANCELLED, OrderStatus.EXPIRED);
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.next().isEmpty()))
                 .allMatch(OrderStatus::isFinal);
         assertThat(OrderStatus.CONFIRMED.next()).as("only a cancellation moves a confirmed order on")
@@ -64,6 +67,12 @@ class OrderStatusTest {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isCancellable))
                 .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.AUTHORIZED,
                         OrderStatus.PAID, OrderStatus.CONFIRMED);
+    }
+
+    @Test
+    void expirable_onlyUntilThePaymentIsAuthorized() {
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isExpirable))
+                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED);
     }
 
     @Test
@@ -101,6 +110,7 @@ class OrderStatusTest {
             case PAYMENT_FAILED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED);
             case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING);
             case CANCELLED -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
+            case EXPIRED -> List.of(OrderStatus.RESERVED, OrderStatus.EXPIRED);
         };
         for (OrderStatus next : path) {
             order = order.transitionTo(next, T0, "path");

@@ -91,6 +91,7 @@ public final class SqsBatch {
             case PAYMENT_FAILED -> metrics.count("PaymentsFailed");
             case CONFIRMED -> metrics.count("OrdersConfirmed");
             case CANCELLED -> metrics.count("OrdersCancelled");
+            case EXPIRED -> metrics.count("OrdersExpired");
             default -> {
                 // intermediate or unchanged: no funnel event
             }

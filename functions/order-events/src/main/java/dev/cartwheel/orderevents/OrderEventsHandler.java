@@ -1,0 +1,62 @@
+package dev.cartwheel.orderevents;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.OrderStreamRecords;
+import dev.cartwheel.aws.eventbridge.EventBridgeClients;
+import dev.cartwheel.aws.eventbridge.EventBridgeOrderEventPublisher;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.core.events.OrderChange;
+import dev.cartwheel.core.events.OrderEventService;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Publishes the order events, triggered by the OrdersTable stream: every status change and completed refund becomes
+ * an event on the order bus. A batch that cannot be published is reported from its first unpublished record
+ * ({@code ReportBatchItemFailures}), so Lambda retries from there, in order, and gives the records to the
+ * on-failure queue after {@code MaximumRetryAttempts}.
+ */
+public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+
+    private final OrderEventService events;
+    private final StructuredLog log;
+
+    public OrderEventsHandler() {
+        this(compose(AwsClientSettings.fromEnvironment()));
+    }
+
+    public OrderEventsHandler(OrderEventService events) {
+        this(events, System.out);
+    }
+
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
+    public OrderEventsHandler(OrderEventService events, java.io.PrintStream logOut) {
+        this.events = events;
+        this.log = StructuredLog.forFunction("order-events", logOut);
+    }
+
+    public static OrderEventService compose(AwsClientSettings settings) {
+        return new OrderEventService(new EventBridgeOrderEventPublisher(
+                EventBridgeClients.create(settings), settings.require("ORDER_EVENT_BUS_NAME")));
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        String requestId = context == null ? null : context.getAwsRequestId();
+        List<OrderChange> changes = OrderStreamRecords.changes(event);
+        Optional<String> failedFrom = events.publish(changes);
+        if (failedFrom.isPresent()) {
+            log.warn(new StructuredLog.Entry(requestId, null, null, "order-events", "retry",
+                    "events not published from stream record " + failedFrom.get() + " on; retried from there"));
+            return StreamsEventResponse.builder().withBatchItemFailures(
+                    List.of(new StreamsEventResponse.BatchItemFailure(failedFrom.get()))).build();
+        }
+        log.info(new StructuredLog.Entry(requestId, null, null, "order-events", "published",
+                changes.size() + " order writes read"));
+        return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+    }
+}
