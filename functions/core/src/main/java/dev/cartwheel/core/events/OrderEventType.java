@@ -7,6 +7,7 @@ public enum OrderEventType {
     PLACED("order.placed"),
     RESERVED("order.reserved"),
     REJECTED("order.rejected"),
+    PAYMENT_PENDING("order.payment_pending"),
     AUTHORIZED("order.authorized"),
     PAID("order.paid"),
     PAYMENT_FAILED("order.payment_failed"),
@@ -33,6 +34,7 @@ public enum OrderEventType {
             case PENDING -> PLACED;
             case RESERVED -> RESERVED;
             case REJECTED -> REJECTED;
+            case PAYMENT_PENDING -> PAYMENT_PENDING;
             case AUTHORIZED -> AUTHORIZED;
             case PAID -> PAID;
             case PAYMENT_FAILED -> PAYMENT_FAILED;

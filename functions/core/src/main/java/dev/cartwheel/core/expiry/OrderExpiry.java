@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Expires orders that were not paid in time, driven by {@code ExpiryDue} on the payment queue (the reconciler sends
- * it). A PENDING or RESERVED order placed more than the payment timeout ago moves to EXPIRED, its reserved stock
+ * it). A PENDING, RESERVED or PAYMENT_PENDING order placed more than the payment timeout ago moves to EXPIRED, its reserved stock
  * released in the same transaction, conditional on the version read. So an expiry racing a late payment has exactly
  * one winner: if the payment step wrote AUTHORIZED first, the order is no longer expirable and completes; if the
  * expiry wrote first, the payment step's write loses, it re-reads an EXPIRED order and voids (or refunds) what the
@@ -67,7 +67,7 @@ public final class OrderExpiry {
             // paid (or cancelled, rejected) in time, or not due yet: nothing to do
             return order.status();
         }
-        List<StockMovement> release = order.isIn(OrderStatus.RESERVED)
+        List<StockMovement> release = !order.isIn(OrderStatus.PENDING)
                 ? StockMovement.forLines(order.lines(), StockMovement.Kind.RELEASE) : List.of();
         Order expired = order.transitionTo(OrderStatus.EXPIRED, now,
                 "not paid within " + describe(paymentTimeout));

@@ -12,6 +12,11 @@ public enum MessageType {
     ORDER_CANCELLED("OrderCancelled", Step.EMAIL),
     /** An admin refund completed at the provider: the e-mail step sends one e-mail per refund. */
     REFUND_ISSUED("RefundIssued", Step.EMAIL),
+    /**
+     * The payment provider told (by a verified webhook) that a payment of the order changed: the payment step asks
+     * the provider and moves the order on. Waits for an order that has not reached the payment step yet.
+     */
+    PAYMENT_UPDATED("PaymentUpdated", Step.PAYMENT),
     /** The reconciler found an order unpaid past its payment timeout: the payment step expires it. */
     EXPIRY_DUE("ExpiryDue", Step.PAYMENT),
     ORDER_EXPIRED("OrderExpired", Step.EMAIL);

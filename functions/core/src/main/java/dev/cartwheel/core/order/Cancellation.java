@@ -42,7 +42,7 @@ public record Cancellation(String reason, Instant requestedAt, OrderStatus from,
     /** The stock movements that give back what an order cancelled in {@link #from()} holds. */
     public List<StockMovement> stockMovements(List<OrderLine> lines) {
         return switch (from) {
-            case RESERVED, AUTHORIZED -> StockMovement.forLines(lines, StockMovement.Kind.RELEASE);
+            case RESERVED, PAYMENT_PENDING, AUTHORIZED -> StockMovement.forLines(lines, StockMovement.Kind.RELEASE);
             case PAID, CONFIRMED -> StockMovement.forLines(lines, StockMovement.Kind.RESTOCK);
             default -> List.of();
         };

@@ -9,10 +9,11 @@ import java.util.Set;
  *
  * <pre>
  * PENDING -> RESERVED -> AUTHORIZED -> PAID -> CONFIRMED
+ * RESERVED -> PAYMENT_PENDING -> AUTHORIZED | PAYMENT_FAILED   (the provider decides later, tells by webhook)
  * PENDING -> REJECTED                      (not enough stock)
  * RESERVED | AUTHORIZED -> PAYMENT_FAILED  (declined; stock released)
- * PENDING | RESERVED | AUTHORIZED | PAID | CONFIRMED -> CANCELLING -> CANCELLED   (the customer cancels)
- * PENDING | RESERVED -> EXPIRED            (not paid in time; stock released)
+ * PENDING | RESERVED | PAYMENT_PENDING | AUTHORIZED | PAID | CONFIRMED -> CANCELLING -> CANCELLED   (the customer cancels)
+ * PENDING | RESERVED | PAYMENT_PENDING -> EXPIRED   (not paid in time; stock released)
  * </pre>
  *
  * <p>There is no fulfilment status yet, so a CONFIRMED order can still be cancelled (its sold stock goes back on
@@ -22,6 +23,8 @@ import java.util.Set;
 public enum OrderStatus {
     PENDING,
     RESERVED,
+    /** The provider answered "pending": its webhook (or the reconciler's look) will tell approved or declined. */
+    PAYMENT_PENDING,
     AUTHORIZED,
     PAID,
     CONFIRMED,
@@ -40,7 +43,8 @@ public enum OrderStatus {
     public Set<OrderStatus> next() {
         return switch (this) {
             case PENDING -> EnumSet.of(RESERVED, REJECTED, CANCELLING, EXPIRED);
-            case RESERVED -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
+            case RESERVED -> EnumSet.of(PAYMENT_PENDING, AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
+            case PAYMENT_PENDING -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
             case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING);
             case PAID -> EnumSet.of(CONFIRMED, CANCELLING);
             case CONFIRMED -> EnumSet.of(CANCELLING);

@@ -2,22 +2,45 @@ package dev.cartwheel.core.payment;
 
 import java.util.Objects;
 
-/** The provider's answer to an authorization: approved with a payment id, or declined with a code. */
-public record Authorization(boolean approved, String paymentId, String brand, String last4, String declineCode) {
+/**
+ * The provider's answer to an authorization: approved with a payment id, declined with a code, or pending with a
+ * payment id (the provider decides later and says so through its webhook).
+ */
+public record Authorization(Outcome outcome, String paymentId, String brand, String last4, String declineCode) {
+
+    public enum Outcome { APPROVED, DECLINED, PENDING }
 
     public Authorization {
-        if (approved) {
-            Objects.requireNonNull(paymentId, "paymentId");
-        } else {
+        Objects.requireNonNull(outcome, "outcome");
+        if (outcome == Outcome.DECLINED) {
             Objects.requireNonNull(declineCode, "declineCode");
+        } else {
+            Objects.requireNonNull(paymentId, "paymentId");
         }
     }
 
     public static Authorization approved(String paymentId, String brand, String last4) {
-        return new Authorization(true, paymentId, brand, last4, null);
+        return new Authorization(Outcome.APPROVED, paymentId, brand, last4, null);
     }
 
     public static Authorization declined(String declineCode) {
-        return new Authorization(false, null, null, null, declineCode);
+        return new Authorization(Outcome.DECLINED, null, null, null, declineCode);
+    }
+
+    public static Authorization pending(String paymentId, String brand, String last4) {
+        return new Authorization(Outcome.PENDING, paymentId, brand, last4, null);
+    }
+
+    public boolean approved() {
+        return outcome == Outcome.APPROVED;
+    }
+
+    public boolean pending() {
+        return outcome == Outcome.PENDING;
+    }
+
+    /** Approved or still pending: a hold that a cancellation or expiry must void. */
+    public boolean holdsFunds() {
+        return outcome != Outcome.DECLINED;
     }
 }

@@ -21,7 +21,9 @@ import java.util.List;
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
  * reserved stock committed as sold; a decline releases the stock and records PAYMENT_FAILED in one
- * transaction. Each provider call is keyed by order and operation, so a redelivery after a crash at any
+ * transaction. A provider that answers "pending" leaves the order PAYMENT_PENDING until its webhook
+ * ({@code PaymentUpdated}) or the reconciler's nudge makes this step ask again; the provider's record is the truth,
+ * the webhook only says when to look. Each provider call is keyed by order and operation, so a redelivery after a crash at any
  * point asks the provider again and gets the first answer: one authorization, one capture.
  *
  * <p>It also runs the {@link CancellationSaga} ({@code CancelRequested}). When this step finds the order cancelling
@@ -60,8 +62,8 @@ public final class PaymentService {
     }
 
     /**
-     * Handles {@code StockReserved}, {@code CancelRequested} and {@code ExpiryDue}; returns the status the order is
-     * in afterwards.
+     * Handles {@code StockReserved}, {@code PaymentUpdated} (a provider webhook), {@code CancelRequested} and
+     * {@code ExpiryDue}; returns the status the order is in afterwards.
      */
     public OrderStatus handle(StepMessage message) {
         if (message.type() == MessageType.CANCEL_REQUESTED) {
@@ -70,7 +72,7 @@ public final class PaymentService {
         if (message.type() == MessageType.EXPIRY_DUE) {
             return expiry.handle(message);
         }
-        if (message.type() != MessageType.STOCK_RESERVED) {
+        if (message.type() != MessageType.STOCK_RESERVED && message.type() != MessageType.PAYMENT_UPDATED) {
             throw new MessageRejectedException("the payment step does not handle " + message.type().wireName());
         }
         return Retry.withCurrentOrder(orders, message.orderId(), this::advance);
@@ -80,6 +82,9 @@ public final class PaymentService {
         switch (order.status()) {
             case RESERVED -> {
                 return authorize(order);
+            }
+            case PAYMENT_PENDING -> {
+                return resumePending(order);
             }
             case AUTHORIZED -> {
                 return capture(order);
@@ -94,6 +99,7 @@ public final class PaymentService {
                 settlement.settle(order);
                 return OrderStatus.EXPIRED;
             }
+            // a webhook ahead of the pipeline: failing makes SQS deliver it again once the order has caught up
             case PENDING -> throw new IllegalStateException("order " + order.orderId() + " is not reserved yet");
             default -> {
                 // CONFIRMED or REJECTED: nothing left for this step.
@@ -105,6 +111,31 @@ public final class PaymentService {
     private OrderStatus authorize(Order order) {
         Authorization authorization = gateway.authorize(
                 PaymentGateway.key(order.orderId(), "authorize"), order.paymentToken(), order.total());
+        if (authorization.pending()) {
+            Order pending = order.transitionTo(OrderStatus.PAYMENT_PENDING, clock.instant(), "payment pending at the provider")
+                    .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
+            orders.apply(new OrderTransition(order, pending, List.of()));
+            return OrderStatus.PAYMENT_PENDING;
+        }
+        return authorized(order, authorization);
+    }
+
+    /**
+     * The provider had answered "pending": ask it again (its webhook said it decided, or the reconciler nudged).
+     * Still pending: nothing to do yet; the webhook or the payment timeout will come.
+     */
+    private OrderStatus resumePending(Order order) {
+        Authorization authorization = gateway.findAuthorization(PaymentGateway.key(order.orderId(), "authorize"))
+                .orElseThrow(() -> new IllegalStateException("order " + order.orderId()
+                        + " is pending at the provider, which has no authorization for it"));
+        if (authorization.pending()) {
+            return OrderStatus.PAYMENT_PENDING;
+        }
+        return authorized(order, authorization);
+    }
+
+    /** Applies the provider's decision on a RESERVED or PAYMENT_PENDING order. */
+    private OrderStatus authorized(Order order, Authorization authorization) {
         if (!authorization.approved()) {
             Order failed = order.transitionTo(OrderStatus.PAYMENT_FAILED, clock.instant(),
                     "payment declined: " + authorization.declineCode());

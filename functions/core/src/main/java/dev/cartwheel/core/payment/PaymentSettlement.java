@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Gives a cancelled order's money back, judged by what the provider actually did rather than by what the order
  * recorded (a payment step that crashed or lost a race with the cancellation may have authorized or captured
- * without recording it): no authorization -> nothing; an authorization without capture -> void
+ * without recording it): no authorization -> nothing; an authorization (approved or still pending) without
+ * capture -> void
  * ({@code orderId:void}); a capture -> refund of what earlier refunds left ({@code orderId:refund}), after
  * completing any admin refund still pending. Every call is keyed, so settling twice moves no money twice.
  */
@@ -44,7 +45,7 @@ public final class PaymentSettlement {
         String orderId = order.orderId();
         Money zero = Money.zero(order.total().currency());
         Optional<Authorization> authorization = gateway.findAuthorization(PaymentGateway.key(orderId, "authorize"))
-                .filter(Authorization::approved);
+                .filter(Authorization::holdsFunds);
         if (authorization.isEmpty()) {
             return new Outcome(Cancellation.Settlement.NOTHING_TO_SETTLE, zero, Map.of());
         }

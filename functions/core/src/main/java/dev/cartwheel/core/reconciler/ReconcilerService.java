@@ -16,7 +16,7 @@ import java.util.Map;
  * sends again the message of the step they wait for. Safe to run any time, as often as wanted: every step
  * ignores a message for an order that already moved on. It repairs, for example, a checkout that died between
  * writing the order and sending {@code OrderPlaced}, or a message that ended in a DLQ after the provider was down.
- * An order still unpaid (PENDING or RESERVED) past its payment timeout is not nudged but expired: it gets
+ * An order still unpaid (PENDING, RESERVED or PAYMENT_PENDING) past its payment timeout is not nudged but expired: it gets
  * {@code ExpiryDue}, which the payment step turns into EXPIRED with its stock released.
  */
 public final class ReconcilerService {
@@ -49,7 +49,7 @@ public final class ReconcilerService {
                     && !now.isBefore(OrderExpiry.deadline(order.createdAt(), paymentTimeout));
             MessageType next = overdue ? MessageType.EXPIRY_DUE : switch (order.status()) {
                 case PENDING -> MessageType.ORDER_PLACED;
-                case RESERVED, AUTHORIZED -> MessageType.STOCK_RESERVED;
+                case RESERVED, PAYMENT_PENDING, AUTHORIZED -> MessageType.STOCK_RESERVED;
                 case PAID -> MessageType.ORDER_PAID;
                 case CANCELLING -> MessageType.CANCEL_REQUESTED;
                 default -> null;

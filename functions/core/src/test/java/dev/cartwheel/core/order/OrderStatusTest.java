@@ -21,7 +21,9 @@ class OrderStatusTest {
     private static final Map<OrderStatus, Set<OrderStatus>> LEGAL = Map.ofEntries(
             Map.entry(OrderStatus.PENDING, EnumSet.of(OrderStatus.RESERVED, OrderStatus.REJECTED, OrderStatus.CANCELLING,
                     OrderStatus.EXPIRED)),
-            Map.entry(OrderStatus.RESERVED, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED,
+            Map.entry(OrderStatus.RESERVED, EnumSet.of(OrderStatus.PAYMENT_PENDING, OrderStatus.AUTHORIZED,
+                    OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
+            Map.entry(OrderStatus.PAYMENT_PENDING, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED,
                     OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
             Map.entry(OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING)),
             Map.entry(OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING)),
@@ -65,14 +67,14 @@ class OrderStatusTest {
     @Test
     void cancellable_untilTheOrderEndedOrIsAlreadyBeingCancelled() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isCancellable))
-                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.AUTHORIZED,
-                        OrderStatus.PAID, OrderStatus.CONFIRMED);
+                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING,
+                        OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
     }
 
     @Test
     void expirable_onlyUntilThePaymentIsAuthorized() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isExpirable))
-                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED);
+                .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
     }
 
     @Test
@@ -103,6 +105,7 @@ class OrderStatusTest {
         List<OrderStatus> path = switch (status) {
             case PENDING -> List.of();
             case RESERVED -> List.of(OrderStatus.RESERVED);
+            case PAYMENT_PENDING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
             case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
             case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
             case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);

@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 /**
  * A payment provider simulation with Stripe-style test tokens, for development and tests:
  * {@code tok_visa} and {@code tok_mastercard} are approved, {@code tok_chargeDeclined} and
- * {@code tok_insufficientFunds} are declined, {@code tok_processingError} fails transiently, any other
- * token is declined as invalid. Like a real provider it remembers every operation by idempotency key in its
+ * {@code tok_insufficientFunds} are declined, {@code tok_processingError} fails transiently,
+ * {@code tok_authorizeThenAsync} answers "pending" and is decided later ({@link #settlePending}, which a real provider
+ * follows with its webhook), any other token is declined as invalid. Like a real provider it remembers every operation by idempotency key in its
  * own table and answers a repeated key with the first result, so money never moves twice.
  */
 public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
@@ -38,6 +39,10 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
             switch (paymentToken) {
                 case "tok_visa" -> approved(item, "visa", "4242");
                 case "tok_mastercard" -> approved(item, "mastercard", "4444");
+                case "tok_authorizeThenAsync" -> {
+                    approved(item, "visa", "4242");
+                    item.put("pending", AttributeValue.fromBool(true));
+                }
                 case "tok_chargeDeclined" -> item.put("declineCode", AttributeValue.fromS("card_declined"));
                 case "tok_insufficientFunds" -> item.put("declineCode", AttributeValue.fromS("insufficient_funds"));
                 case "tok_processingError" -> throw new PaymentProviderException("processing_error: try again later");
@@ -45,9 +50,37 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
             }
             return item;
         });
+        return authorization(record);
+    }
+
+    /**
+     * The provider decides a pending authorization, as its back office eventually does: approved, or declined with
+     * {@code declineCode}. Returns the decided authorization, or empty if the key has no pending authorization (never
+     * made, or already decided: deciding twice changes nothing).
+     */
+    public Optional<Authorization> settlePending(String idempotencyKey, boolean approve, String declineCode) {
+        try {
+            Map<String, AttributeValue> decided = dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(Map.of("idempotencyKey", AttributeValue.fromS(idempotencyKey)))
+                    .conditionExpression("pending = :true")
+                    .updateExpression(approve ? "REMOVE pending" : "REMOVE pending SET declineCode = :code")
+                    .expressionAttributeValues(approve ? Map.of(":true", AttributeValue.fromBool(true))
+                            : Map.of(":true", AttributeValue.fromBool(true), ":code", AttributeValue.fromS(declineCode)))
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(authorization(decided));
+        } catch (ConditionalCheckFailedException notPending) {
+            return Optional.empty();
+        }
+    }
+
+    private static Authorization authorization(Map<String, AttributeValue> record) {
         AttributeValue declineCode = record.get("declineCode");
         if (declineCode != null) {
             return Authorization.declined(declineCode.s());
+        }
+        AttributeValue pending = record.get("pending");
+        if (pending != null && Boolean.TRUE.equals(pending.bool())) {
+            return Authorization.pending(record.get("paymentId").s(), record.get("brand").s(), record.get("last4").s());
         }
         return Authorization.approved(record.get("paymentId").s(), record.get("brand").s(), record.get("last4").s());
     }
@@ -86,11 +119,8 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
 
     @Override
     public Optional<Authorization> findAuthorization(String idempotencyKey) {
-        return find(idempotencyKey).filter(record -> "authorize".equals(record.get("operation").s())).map(record -> {
-            AttributeValue declineCode = record.get("declineCode");
-            return declineCode != null ? Authorization.declined(declineCode.s())
-                    : Authorization.approved(record.get("paymentId").s(), record.get("brand").s(), record.get("last4").s());
-        });
+        return find(idempotencyKey).filter(record -> "authorize".equals(record.get("operation").s()))
+                .map(DynamoDbSimulatedPaymentGateway::authorization);
     }
 
     @Override

@@ -1,0 +1,138 @@
+package dev.cartwheel.paymentwebhook;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbWebhookInbox;
+import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.aws.lambda.HttpApi;
+import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.aws.sqs.SqsClients;
+import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.aws.secrets.SecretsManagerSecret;
+import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
+import dev.cartwheel.core.exceptions.WebhookRejectedException;
+import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.webhook.PaymentWebhook;
+import dev.cartwheel.core.webhook.PaymentWebhookService;
+import dev.cartwheel.core.webhook.WebhookSignature;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /webhooks/payments}: the payment provider's notifications. No JWT; the provider proves itself with the
+ * {@code Webhook-Signature} header ({@link WebhookSignature}: HMAC-SHA256 over timestamp and body with the secret in
+ * Secrets Manager, at most 5 minutes old). A verified {@code payment.succeeded} / {@code payment.failed} for an
+ * order makes the payment step look at it; other event types are acknowledged and ignored, a retry of the same event
+ * is acknowledged once more and forwarded no more. Answers 200 once the notification is safely queued, 401 for a
+ * signature that does not verify, 400 for a body that is not a notification, 500 (the provider retries) otherwise.
+ */
+public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** The header the provider signs with. API Gateway lower-cases header names. */
+    public static final String SIGNATURE_HEADER = "webhook-signature";
+
+    private static final Pattern ORDER_ID = Pattern.compile("^ord_[0-9a-f-]{36}$");
+
+    private final PaymentWebhookService webhooks;
+    private final Supplier<byte[]> secret;
+    private final Clock clock;
+    private final StructuredLog log;
+
+    public PaymentWebhookHandler() {
+        this(AwsClientSettings.fromEnvironment());
+    }
+
+    private PaymentWebhookHandler(AwsClientSettings settings) {
+        this(compose(settings), new SecretsManagerSecret(SecretsManagerSecret.client(settings),
+                settings.require("WEBHOOK_SECRET_ARN"), Clock.systemUTC()), Clock.systemUTC(), System.out);
+    }
+
+    /**
+     * @param secret the shared secret the provider signs with
+     * @param logOut where the log lines go (standard output on Lambda; tests capture them)
+     */
+    public PaymentWebhookHandler(PaymentWebhookService webhooks, Supplier<byte[]> secret, Clock clock,
+                                 java.io.PrintStream logOut) {
+        this.webhooks = webhooks;
+        this.secret = secret;
+        this.clock = clock;
+        this.log = StructuredLog.forFunction("payment-webhook", logOut);
+    }
+
+    public static PaymentWebhookService compose(AwsClientSettings settings) {
+        return new PaymentWebhookService(
+                new DynamoDbWebhookInbox(DynamoDbClients.create(settings), settings.require("IDEMPOTENCY_TABLE")),
+                new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"))),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpApi.respond(event, log, () -> {
+            String body = rawBody(event);
+            try {
+                WebhookSignature.verify(HttpApi.header(event, SIGNATURE_HEADER), body, secret.get(), clock.instant());
+            } catch (WebhookRejectedException e) {
+                log.warn(new StructuredLog.Entry(requestId(event), null, null, "webhook", "rejected", e.getMessage()));
+                return HttpApi.problem(401, "webhook-signature", "Webhook signature rejected", e.getMessage());
+            }
+            PaymentWebhook webhook = parse(event);
+            PaymentWebhookService.Outcome outcome = webhooks.accept(webhook);
+            log.info(new StructuredLog.Entry(requestId(event), webhook.orderId(), null, "webhook",
+                    outcome.name().toLowerCase(java.util.Locale.ROOT), webhook.type() + " " + webhook.eventId()));
+            return HttpApi.json(200, Json.mapper().createObjectNode().put("received", true)
+                    .put("outcome", outcome.name()), Map.of());
+        });
+    }
+
+    /** The body exactly as sent (the signature is over these bytes), size-checked before anything else. */
+    private static String rawBody(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody() == null ? "" : event.getBody();
+        if (event.getIsBase64Encoded()) {
+            try {
+                raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid base64");
+            }
+        }
+        if (raw.getBytes(StandardCharsets.UTF_8).length > HttpApi.MAX_BODY_BYTES) {
+            throw new InvalidRequestException(Problem.BODY_TOO_LARGE, "body",
+                    "body must not exceed " + HttpApi.MAX_BODY_BYTES + " bytes");
+        }
+        return raw;
+    }
+
+    /** {@code {"id": "evt_...", "type": "payment.succeeded", "data": {"orderId": "ord_...", ...}, ...}}. */
+    private static PaymentWebhook parse(APIGatewayV2HTTPEvent event) {
+        JsonNode tree = HttpApi.body(event, JsonNode.class);
+        String id = text(tree.get("id"), "/id");
+        String type = text(tree.get("type"), "/type");
+        JsonNode orderId = tree.path("data").get("orderId");
+        String order = orderId == null || orderId.isNull() ? null : text(orderId, "/data/orderId");
+        if (order != null && !ORDER_ID.matcher(order).matches()) {
+            throw new InvalidRequestException(Problem.INVALID_FIELD, "/data/orderId", "/data/orderId is not an order id");
+        }
+        return new PaymentWebhook(id, type, order);
+    }
+
+    private static String text(JsonNode node, String pointer) {
+        if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 255) {
+            throw new InvalidRequestException(Problem.INVALID_FIELD, pointer, pointer + " must be a non-empty string");
+        }
+        return node.asText();
+    }
+
+    private static String requestId(APIGatewayV2HTTPEvent event) {
+        return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+    }
+}
