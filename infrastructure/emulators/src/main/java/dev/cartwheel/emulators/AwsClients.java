@@ -9,6 +9,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -60,6 +62,27 @@ public final class AwsClients {
     public static SesV2Client sesV2(Endpoints endpoints) {
         return SesV2Client.builder()
                 .endpointOverride(endpoints.ses())
+                .region(Region.of(endpoints.region()))
+                .credentialsProvider(credentials(endpoints))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
+
+    /** DynamoDB Streams, served by the DynamoDB endpoint (DynamoDB Local answers both APIs). */
+    public static DynamoDbStreamsClient dynamoDbStreams(Endpoints endpoints) {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoints.dynamoDb())
+                .region(Region.of(endpoints.region()))
+                .credentialsProvider(credentials(endpoints))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
+
+    public static EventBridgeClient eventBridge(Endpoints endpoints) {
+        return EventBridgeClient.builder()
+                .endpointOverride(endpoints.eventBridge())
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials(endpoints))
                 .httpClient(httpClient())

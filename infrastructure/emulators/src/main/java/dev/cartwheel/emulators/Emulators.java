@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * DynamoDB Local, ElasticMQ and the SES capture server, all in this JVM on 127.0.0.1 free ports.
+ * DynamoDB Local, ElasticMQ, the SES capture server and the EventBridge capture server, all in this JVM on 127.0.0.1
+ * free ports.
  * {@link #close()} stops them all.
  */
 public final class Emulators implements AutoCloseable {
@@ -19,26 +22,33 @@ public final class Emulators implements AutoCloseable {
     private final EmbeddedDynamoDb dynamoDb;
     private final EmbeddedSqs sqs;
     private final SesCaptureServer ses;
+    private final EventBridgeCaptureServer eventBridge;
     private final Endpoints endpoints;
 
-    private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses) {
+    private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses, EventBridgeCaptureServer eventBridge) {
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
-        this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), REGION,
+        this.eventBridge = eventBridge;
+        this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), eventBridge.endpoint(), REGION,
                 Endpoints.DUMMY_ACCESS_KEY_ID, Endpoints.DUMMY_SECRET_ACCESS_KEY);
     }
 
-    /** Starts the three emulators (stopping those already started if one fails). */
+    /** Starts the four emulators (stopping those already started if one fails). */
     public static Emulators startEmbedded() {
-        return startEmbedded(0, 0, 0);
+        return startEmbedded(0, 0, 0, 0);
+    }
+
+    /** Starts the emulators on the given loopback ports (0: any free port), EventBridge on any free port. */
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort) {
+        return startEmbedded(dynamoDbPort, sqsPort, sesPort, 0);
     }
 
     /**
-     * Starts the three emulators on the given loopback ports, 0 meaning any free port (stopping those already started
+     * Starts the four emulators on the given loopback ports, 0 meaning any free port (stopping those already started
      * if one fails, e.g. because its port is taken).
      */
-    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort) {
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             EmbeddedDynamoDb dynamoDb = dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort);
@@ -47,7 +57,9 @@ public final class Emulators implements AutoCloseable {
             started.add(sqs);
             SesCaptureServer ses = sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort);
             started.add(ses);
-            return new Emulators(dynamoDb, sqs, ses);
+            EventBridgeCaptureServer eventBridge = EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort);
+            started.add(eventBridge);
+            return new Emulators(dynamoDb, sqs, ses, eventBridge);
         } catch (RuntimeException e) {
             for (AutoCloseable c : started.reversed()) {
                 try {
@@ -80,6 +92,10 @@ public final class Emulators implements AutoCloseable {
         return ses;
     }
 
+    public EventBridgeCaptureServer eventBridge() {
+        return eventBridge;
+    }
+
     /** A new DynamoDB client for these emulators (the caller closes it). */
     public DynamoDbClient newDynamoDbClient() {
         return AwsClients.dynamoDb(endpoints);
@@ -93,10 +109,18 @@ public final class Emulators implements AutoCloseable {
         return AwsClients.sesV2(endpoints);
     }
 
+    public EventBridgeClient newEventBridgeClient() {
+        return AwsClients.eventBridge(endpoints);
+    }
+
+    public DynamoDbStreamsClient newDynamoDbStreamsClient() {
+        return AwsClients.dynamoDbStreams(endpoints);
+    }
+
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (AutoCloseable c : List.<AutoCloseable>of(ses, sqs, dynamoDb)) {
+        for (AutoCloseable c : List.<AutoCloseable>of(eventBridge, ses, sqs, dynamoDb)) {
             try {
                 c.close();
             } catch (Exception e) {

@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * Where the emulated services listen, with the region and the static credentials to sign with.
- * For LocalStack all three URIs are the same edge endpoint.
+ * For LocalStack all the URIs are the same edge endpoint. DynamoDB Streams is served by the DynamoDB endpoint.
  */
-public record Endpoints(URI dynamoDb, URI sqs, URI ses, String region, String accessKeyId, String secretAccessKey) {
+public record Endpoints(URI dynamoDb, URI sqs, URI ses, URI eventBridge, String region, String accessKeyId,
+                        String secretAccessKey) {
 
     public static final String DUMMY_ACCESS_KEY_ID = "cartwheel";
     public static final String DUMMY_SECRET_ACCESS_KEY = "cartwheel-local";
@@ -16,6 +17,7 @@ public record Endpoints(URI dynamoDb, URI sqs, URI ses, String region, String ac
         Objects.requireNonNull(dynamoDb);
         Objects.requireNonNull(sqs);
         Objects.requireNonNull(ses);
+        Objects.requireNonNull(eventBridge);
         Objects.requireNonNull(region);
         Objects.requireNonNull(accessKeyId);
         Objects.requireNonNull(secretAccessKey);
@@ -23,6 +25,11 @@ public record Endpoints(URI dynamoDb, URI sqs, URI ses, String region, String ac
 
     /** One endpoint for every service (LocalStack's edge port). */
     public static Endpoints single(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
-        return new Endpoints(endpoint, endpoint, endpoint, region, accessKeyId, secretAccessKey);
+        return new Endpoints(endpoint, endpoint, endpoint, endpoint, region, accessKeyId, secretAccessKey);
+    }
+
+    /** The same services in another region (the emulators answer any region). */
+    public Endpoints withRegion(String newRegion) {
+        return new Endpoints(dynamoDb, sqs, ses, eventBridge, newRegion, accessKeyId, secretAccessKey);
     }
 }

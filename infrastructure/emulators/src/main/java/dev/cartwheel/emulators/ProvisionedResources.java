@@ -37,7 +37,7 @@ public record ProvisionedResources(String prefix, Map<String, PhysicalResource> 
                 "nothing provisioned for " + logicalId + "; provisioned: " + resources.keySet()));
     }
 
-    /** The physical name: table name, queue name or e-mail identity. */
+    /** The physical name: table name, queue name, e-mail identity or event bus name. */
     public String name(String logicalId) {
         return get(logicalId).name();
     }
@@ -56,5 +56,23 @@ public record ProvisionedResources(String prefix, Map<String, PhysicalResource> 
 
     public String arn(String logicalId) {
         return get(logicalId).arn();
+    }
+
+    /** The LatestStreamArn of a table provisioned with a StreamSpecification. */
+    public String streamArn(String logicalId) {
+        String arn = get(logicalId).attributes().get("StreamArn");
+        if (arn == null) {
+            throw new TemplateException(logicalId + " has no stream (a table without StreamSpecification, or no table)");
+        }
+        return arn;
+    }
+
+    /** The name of a provisioned {@code AWS::Events::EventBus}. */
+    public String eventBusName(String logicalId) {
+        PhysicalResource resource = get(logicalId);
+        if (!resource.type().equals(SamTemplate.EVENT_BUS)) {
+            throw new TemplateException(logicalId + " is a " + resource.type() + ", not an event bus");
+        }
+        return resource.name();
     }
 }

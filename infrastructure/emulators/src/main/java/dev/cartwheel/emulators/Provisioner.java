@@ -25,34 +25,50 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Creates a template's {@code AWS::DynamoDB::Table}s, {@code AWS::SQS::Queue}s and {@code AWS::SES::EmailIdentity}s
- * through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency order (a dead-letter queue before
- * the queue whose RedrivePolicy names it).
+ * Creates a template's {@code AWS::DynamoDB::Table}s (with their stream when StreamSpecification names a view type),
+ * {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s and {@code AWS::Events::EventBus}es through SDK v2
+ * clients (pointed at the emulators, or LocalStack), in dependency order (a dead-letter queue before the queue whose
+ * RedrivePolicy names it).
  *
- * <p>Physical names: the TableName / QueueName property when given, else {@code <prefix>-<LogicalId>} (with
- * {@code .fifo} appended for FIFO queues). Other resource types are ignored.
+ * <p>Physical names: the TableName / QueueName / Name property when given, else {@code <prefix>-<LogicalId>} (with
+ * {@code .fifo} appended for FIFO queues). Other resource types are ignored. {@code Ref} of a table gives its name,
+ * {@code GetAtt Table.StreamArn} its LatestStreamArn; {@code Ref} of an event bus gives its name,
+ * {@code GetAtt Bus.Arn} its ARN.
  */
 public final class Provisioner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PROVISIONED_TYPES = Set.of(
-            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY);
+            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY, SamTemplate.EVENT_BUS);
     private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final DynamoDbClient dynamoDb;
     private final SqsClient sqs;
     private final SesV2Client ses;
+    private final EventBridgeClient eventBridge;
 
+    /**
+     * A provisioner without EventBridge: the template's event buses are not created (their {@code Ref} and
+     * {@code GetAtt} fall back to the template's placeholders). Prefer the four-client constructor.
+     */
     public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses) {
+        this(dynamoDb, sqs, ses, null);
+    }
+
+    /** A provisioner of tables, queues, e-mail identities and event buses. */
+    public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, EventBridgeClient eventBridge) {
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
+        this.eventBridge = eventBridge;
     }
 
     /** True for the resource types this provisioner creates. */
@@ -61,7 +77,7 @@ public final class Provisioner {
     }
 
     /**
-     * Creates every table, queue and e-mail identity of {@code template}.
+     * Creates every table, queue, e-mail identity and (with an EventBridge client) event bus of {@code template}.
      *
      * @param prefix the prefix of generated names (a random one per test, the stack name for the local cloud)
      */
@@ -71,6 +87,9 @@ public final class Provisioner {
         }
         Map<String, PhysicalResource> created = new LinkedHashMap<>();
         for (TemplateResource resource : inDependencyOrder(template)) {
+            if (resource.is(SamTemplate.EVENT_BUS) && eventBridge == null) {
+                continue;
+            }
             ProvisionedResources soFar = new ProvisionedResources(prefix, created);
             SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
             Map<String, Object> props = resolving.resolvedProperties(resource.logicalId());
@@ -78,6 +97,7 @@ public final class Provisioner {
                 case SamTemplate.DYNAMODB_TABLE -> createTable(resource.logicalId(), props, prefix);
                 case SamTemplate.SQS_QUEUE -> createQueue(resource.logicalId(), props, prefix);
                 case SamTemplate.SES_EMAIL_IDENTITY -> createIdentity(resource.logicalId(), props);
+                case SamTemplate.EVENT_BUS -> createEventBus(resource.logicalId(), props, prefix);
                 default -> throw new IllegalStateException(resource.type());
             };
             created.put(resource.logicalId(), physical);
@@ -301,6 +321,28 @@ public final class Provisioner {
         }
         return new PhysicalResource(logicalId, SamTemplate.SES_EMAIL_IDENTITY, identity, null, null, identity,
                 Map.of());
+    }
+
+    // ---------------------------------------------------------------------------------------------- EventBridge
+
+    private PhysicalResource createEventBus(String logicalId, Map<String, Object> props, String prefix) {
+        String name = props.get("Name") != null ? Yamls.stringify(props.get("Name")) : prefix + "-" + logicalId;
+        if (props.get("EventSourceName") != null) {
+            throw new TemplateException(logicalId + ": partner event buses (EventSourceName) are not supported locally");
+        }
+        String arn;
+        try {
+            arn = eventBridge.createEventBus(r -> r.name(name)
+                    .description(props.get("Description") == null ? null : Yamls.stringify(props.get("Description"))))
+                    .eventBusArn();
+        } catch (ResourceAlreadyExistsException alreadyThere) {
+            // an endpoint that outlives the stack (e.g. a running LocalStack given to the local cloud)
+            arn = eventBridge.describeEventBus(r -> r.name(name)).arn();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("Arn", arn);
+        attributes.put("Name", name);
+        return new PhysicalResource(logicalId, SamTemplate.EVENT_BUS, name, null, arn, name, attributes);
     }
 
     @SuppressWarnings("unchecked")

@@ -34,6 +34,7 @@ public final class SamTemplate {
     public static final String DYNAMODB_TABLE = "AWS::DynamoDB::Table";
     public static final String SQS_QUEUE = "AWS::SQS::Queue";
     public static final String SES_EMAIL_IDENTITY = "AWS::SES::EmailIdentity";
+    public static final String EVENT_BUS = "AWS::Events::EventBus";
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_STACK_NAME = "cartwheel";
@@ -471,6 +472,8 @@ public final class SamTemplate {
             case DYNAMODB_TABLE + ".Arn" -> "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + id;
             case DYNAMODB_TABLE + ".StreamArn" ->
                     "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + id + "/stream/local";
+            case EVENT_BUS + ".Arn" -> "arn:aws:events:" + region + ":" + accountId + ":event-bus/" + id;
+            case EVENT_BUS + ".Name" -> id;
             case SERVERLESS_FUNCTION + ".Arn" -> "arn:aws:lambda:" + region + ":" + accountId + ":function:" + id;
             default -> attribute.equals("Arn")
                     ? "arn:aws:" + service + ":" + region + ":" + accountId + ":" + id

@@ -1,6 +1,7 @@
 package dev.cartwheel.emulators;
 
 import static dev.cartwheel.emulators.SharedEmulators.DYNAMO;
+import static dev.cartwheel.emulators.SharedEmulators.EVENTS;
 import static dev.cartwheel.emulators.SharedEmulators.SES;
 import static dev.cartwheel.emulators.SharedEmulators.SQS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,10 +22,11 @@ class ProvisionerIT {
         SamTemplate template = SamTemplate.load(SamTemplateTest.fixture()).withParameters(
                 Map.of("SenderEmail", "provisioner-it@fixture.example"));
         String prefix = SharedEmulators.freshPrefix();
-        ProvisionedResources stack = new Provisioner(DYNAMO, SQS, SES).provision(template, prefix);
+        ProvisionedResources stack = new Provisioner(DYNAMO, SQS, SES, EVENTS).provision(template, prefix);
 
         assertThat(stack.resources().keySet()).containsExactlyInAnyOrder("WorkQueue", "WorkDeadLetterQueue",
-                "NamedFifoQueue", "OrdersTable", "IdempotencyTable", "SenderIdentity");
+                "NamedFifoQueue", "OrdersTable", "IdempotencyTable", "SenderIdentity", "OrderEventBus",
+                "StreamFailureQueue");
         // The dead-letter queue is created before the queue that redrives to it.
         assertThat(stack.resources().keySet()).containsSubsequence("WorkDeadLetterQueue", "WorkQueue");
 
@@ -37,7 +39,23 @@ class ProvisionerIT {
             assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
         });
         assertThat(table.streamSpecification().streamEnabled()).isTrue();
-        assertThat(stack.get("OrdersTable").attributes()).containsKey("StreamArn");
+        assertThat(table.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
+        assertThat(stack.streamArn("OrdersTable")).isEqualTo(table.latestStreamArn());
+        assertThat(SharedEmulators.STREAMS.describeStream(r -> r.streamArn(table.latestStreamArn())).streamDescription()
+                .tableName()).isEqualTo(prefix + "-OrdersTable");
+        assertThat(template.withResources(stack).function("StreamFunction").events().get("Changes").streamArn())
+                .hasValue(table.latestStreamArn());
+        assertThat(template.withResources(stack).function("StreamFunction").events().get("Changes")
+                .onFailureDestinationArn()).hasValue(stack.arn("StreamFailureQueue"));
+
+        // the event bus: Name resolved (Sub of the stack name), Ref gives the name, GetAtt Arn its ARN
+        var bus = EVENTS.describeEventBus(r -> r.name("cartwheel-orders"));
+        assertThat(stack.eventBusName("OrderEventBus")).isEqualTo("cartwheel-orders");
+        assertThat(stack.arn("OrderEventBus")).isEqualTo(bus.arn())
+                .isEqualTo("arn:aws:events:us-east-1:000000000000:event-bus/cartwheel-orders");
+        assertThat(template.withResources(stack).environment("StreamFunction"))
+                .containsEntry("EVENT_BUS_NAME", "cartwheel-orders")
+                .containsEntry("EVENT_BUS_ARN", bus.arn());
 
         String dlqArn = stack.arn("WorkDeadLetterQueue");
         var queue = SQS.getQueueAttributes(r -> r.queueUrl(stack.queueUrl("WorkQueue"))

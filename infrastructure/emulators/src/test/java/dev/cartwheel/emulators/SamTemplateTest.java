@@ -120,6 +120,31 @@ class SamTemplateTest {
     }
 
     @Test
+    void readsDynamoDbStreamEventsWithLambdasDefaults() {
+        FunctionEvent stream = template.function("StreamFunction").events().get("Changes");
+        assertThat(stream.is(FunctionEvent.DYNAMODB)).isTrue();
+        assertThat(stream.streamArn()).hasValue("arn:aws:dynamodb:us-east-1:000000000000:table/OrdersTable/stream/local");
+        assertThat(stream.startingPosition()).hasValue("TRIM_HORIZON");
+        assertThat(stream.batchSize()).isEqualTo(100);
+        assertThat(stream.maximumRetryAttempts()).isEqualTo(2);
+        assertThat(stream.maximumRecordAgeInSeconds()).isEqualTo(-1);
+        assertThat(stream.bisectBatchOnFunctionError()).isTrue();
+        assertThat(stream.reportsBatchItemFailures()).isTrue();
+        assertThat(stream.enabled()).isTrue();
+        assertThat(stream.onFailureDestinationArn()).hasValue("arn:aws:sqs:us-east-1:000000000000:StreamFailureQueue");
+        assertThat(stream.onFailureDestinationType()).hasValue("SQS");
+
+        FunctionEvent bare = new FunctionEvent("Bare", FunctionEvent.DYNAMODB, Map.of("Stream", "arn"));
+        assertThat(bare.maximumRetryAttempts()).isEqualTo(-1);
+        assertThat(bare.bisectBatchOnFunctionError()).isFalse();
+        assertThat(bare.onFailureDestinationArn()).isEmpty();
+        assertThat(bare.reportsBatchItemFailures()).isFalse();
+        assertThat(template.environment("StreamFunction"))
+                .containsEntry("EVENT_BUS_NAME", "OrderEventBus")
+                .containsEntry("EVENT_BUS_ARN", "arn:aws:events:us-east-1:000000000000:event-bus/OrderEventBus");
+    }
+
+    @Test
     void importValueStaysUnresolvedAndPlaceholdersStandInForUnprovisionedResources() {
         Map<String, Object> props = template.resolvedProperties("OrderFunction");
         @SuppressWarnings("unchecked")

@@ -3,6 +3,8 @@ package dev.cartwheel.emulators;
 import java.util.UUID;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -13,12 +15,16 @@ final class SharedEmulators {
     static final DynamoDbClient DYNAMO = EMULATORS.newDynamoDbClient();
     static final SqsClient SQS = EMULATORS.newSqsClient();
     static final SesV2Client SES = EMULATORS.newSesV2Client();
+    static final EventBridgeClient EVENTS = EMULATORS.newEventBridgeClient();
+    static final DynamoDbStreamsClient STREAMS = EMULATORS.newDynamoDbStreamsClient();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             DYNAMO.close();
             SQS.close();
             SES.close();
+            EVENTS.close();
+            STREAMS.close();
             EMULATORS.close();
         }, "emulators-shutdown"));
     }

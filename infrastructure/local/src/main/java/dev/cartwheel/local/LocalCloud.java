@@ -19,6 +19,7 @@ import dev.cartwheel.local.api.HttpApiSpec;
 import dev.cartwheel.local.api.JwtAuthority;
 import dev.cartwheel.local.console.ConsoleBackend;
 import dev.cartwheel.local.console.LocalConsole;
+import dev.cartwheel.local.esm.DynamoDbStreamEventSourceMapping;
 import dev.cartwheel.local.esm.SqsEventSourceMapping;
 import dev.cartwheel.local.lambda.FunctionPool;
 import dev.cartwheel.local.lambda.FunctionSpec;
@@ -30,6 +31,8 @@ import dev.cartwheel.local.schedule.ScheduleExpression;
 import dev.cartwheel.local.schedule.ScheduleRule;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -55,11 +58,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * The whole backend, run locally from template.yaml: emulators (or external endpoints), the template's tables, queues
- * and identities, a catalog, the functions under Lambda's runtime, the HTTP API, the SQS event source mappings and the
- * console.
+ * The whole backend, run locally from template.yaml: emulators (or external endpoints), the template's tables (with
+ * their streams), queues, identities and event buses, a catalog, the functions under Lambda's runtime, the HTTP API,
+ * the SQS and DynamoDB stream event source mappings and the console.
  */
 public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
@@ -79,6 +83,9 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
     private JwtAuthority authority;
     private HttpApiSpec api;
     private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
+    private final List<DynamoDbStreamEventSourceMapping> streamMappings = new ArrayList<>();
+    private DynamoDbStreamsClient dynamoDbStreams;
+    private EventBridgeClient eventBridge;
     private LocalScheduler scheduler;
     private List<FunctionSpec> functions;
     private long readyMillis;
@@ -109,7 +116,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
         // ---- services: the embedded emulators, or the endpoint given
         if (config.awsEndpoint() == null) {
-            emulators = Emulators.startEmbedded(config.dynamoDbPort(), config.sqsPort(), config.sesPort());
+            emulators = Emulators.startEmbedded(config.dynamoDbPort(), config.sqsPort(), config.sesPort(),
+                    config.eventBridgePort());
             Emulators started = emulators;
             // stopping ElasticMQ and DynamoDB Local can take many seconds: done in the background (a daemon thread,
             // so a CLI process exits at once; the function processes are stopped before)
@@ -121,9 +129,9 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 }
             }));
             Endpoints e = emulators.endpoints();
-            endpoints = new Endpoints(e.dynamoDb(), e.sqs(), e.ses(), config.region(), e.accessKeyId(), e.secretAccessKey());
+            endpoints = e.withRegion(config.region());
         } else {
-            if (config.dynamoDbPort() != 0 || config.sqsPort() != 0 || config.sesPort() != 0) {
+            if (config.dynamoDbPort() != 0 || config.sqsPort() != 0 || config.sesPort() != 0 || config.eventBridgePort() != 0) {
                 config.functionLog().accept("[LocalCloud] emulator ports ignored: using " + config.awsEndpoint());
             }
             endpoints = Endpoints.single(config.awsEndpoint(), config.region(),
@@ -132,12 +140,16 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         long tServices = System.nanoTime();
         dynamoDb = AwsClients.dynamoDb(endpoints);
         sqs = AwsClients.sqs(endpoints);
+        dynamoDbStreams = AwsClients.dynamoDbStreams(endpoints);
+        eventBridge = AwsClients.eventBridge(endpoints);
         closeables.add(dynamoDb);
         closeables.add(sqs);
+        closeables.add(dynamoDbStreams);
+        closeables.add(eventBridge);
 
-        // ---- the template's tables, queues and identities
+        // ---- the template's tables, queues, identities and event buses
         try (SesV2Client ses = AwsClients.sesV2(endpoints)) {
-            provisioned = new Provisioner(dynamoDb, sqs, ses).provision(base, STACK_NAME);
+            provisioned = new Provisioner(dynamoDb, sqs, ses, eventBridge).provision(base, STACK_NAME);
         }
         long tProvisioned = System.nanoTime();
         config.functionLog().accept(String.format("[LocalCloud] services %d ms, provisioning %d ms",
@@ -166,7 +178,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 endpoints.accessKeyId(), endpoints.secretAccessKey(), null, Map.of(
                         "AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString(),
                         "AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString(),
-                        "AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString()));
+                        "AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString(),
+                        "AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString()));
         lambda = new LambdaService(functions, runtime, environment, config.localConcurrency(),
                 name -> line -> config.functionLog().accept("[" + name + "] " + line));
         closeables.add(lambda);
@@ -182,6 +195,20 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 SqsEventSourceMapping esm = new SqsEventSourceMapping(f.name(), m, lambda.pool(f.name()), sqs, config.region(),
                         config.fastRetrySeconds(), line -> config.functionLog().accept("[" + f.name() + "] " + line));
                 mappings.add(esm);
+                closeables.add(esm);
+                esm.start();
+            }
+            for (FunctionSpec.StreamMapping m : f.streamMappings()) {
+                Consumer<String> log = line -> config.functionLog().accept("[" + f.name() + "] " + line);
+                if (!Files.exists(f.codeUri())) {
+                    // a function not built yet: its records stay in the stream (24 h) for a later start to deliver
+                    log.accept("event source mapping " + m.eventName() + " not started: " + f.codeUri() + " does not exist"
+                            + " (mvn package builds it)");
+                    continue;
+                }
+                DynamoDbStreamEventSourceMapping esm = new DynamoDbStreamEventSourceMapping(f.name(), m, lambda.pool(f.name()),
+                        dynamoDbStreams, sqs, config.region(), environment.functionArn(f.name()), log);
+                streamMappings.add(esm);
                 closeables.add(esm);
                 esm.start();
             }
@@ -268,6 +295,17 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 sqsMappings.add(new FunctionSpec.SqsMapping(e.name(), arn, provisioned.queueUrl(queueLogicalId),
                         e.batchSize(), e.maximumBatchingWindowInSeconds(), e.reportsBatchItemFailures(), enabled));
             }
+            List<FunctionSpec.StreamMapping> streams = new ArrayList<>();
+            for (FunctionEvent e : f.events(FunctionEvent.DYNAMODB)) {
+                String arn = e.streamArn().orElseThrow(() -> new IllegalStateException(f.logicalId() + "." + e.name() + " has no Stream"));
+                String table = provisioned.resources().values().stream()
+                        .filter(r -> arn.equals(r.attributes().get("StreamArn"))).map(r -> r.name()).findFirst()
+                        .orElseThrow(() -> new IllegalStateException(f.logicalId() + "." + e.name() + ": no table with stream " + arn));
+                streams.add(new FunctionSpec.StreamMapping(e.name(), arn, table, e.batchSize(), e.maximumBatchingWindowInSeconds(),
+                        e.startingPosition().orElse("TRIM_HORIZON"), e.maximumRetryAttempts(), e.maximumRecordAgeInSeconds(),
+                        e.bisectBatchOnFunctionError(), e.reportsBatchItemFailures(), e.onFailureDestinationArn().orElse(null),
+                        e.enabled()));
+            }
             Map<String, Object> logging = map(f.properties().get("LoggingConfig"));
             String codeUri = f.codeUri();
             if (codeUri == null) {
@@ -276,7 +314,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             Path code = root.resolve(codeUri).normalize();
             out.add(new FunctionSpec(f.logicalId(), code, f.handler(), f.memorySize(), f.timeout(),
                     f.reservedConcurrentExecutions(), f.environment(),
-                    logging.get("LogFormat") == null ? "Text" : logging.get("LogFormat").toString(), http, sqsMappings));
+                    logging.get("LogFormat") == null ? "Text" : logging.get("LogFormat").toString(), http, sqsMappings, streams));
         }
         return out;
     }
@@ -322,6 +360,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             env.put("CARTWHEEL_ENDPOINT_URL_DYNAMODB", onHost(endpoints.dynamoDb().toString(), host));
             env.put("CARTWHEEL_ENDPOINT_URL_SQS", onHost(endpoints.sqs().toString(), host));
             env.put("CARTWHEEL_ENDPOINT_URL_SESV2", onHost(endpoints.ses().toString(), host));
+            env.put("CARTWHEEL_ENDPOINT_URL_EVENTBRIDGE", onHost(endpoints.eventBridge().toString(), host));
         }
         return out;
     }
@@ -403,6 +442,15 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return List.copyOf(mappings);
     }
 
+    /** The DynamoDB stream event source mappings that run (not those of functions whose code is missing). */
+    public List<DynamoDbStreamEventSourceMapping> streamMappings() {
+        return List.copyOf(streamMappings);
+    }
+
+    public EventBridgeClient eventBridge() {
+        return eventBridge;
+    }
+
     public Optional<Emulators> emulators() {
         return Optional.ofNullable(emulators);
     }
@@ -442,6 +490,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         state.put("dynamodb", endpoints.dynamoDb().toString());
         state.put("sqs", endpoints.sqs().toString());
         state.put("ses", endpoints.ses().toString());
+        state.put("eventbridge", endpoints.eventBridge().toString());
         state.put("region", endpoints.region());
         state.put("template", config.template().toAbsolutePath().toString());
         ObjectNode fns = state.putObject("functions");
@@ -619,6 +668,65 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             }
         } catch (IOException | InterruptedException | RuntimeException ignored) {
             // an external endpoint without a capture API (e.g. LocalStack: see /_aws/ses there)
+        }
+        return JSON.createArrayNode();
+    }
+
+    /**
+     * The events on the template's event buses, newest first: bus, time, detail-type, source, id, and the
+     * {@code orderId} and {@code version} of the detail when it has them.
+     */
+    @Override
+    public JsonNode busEvents() {
+        List<JsonNode> events = new ArrayList<>();
+        for (TemplateResource bus : template.resources(SamTemplate.EVENT_BUS)) {
+            if (provisioned.find(bus.logicalId()).isEmpty()) {
+                continue;
+            }
+            String name = provisioned.eventBusName(bus.logicalId());
+            for (JsonNode e : capturedEvents(name)) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("bus", name);
+                n.put("busLogicalId", bus.logicalId());
+                n.put("id", e.path("id").asText());
+                n.put("time", e.path("time").asText());
+                n.put("source", e.path("source").asText());
+                n.put("detailType", e.path("detail-type").asText());
+                JsonNode detail = e.path("detail");
+                if (detail.hasNonNull("orderId")) {
+                    n.put("orderId", detail.get("orderId").asText());
+                }
+                if (detail.hasNonNull("version")) {
+                    n.set("version", detail.get("version"));
+                }
+                n.set("detail", detail);
+                events.add(n);
+            }
+        }
+        // each bus's events come oldest first: reversed, a stable sort keeps events of the same second newest first
+        java.util.Collections.reverse(events);
+        events.sort(Comparator.comparing((JsonNode n) -> n.path("time").asText()).reversed());
+        ArrayNode out = JSON.createArrayNode();
+        events.forEach(out::add);
+        return out;
+    }
+
+    /** EventBridge's envelopes of a bus's events, from the embedded capture server or an endpoint serving one. */
+    private JsonNode capturedEvents(String busName) {
+        if (emulators != null) {
+            ArrayNode a = JSON.createArrayNode();
+            emulators.eventBridge().events(busName).forEach(e -> a.add(e.envelope()));
+            return a;
+        }
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoints.eventBridge().resolve("/_captured?bus="
+                    + java.net.URLEncoder.encode(busName, StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return JSON.readTree(r.body());
+            }
+        } catch (IOException | InterruptedException | RuntimeException ignored) {
+            // an external endpoint without a capture API (e.g. LocalStack): the console shows no events
         }
         return JSON.createArrayNode();
     }

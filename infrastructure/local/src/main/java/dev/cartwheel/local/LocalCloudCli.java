@@ -199,6 +199,10 @@ public final class LocalCloudCli implements Runnable {
                 description = "Port of the SES capture server on 127.0.0.1 (default: any free port; e.g. 8025)")
         int sesPort;
 
+        @Option(names = "--eventbridge-port", defaultValue = "0",
+                description = "Port of the EventBridge capture server on 127.0.0.1 (default: any free port; e.g. " + SAM_EVENTBRIDGE_PORT + ")")
+        int eventBridgePort;
+
         @Option(names = "--sam-env-vars", paramLabel = "FILE",
                 description = "Also write the env-vars file for `sam local invoke --env-vars FILE` (endpoints on host.docker.internal)")
         Path samEnvVars;
@@ -206,7 +210,8 @@ public final class LocalCloudCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path log = logFile("up");
-            LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort));
+            LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort,
+                    eventBridgePort));
             if (samEnvVars != null) {
                 Files.writeString(samEnvVars, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(cloud.samEnvVars("host.docker.internal")) + System.lineSeparator());
@@ -227,6 +232,7 @@ public final class LocalCloudCli implements Runnable {
                       DynamoDB     %s
                       SQS          %s
                       SES          %s
+                      EventBridge  %s   (order events in the console)
                       Issuer       %s   (JWKS: %s/_local/issuer/.well-known/jwks.json)
                       Logs         %s
 
@@ -244,7 +250,7 @@ public final class LocalCloudCli implements Runnable {
                     %s
                     Ctrl-C stops it.
                     %n""", cloud.readyMillis(), api, api, cloud.endpoints().dynamoDb(), cloud.endpoints().sqs(),
-                    cloud.endpoints().ses(), cloud.issuer(), api, log, token, api, api, api, samHint(cloud), scheduleHint(cloud));
+                    cloud.endpoints().ses(), cloud.endpoints().eventBridge(), cloud.issuer(), api, log, token, api, api, api, samHint(cloud), scheduleHint(cloud));
             stopped.await();
             return 0;
         }
@@ -253,13 +259,13 @@ public final class LocalCloudCli implements Runnable {
     /** How to point {@code sam local invoke --env-vars} at this cloud. */
     static String samHint(LocalCloud cloud) {
         String ports = "--dynamodb-port " + cloud.endpoints().dynamoDb().getPort() + " --sqs-port " + cloud.endpoints().sqs().getPort()
-                + " --ses-port " + cloud.endpoints().ses().getPort();
+                + " --ses-port " + cloud.endpoints().ses().getPort() + " --eventbridge-port " + cloud.endpoints().eventBridge().getPort();
         boolean committed = cloud.endpoints().dynamoDb().getPort() == SAM_DYNAMODB_PORT && cloud.endpoints().sqs().getPort() == SAM_SQS_PORT
-                && cloud.endpoints().ses().getPort() == SAM_SES_PORT;
+                && cloud.endpoints().ses().getPort() == SAM_SES_PORT && cloud.endpoints().eventBridge().getPort() == SAM_EVENTBRIDGE_PORT;
         return committed
                 ? "sam local invoke CheckoutFunction --env-vars events/env.json -e events/checkout-post-order.json"
                 : "events/env.json expects up --dynamodb-port " + SAM_DYNAMODB_PORT + " --sqs-port " + SAM_SQS_PORT + " --ses-port "
-                        + SAM_SES_PORT + "; for these ports (" + ports + ") write your own with up --sam-env-vars FILE";
+                        + SAM_SES_PORT + " --eventbridge-port " + SAM_EVENTBRIDGE_PORT + "; for these ports (" + ports + ") write your own with up --sam-env-vars FILE";
     }
 
     static String scheduleHint(LocalCloud cloud) {
@@ -275,6 +281,7 @@ public final class LocalCloudCli implements Runnable {
     static final int SAM_DYNAMODB_PORT = 8000;
     static final int SAM_SQS_PORT = 9324;
     static final int SAM_SES_PORT = 8025;
+    static final int SAM_EVENTBRIDGE_PORT = 8050;
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined and a cancelled order, print their timelines and e-mails; exit 0 if all ended as expected.")
@@ -395,7 +402,8 @@ public final class LocalCloudCli implements Runnable {
                     dev.cartwheel.emulators.Endpoints.DUMMY_ACCESS_KEY_ID, dev.cartwheel.emulators.Endpoints.DUMMY_SECRET_ACCESS_KEY, null,
                     Map.of("AWS_ENDPOINT_URL_DYNAMODB", state.path("dynamodb").asText(),
                             "AWS_ENDPOINT_URL_SQS", state.path("sqs").asText(),
-                            "AWS_ENDPOINT_URL_SESV2", state.path("ses").asText()));
+                            "AWS_ENDPOINT_URL_SESV2", state.path("ses").asText(),
+                            "AWS_ENDPOINT_URL_EVENTBRIDGE", state.path("eventbridge").asText(state.path("ses").asText())));
         }
 
         FunctionSpec functionSpec(SamTemplate t, String name, Path templatePath) {

@@ -26,22 +26,32 @@ import java.util.function.Consumer;
  * @param dynamoDbPort       the embedded DynamoDB Local's port (0 = any free port)
  * @param sqsPort            the embedded ElasticMQ's port (0 = any free port)
  * @param sesPort            the SES capture server's port (0 = any free port)
+ * @param eventBridgePort    the EventBridge capture server's port (0 = any free port)
  */
 public record LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
                                Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
                                Consumer<String> functionLog, Path home, Duration scheduleRateOverride,
-                               int dynamoDbPort, int sqsPort, int sesPort) {
+                               int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
 
     public LocalCloudConfig {
         parameterOverrides = Map.copyOf(parameterOverrides);
         if (scheduleRateOverride != null && (scheduleRateOverride.isZero() || scheduleRateOverride.isNegative())) {
             throw new IllegalArgumentException("scheduleRateOverride must be positive: " + scheduleRateOverride);
         }
-        for (int p : new int[] {port, dynamoDbPort, sqsPort, sesPort}) {
+        for (int p : new int[] {port, dynamoDbPort, sqsPort, sesPort, eventBridgePort}) {
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException("not a port: " + p);
             }
         }
+    }
+
+    /** The configuration with a random EventBridge port. */
+    public LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
+                            Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
+                            Consumer<String> functionLog, Path home, Duration scheduleRateOverride,
+                            int dynamoDbPort, int sqsPort, int sesPort) {
+        this(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency, fastRetrySeconds, prewarm,
+                functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, 0);
     }
 
     /** The configuration without schedule override and with random emulator ports. */
@@ -49,7 +59,7 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
                             Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
                             Consumer<String> functionLog, Path home) {
         this(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency, fastRetrySeconds, prewarm,
-                functionLog, home, null, 0, 0, 0);
+                functionLog, home, null, 0, 0, 0, 0);
     }
 
     public static Path defaultHome() {
@@ -65,50 +75,55 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
     public LocalCloudConfig withPort(int newPort) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, newPort, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withParameterOverrides(Map<String, String> overrides) {
         return new LocalCloudConfig(template, overrides, awsEndpoint, region, seed, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withFastRetry(Integer seconds) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                seconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
+                seconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withFunctionLog(Consumer<String> log) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, log, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
+                fastRetrySeconds, prewarm, log, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withSeed(Path seedFile) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seedFile, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withPrewarm(boolean on) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, on, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort);
+                fastRetrySeconds, on, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withAwsEndpoint(URI endpoint) {
         return new LocalCloudConfig(template, parameterOverrides, endpoint, region, seed, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     public LocalCloudConfig withScheduleRateOverride(Duration period) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home, period, dynamoDbPort, sqsPort, sesPort);
+                fastRetrySeconds, prewarm, functionLog, home, period, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
     }
 
     /** Fixed ports for the embedded emulators (0 = any free port), e.g. for {@code sam local invoke --env-vars}. */
     public LocalCloudConfig withEmulatorPorts(int dynamoDb, int sqs, int ses) {
+        return withEmulatorPorts(dynamoDb, sqs, ses, eventBridgePort);
+    }
+
+    /** Fixed ports for the embedded emulators, EventBridge included (0 = any free port). */
+    public LocalCloudConfig withEmulatorPorts(int dynamoDb, int sqs, int ses, int eventBridge) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDb, sqs, ses);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDb, sqs, ses, eventBridge);
     }
 }

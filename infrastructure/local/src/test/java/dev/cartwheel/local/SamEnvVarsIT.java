@@ -16,7 +16,8 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fixed emulator ports ({@code up --dynamodb-port --sqs-port --ses-port}) and the {@code sam local invoke --env-vars}
+ * Fixed emulator ports ({@code up --dynamodb-port --sqs-port --ses-port --eventbridge-port}) and the
+ * {@code sam local invoke --env-vars}
  * file: the emulators listen where they were told, resource names are the stack's deterministic ones, and
  * events/env.json is exactly what the local cloud generates for the ports it documents (so it cannot drift).
  */
@@ -31,13 +32,17 @@ class SamEnvVarsIT {
         int dynamoDb = freePort();
         int sqs = freePort();
         int ses = freePort();
+        int eventBridge = freePort();
         // WHEN the local cloud starts on them
         try (LocalCloud cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0)
-                .withPrewarm(false).withEmulatorPorts(dynamoDb, sqs, ses))) {
+                .withPrewarm(false).withEmulatorPorts(dynamoDb, sqs, ses, eventBridge))) {
             // THEN each service answers on its port
             assertThat(cloud.endpoints().dynamoDb().getPort()).isEqualTo(dynamoDb);
             assertThat(cloud.endpoints().sqs().getPort()).isEqualTo(sqs);
             assertThat(cloud.endpoints().ses().getPort()).isEqualTo(ses);
+            assertThat(cloud.endpoints().eventBridge().getPort()).isEqualTo(eventBridge);
+            assertThat(cloud.eventBridge().describeEventBus(r -> r.name("cartwheel-orders")).arn())
+                    .isEqualTo("arn:aws:events:us-east-1:000000000000:event-bus/cartwheel-orders");
             assertThat(cloud.dynamoDb().listTables().tableNames()).contains("cartwheel-OrdersTable", "cartwheel-ProductsTable",
                     "cartwheel-IdempotencyTable", "cartwheel-SimulatedPaymentsTable");
             assertThat(cloud.sqs().listQueues().queueUrls())
@@ -53,9 +58,13 @@ class SamEnvVarsIT {
             assertThat(checkout.path("INVENTORY_QUEUE_URL").asText())
                     .isEqualTo("http://host.docker.internal:" + sqs + "/000000000000/cartwheel-InventoryQueue");
             assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo("http://host.docker.internal:" + dynamoDb);
+            assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_EVENTBRIDGE").asText()).isEqualTo("http://host.docker.internal:" + eventBridge);
+            assertThat(generated.path("OrderEventsFunction").path("ORDER_EVENT_BUS_NAME").asText()).isEqualTo("cartwheel-orders");
             assertThat(generated.toString()).doesNotContain("127.0.0.1", "localhost");
-            assertThat(generated.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(
-                    "CheckoutFunction", "CatalogFunction", "InventoryFunction", "PaymentFunction", "EmailFunction", "ReconcilerFunction");
+            assertThat(generated.properties()).extracting(java.util.Map.Entry::getKey)
+                    .containsExactlyInAnyOrderElementsOf(cloud.template().functions().keySet())
+                    .contains("CheckoutFunction", "CatalogFunction", "InventoryFunction", "PaymentFunction", "EmailFunction",
+                            "ReconcilerFunction", "OrderEventsFunction");
 
             // AND SAM will pass every one of them: it passes only the variables the template declares
             String template = Files.readString(ROOT.resolve("template.yaml"));
@@ -67,7 +76,8 @@ class SamEnvVarsIT {
             String forDocumentedPorts = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(generated)
                     .replace("host.docker.internal:" + dynamoDb, "host.docker.internal:" + LocalCloudCli.SAM_DYNAMODB_PORT)
                     .replace("host.docker.internal:" + sqs, "host.docker.internal:" + LocalCloudCli.SAM_SQS_PORT)
-                    .replace("host.docker.internal:" + ses, "host.docker.internal:" + LocalCloudCli.SAM_SES_PORT) + "\n";
+                    .replace("host.docker.internal:" + ses, "host.docker.internal:" + LocalCloudCli.SAM_SES_PORT)
+                    .replace("host.docker.internal:" + eventBridge, "host.docker.internal:" + LocalCloudCli.SAM_EVENTBRIDGE_PORT) + "\n";
             Path committed = ROOT.resolve("events/env.json");
             if (Boolean.getBoolean("cartwheel.writeEnvJson")) {
                 Files.writeString(committed, forDocumentedPorts);

@@ -17,6 +17,8 @@ import dev.cartwheel.emulators.AwsClients;
 import dev.cartwheel.emulators.Emulators;
 import dev.cartwheel.emulators.Endpoints;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -26,12 +28,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <ul>
  *   <li>{@code @ExtendWith(AwsEmulators.class)}: the mode comes from the system property {@code aws.emulator}:
- *       {@code embedded} (default: DynamoDB Local + ElasticMQ + the SES capture server, in this JVM) or
+ *       {@code embedded} (default: DynamoDB Local + ElasticMQ + the SES and EventBridge capture servers, in this JVM) or
  *       {@code localstack} (LocalStack community {@value #LOCALSTACK_IMAGE} through Testcontainers).</li>
  *   <li>{@code @RegisterExtension static AwsEmulators aws = AwsEmulators.localStack();} forces a mode.</li>
  * </ul>
- * Injects {@link AwsEnvironment}, {@link DynamoDbClient}, {@link SqsClient}, {@link SesV2Client}, {@link Mailbox},
- * {@link Endpoints} and {@link QueuePump} parameters. In LocalStack mode without a Docker engine the tests are
+ * Injects {@link AwsEnvironment}, {@link DynamoDbClient}, {@link SqsClient}, {@link SesV2Client},
+ * {@link EventBridgeClient}, {@link DynamoDbStreamsClient}, {@link Mailbox}, {@link EventBus}, {@link Endpoints},
+ * {@link QueuePump} and {@link StreamPump} parameters (a new pump per parameter). In LocalStack mode without a Docker engine the tests are
  * aborted (reported as skipped) with a message saying so; they never pass silently.
  */
 public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
@@ -118,7 +121,8 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
         Class<?> type = parameter.getParameter().getType();
         return type == AwsEnvironment.class || type == DynamoDbClient.class || type == SqsClient.class
                 || type == SesV2Client.class || type == Mailbox.class || type == Endpoints.class
-                || type == QueuePump.class;
+                || type == QueuePump.class || type == EventBridgeClient.class || type == DynamoDbStreamsClient.class
+                || type == EventBus.class || type == StreamPump.class;
     }
 
     @Override
@@ -139,6 +143,14 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
             return env.endpoints();
         } else if (type == QueuePump.class) {
             return env.queuePump();
+        } else if (type == EventBridgeClient.class) {
+            return env.eventBridge();
+        } else if (type == DynamoDbStreamsClient.class) {
+            return env.dynamoDbStreams();
+        } else if (type == EventBus.class) {
+            return env.eventBus();
+        } else if (type == StreamPump.class) {
+            return env.streamPump();
         }
         throw new ParameterResolutionException("AwsEmulators cannot inject " + type);
     }
@@ -181,6 +193,7 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                     Emulators emulators = Emulators.startEmbedded();
                     Endpoints endpoints = emulators.endpoints();
                     var ses = emulators.ses();
+                    var eventBridge = emulators.eventBridge();
                     Mailbox mailbox = new Mailbox() {
                         @Override
                         public java.util.List<dev.cartwheel.emulators.CapturedEmail> messages() {
@@ -192,18 +205,33 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                             ses.clear();
                         }
                     };
+                    EventBus eventBus = new EventBus() {
+                        @Override
+                        public java.util.List<dev.cartwheel.emulators.BusEvent> events(String busName) {
+                            return eventBridge.events(busName);
+                        }
+
+                        @Override
+                        public void clear() {
+                            eventBridge.clear();
+                        }
+                    };
                     yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
-                            AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints), mailbox), emulators);
+                            AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints), mailbox,
+                            AwsClients.eventBridge(endpoints), AwsClients.dynamoDbStreams(endpoints), eventBus), emulators);
                 }
                 case LOCALSTACK -> {
                     LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
-                            .withServices("dynamodb", "sqs", "ses");
+                            .withServices("dynamodb", "sqs", "ses", "events");
                     container.start();
                     Endpoints endpoints = Endpoints.single(container.getEndpoint(), container.getRegion(),
                             container.getAccessKey(), container.getSecretKey());
+                    SqsClient sqs = AwsClients.sqs(endpoints);
+                    EventBridgeClient eventBridge = AwsClients.eventBridge(endpoints);
                     yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
-                            AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints),
-                            new LocalStackMailbox(container.getEndpoint())), container);
+                            sqs, AwsClients.sesV2(endpoints), new LocalStackMailbox(container.getEndpoint()),
+                            eventBridge, AwsClients.dynamoDbStreams(endpoints), new LocalStackEventBus(eventBridge, sqs)),
+                            container);
                 }
             };
         }

@@ -11,12 +11,15 @@ import dev.cartwheel.emulators.ProvisionedResources;
 import dev.cartwheel.emulators.Provisioner;
 import dev.cartwheel.emulators.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The emulated AWS a test talks to: endpoints, region, SDK clients (built once, shared: do not close them), the SES
- * mailbox, and per-test provisioning of template.yaml. Injected by {@link AwsEmulators}.
+ * mailbox, the events put on the event buses, and per-test provisioning of template.yaml. Injected by
+ * {@link AwsEmulators}.
  */
 public final class AwsEnvironment {
 
@@ -29,15 +32,21 @@ public final class AwsEnvironment {
     private final SqsClient sqs;
     private final SesV2Client ses;
     private final Mailbox mailbox;
+    private final EventBridgeClient eventBridge;
+    private final DynamoDbStreamsClient dynamoDbStreams;
+    private final EventBus eventBus;
 
     AwsEnvironment(Mode mode, Endpoints endpoints, DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses,
-                   Mailbox mailbox) {
+                   Mailbox mailbox, EventBridgeClient eventBridge, DynamoDbStreamsClient dynamoDbStreams, EventBus eventBus) {
         this.mode = mode;
         this.endpoints = endpoints;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
         this.mailbox = mailbox;
+        this.eventBridge = eventBridge;
+        this.dynamoDbStreams = dynamoDbStreams;
+        this.eventBus = eventBus;
     }
 
     public Mode mode() {
@@ -68,14 +77,36 @@ public final class AwsEnvironment {
         return mailbox;
     }
 
+    public EventBridgeClient eventBridge() {
+        return eventBridge;
+    }
+
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
+    }
+
+    /** The events put on the event buses (e.g. {@code eventBus().events(stack.eventBusName("OrderEventBus"))}). */
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
     /** A QueuePump on this environment's SQS client. */
     public QueuePump queuePump() {
         return new QueuePump(sqs, region());
     }
 
     /**
+     * A new StreamPump on this environment's DynamoDB Streams and SQS clients; keep it for the test: it remembers
+     * where it stopped in each stream.
+     */
+    public StreamPump streamPump() {
+        return new StreamPump(dynamoDbStreams, sqs, region());
+    }
+
+    /**
      * Environment variables that point an SDK-using handler at these emulators (AWS_REGION, static credentials and
-     * the service endpoints as AWS_ENDPOINT_URL_DYNAMODB / _SQS / _SESV2, which SDK v2 honours).
+     * the service endpoints as AWS_ENDPOINT_URL_DYNAMODB / _DYNAMODB_STREAMS / _SQS / _SESV2 / _EVENTBRIDGE, which SDK
+     * v2 honours).
      */
     public Map<String, String> sdkEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -86,6 +117,8 @@ public final class AwsEnvironment {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString());
         env.put("AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString());
         env.put("AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString());
+        env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", endpoints.dynamoDb().toString());
         return env;
     }
 
@@ -94,7 +127,10 @@ public final class AwsEnvironment {
         return provision(ProjectTemplate.locate());
     }
 
-    /** Provisions every table, queue and e-mail identity of {@code templateYaml} under a fresh random prefix. */
+    /**
+     * Provisions every table (with its stream), queue, e-mail identity and event bus of {@code templateYaml} under a
+     * fresh random prefix (also the stack name, so {@code !Sub "${AWS::StackName}-orders"} is unique per test).
+     */
     public ProvisionedStack provision(Path templateYaml) {
         return provision(templateYaml, Map.of());
     }
@@ -103,7 +139,11 @@ public final class AwsEnvironment {
         String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         SamTemplate template = SamTemplate.load(templateYaml).withParameters(parameterOverrides)
                 .withRegion(region()).withStackName(prefix);
-        ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+        ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, eventBridge).provision(template, prefix);
+        if (eventBus instanceof LocalStackEventBus localStack) {
+            resources.resources().values().stream().filter(r -> r.type().equals(SamTemplate.EVENT_BUS))
+                    .forEach(r -> localStack.capture(r.name()));
+        }
         SamTemplate resolved = template.withResources(resources);
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         resolved.functions().forEach((id, function) -> environments.put(id, function.environment()));
@@ -111,7 +151,7 @@ public final class AwsEnvironment {
     }
 
     void closeClients() {
-        for (AutoCloseable c : List.<AutoCloseable>of(dynamoDb, sqs, ses)) {
+        for (AutoCloseable c : List.<AutoCloseable>of(dynamoDb, sqs, ses, eventBridge, dynamoDbStreams)) {
             try {
                 c.close();
             } catch (Exception ignored) {

@@ -47,4 +47,14 @@ public record ProvisionedStack(SamTemplate template, ProvisionedResources resour
     public String arn(String logicalId) {
         return resources.arn(logicalId);
     }
+
+    /** The LatestStreamArn of a table with a StreamSpecification (what {@code !GetAtt Table.StreamArn} gives). */
+    public String streamArn(String logicalId) {
+        return resources.streamArn(logicalId);
+    }
+
+    /** The name of an {@code AWS::Events::EventBus} (what {@code !Ref Bus} gives). */
+    public String eventBusName(String logicalId) {
+        return resources.eventBusName(logicalId);
+    }
 }

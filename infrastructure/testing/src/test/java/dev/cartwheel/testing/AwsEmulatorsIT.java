@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.cartwheel.emulators.Endpoints;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -29,7 +31,9 @@ class AwsEmulatorsIT {
 
     @Test
     void injectsOneSharedEnvironmentAndItsClients(AwsEnvironment env, DynamoDbClient dynamoDb, SqsClient sqs,
-                                                  SesV2Client ses, Mailbox mailbox, Endpoints endpoints) {
+                                                  SesV2Client ses, Mailbox mailbox, Endpoints endpoints,
+                                                  EventBridgeClient eventBridge, DynamoDbStreamsClient streams,
+                                                  EventBus eventBus, StreamPump pump) {
         sameAsEveryOtherTest(env);
         assertThat(dynamoDb).isSameAs(env.dynamoDb());
         assertThat(sqs).isSameAs(env.sqs());
@@ -37,7 +41,13 @@ class AwsEmulatorsIT {
         assertThat(mailbox).isSameAs(env.mailbox());
         assertThat(endpoints.region()).isEqualTo("us-east-1");
         assertThat(endpoints.dynamoDb().getHost()).isEqualTo("127.0.0.1");
-        assertThat(env.sdkEnvironment()).containsKeys("AWS_REGION", "AWS_ENDPOINT_URL_SQS");
+        assertThat(eventBridge).isSameAs(env.eventBridge());
+        assertThat(streams).isSameAs(env.dynamoDbStreams());
+        assertThat(eventBus).isSameAs(env.eventBus());
+        assertThat(pump).isNotNull();
+        assertThat(endpoints.eventBridge().getHost()).isEqualTo("127.0.0.1");
+        assertThat(env.sdkEnvironment()).containsKeys("AWS_REGION", "AWS_ENDPOINT_URL_SQS")
+                .containsEntry("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
     }
 
     @Test
@@ -83,6 +93,13 @@ class AwsEmulatorsIT {
         Assumptions.assumeTrue(ProjectTemplate.find().isPresent(), "no project template.yaml found upwards");
         ProvisionedStack stack = env.provision();
         assertThat(stack.environments()).isNotEmpty();
+        stack.template().resources(dev.cartwheel.emulators.SamTemplate.EVENT_BUS).forEach(bus ->
+                assertThat(env.eventBridge().describeEventBus(r -> r.name(stack.eventBusName(bus.logicalId()))).arn())
+                        .isEqualTo(stack.arn(bus.logicalId())));
+        stack.template().resources(dev.cartwheel.emulators.SamTemplate.DYNAMODB_TABLE).stream()
+                .filter(t -> t.properties().containsKey("StreamSpecification")).forEach(t ->
+                        assertThat(stack.streamArn(t.logicalId())).isEqualTo(env.dynamoDb()
+                                .describeTable(r -> r.tableName(stack.tableName(t.logicalId()))).table().latestStreamArn()));
         stack.environments().values().forEach(vars -> vars.forEach((name, value) -> {
             if (name.endsWith("_QUEUE_URL")) {
                 assertThat(value).startsWith("http://127.0.0.1:");

@@ -46,6 +46,21 @@ class LocalStackIT {
     }
 
     @Test
+    void pumpsTheTablesStreamAndCapturesTheBusesEvents(AwsEnvironment env, StreamPump pump) {
+        ProvisionedStack stack = env.provision(Fixtures.pumpTemplate());
+        env.dynamoDb().putItem(r -> r.tableName(stack.tableName("JobsTable")).item(java.util.Map.of("pk",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job-1"))));
+        String bus = stack.eventBusName("JobEventBus");
+        int delivered = pump.drain(stack.streamArn("JobsTable"), event -> {
+            env.eventBridge().putEvents(p -> p.entries(e -> e.eventBusName(bus).source("cartwheel.jobs")
+                    .detailType("job.insert").detail("{\"pk\":\"job-1\"}")));
+            return null;
+        });
+        assertThat(delivered).isEqualTo(1);
+        assertThat(env.eventBus().await(bus, e -> "job-1".equals(e.detailText("pk")), Duration.ofSeconds(10))).isPresent();
+    }
+
+    @Test
     void sendsMailThroughSes(AwsEnvironment env) {
         env.provision(Fixtures.pumpTemplate());
         String id = env.sesV2().sendEmail(r -> r.fromEmailAddress("pump@testing.example")

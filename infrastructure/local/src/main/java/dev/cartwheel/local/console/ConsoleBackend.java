@@ -17,6 +17,9 @@ public interface ConsoleBackend {
     /** The e-mails sent through SES, newest first. */
     JsonNode mail();
 
+    /** The events on the template's event buses (e.g. the order events), newest first. */
+    JsonNode busEvents();
+
     /** The functions with their execution environments and invocation counts. */
     JsonNode functions();
 

@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * The console at {@code /_local/}: one HTML page (orders with timelines, queues with DLQ contents and a redrive button,
- * the mailbox rendered as HTML, the functions) over a small JSON API under {@code /_local/api/}; and the local
+ * the mailbox rendered as HTML, the events on the event buses, the functions) over a small JSON API under
+ * {@code /_local/api/}; and the local
  * issuer's discovery documents under {@code /_local/issuer/}.
  */
 public final class LocalConsole implements HttpHandler {
@@ -57,6 +58,8 @@ public final class LocalConsole implements HttpHandler {
                     json(ex, 200, out);
                 } else if (path.equals("/_local/api/mail")) {
                     json(ex, 200, backend.mail());
+                } else if (path.equals("/_local/api/events")) {
+                    json(ex, 200, backend.busEvents());
                 } else if (path.equals("/_local/api/functions")) {
                     json(ex, 200, backend.functions());
                 } else if (path.equals("/_local/api/http-events")) {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param logFormat            LoggingConfig.LogFormat (Text or JSON)
  * @param httpRoutes           the HttpApi events
  * @param sqsMappings          the SQS events
+ * @param streamMappings       the DynamoDB (stream) events
  */
 public record FunctionSpec(
         String name,
@@ -28,12 +29,22 @@ public record FunctionSpec(
         Map<String, String> environment,
         String logFormat,
         List<HttpRoute> httpRoutes,
-        List<SqsMapping> sqsMappings) {
+        List<SqsMapping> sqsMappings,
+        List<StreamMapping> streamMappings) {
 
     public FunctionSpec {
         environment = Map.copyOf(environment);
         httpRoutes = List.copyOf(httpRoutes);
         sqsMappings = List.copyOf(sqsMappings);
+        streamMappings = List.copyOf(streamMappings);
+    }
+
+    /** A function without DynamoDB stream events. */
+    public FunctionSpec(String name, Path codeUri, String handler, int memorySizeMb, int timeoutSeconds,
+                        Integer reservedConcurrency, Map<String, String> environment, String logFormat,
+                        List<HttpRoute> httpRoutes, List<SqsMapping> sqsMappings) {
+        this(name, codeUri, handler, memorySizeMb, timeoutSeconds, reservedConcurrency, environment, logFormat, httpRoutes,
+                sqsMappings, List.of());
     }
 
     /** An HttpApi event: method (or ANY), path (or $default), authorizer name (null = API default, "NONE" = public). */
@@ -50,5 +61,16 @@ public record FunctionSpec(
     /** An SQS event: the queue (ARN and URL), BatchSize, MaximumBatchingWindowInSeconds, ReportBatchItemFailures. */
     public record SqsMapping(String eventName, String queueArn, String queueUrl, int batchSize, int maximumBatchingWindowSeconds,
                              boolean reportBatchItemFailures, boolean enabled) {
+    }
+
+    /**
+     * A DynamoDB event: the stream, the table it belongs to, and how Lambda reads it (see {@code FunctionEvent}).
+     *
+     * @param onFailureDestinationArn the SQS queue discarded batches are reported to, or null
+     */
+    public record StreamMapping(String eventName, String streamArn, String tableName, int batchSize,
+                                int maximumBatchingWindowSeconds, String startingPosition, int maximumRetryAttempts,
+                                int maximumRecordAgeInSeconds, boolean bisectBatchOnFunctionError,
+                                boolean reportBatchItemFailures, String onFailureDestinationArn, boolean enabled) {
     }
 }

@@ -1,0 +1,559 @@
+package dev.cartwheel.emulators;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The project's own EventBridge endpoint: the JSON 1.1 protocol as {@code EventBridgeClient} speaks it
+ * ({@code POST /}, {@code X-Amz-Target: AWSEvents.<Operation>}, {@code application/x-amz-json-1.1}), enough to create
+ * event buses and put events on them, keeping every accepted event in memory instead of routing it to rules.
+ *
+ * <ul>
+ *   <li>{@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code DeleteEventBus}; the
+ *       {@code default} bus always exists.</li>
+ *   <li>{@code PutEvents}, validated as EventBridge does: 1 to 10 entries and at most 256 KiB in all (computed as
+ *       EventBridge computes an entry's size), else the whole request fails with {@code ValidationException}; an
+ *       entry without Source, DetailType or Detail fails with {@code InvalidArgument}, one whose Detail is not a
+ *       JSON object with {@code MalformedDetail}, one with an {@code aws.} source with
+ *       {@code NotAuthorizedForSourceException}, one for a bus that does not exist with
+ *       {@code ResourceNotFoundException}; failed entries carry ErrorCode/ErrorMessage and count in
+ *       FailedEntryCount, the others get an EventId.</li>
+ *   <li>{@code GET /_captured[?bus=NAME]} the accepted events as JSON (EventBridge's event envelope plus
+ *       {@code eventBusName}); {@code DELETE /_captured} forgets them.</li>
+ * </ul>
+ */
+public final class EventBridgeCaptureServer implements AutoCloseable {
+
+    public static final String DEFAULT_BUS = "default";
+    /** PutEvents' limits. */
+    public static final int MAX_ENTRIES = 10;
+    public static final int MAX_REQUEST_BYTES = 256 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TARGET_PREFIX = "AWSEvents.";
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final String CAPTURED = "/_captured";
+    private static final Pattern BUS_NAME = Pattern.compile("[/.\\-_A-Za-z0-9]{1,256}");
+    /** What a set Time adds to an entry's size (EventBridge's PutEvents size calculation). */
+    private static final int TIME_BYTES = 14;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String region;
+    private final String accountId;
+    private final Map<String, Bus> buses = new LinkedHashMap<>();
+    private final List<BusEvent> events = new ArrayList<>();
+    private final Object monitor = new Object();
+
+    private record Bus(String name, String arn, String description, Instant created) {
+    }
+
+    private EventBridgeCaptureServer(HttpServer server, ExecutorService executor, String region, String accountId) {
+        this.server = server;
+        this.executor = executor;
+        this.region = region;
+        this.accountId = accountId;
+        buses.put(DEFAULT_BUS, new Bus(DEFAULT_BUS, arn(DEFAULT_BUS), null, Instant.now()));
+    }
+
+    /** Starts on a free port of 127.0.0.1, for the default region and account. */
+    public static EventBridgeCaptureServer start() {
+        return start(0);
+    }
+
+    public static EventBridgeCaptureServer start(int port) {
+        return start(SamTemplate.DEFAULT_REGION, SamTemplate.DEFAULT_ACCOUNT_ID, port);
+    }
+
+    /** Starts on {@code port} of 127.0.0.1 (0: any free port); bus ARNs name {@code region} and {@code accountId}. */
+    public static EventBridgeCaptureServer start(String region, String accountId, int port) {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(FreePorts.LOOPBACK), port), 64);
+            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "eventbridge-capture");
+                t.setDaemon(true);
+                return t;
+            });
+            http.setExecutor(executor);
+            EventBridgeCaptureServer eventBridge = new EventBridgeCaptureServer(http, executor, region, accountId);
+            http.createContext("/", eventBridge::handle);
+            http.start();
+            return eventBridge;
+        } catch (IOException e) {
+            throw new EmulatorException("EventBridge capture server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://" + FreePorts.LOOPBACK + ":" + server.getAddress().getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    // ---------------------------------------------------------------------------------------------- Java API
+
+    /** The ARN EventBridge gives the bus {@code name} in this server's region and account. */
+    public String arn(String name) {
+        return "arn:aws:events:" + region + ":" + accountId + ":event-bus/" + name;
+    }
+
+    /** The names of the event buses, {@code default} included. */
+    public List<String> busNames() {
+        synchronized (monitor) {
+            return List.copyOf(buses.keySet());
+        }
+    }
+
+    public boolean hasBus(String nameOrArn) {
+        synchronized (monitor) {
+            return buses.containsKey(busName(nameOrArn));
+        }
+    }
+
+    /** Every accepted event, oldest first. */
+    public List<BusEvent> events() {
+        synchronized (monitor) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** The accepted events of one bus (by name or ARN), oldest first. */
+    public List<BusEvent> events(String busNameOrArn) {
+        String name = busName(busNameOrArn);
+        synchronized (monitor) {
+            return events.stream().filter(e -> e.busName().equals(name)).toList();
+        }
+    }
+
+    /** Forgets the accepted events (the buses stay). */
+    public void clear() {
+        synchronized (monitor) {
+            events.clear();
+        }
+    }
+
+    /** Waits until an accepted event matches {@code condition}; empty when none did within the timeout. */
+    public Optional<BusEvent> await(Predicate<BusEvent> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (true) {
+                for (BusEvent event : events) {
+                    if (condition.test(event)) {
+                        return Optional.of(event);
+                    }
+                }
+                if (!waitUntil(deadline)) {
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    /** Waits until the bus holds at least {@code count} events; returns them all (possibly fewer on timeout). */
+    public List<BusEvent> awaitCount(String busNameOrArn, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (events(busNameOrArn).size() < count && waitUntil(deadline)) {
+                // waiting for more
+            }
+            return events(busNameOrArn);
+        }
+    }
+
+    /** Waits on the monitor (held by the caller) until notified or the deadline; false once the deadline passed. */
+    private boolean waitUntil(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------------------------------------- HTTP
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath();
+            try {
+                if (path.equals(CAPTURED) && method.equals("GET")) {
+                    respond(exchange, 200, "application/json", capturedJson(exchange.getRequestURI().getRawQuery()));
+                } else if (path.equals(CAPTURED) && method.equals("DELETE")) {
+                    clear();
+                    respond(exchange, 200, "application/json", JSON.createObjectNode());
+                } else if (method.equals("POST") && (path.equals("/") || path.isEmpty())) {
+                    operation(exchange);
+                } else {
+                    error(exchange, 404, "UnknownOperationException", "the EventBridge capture server has no " + method + " " + path);
+                }
+            } catch (ServiceError e) {
+                error(exchange, e.status, e.type, e.getMessage());
+            } catch (RuntimeException e) {
+                error(exchange, 500, "InternalException", String.valueOf(e));
+            }
+        }
+    }
+
+    private void operation(HttpExchange exchange) throws IOException {
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            throw new ServiceError(400, "UnknownOperationException", "X-Amz-Target must be AWSEvents.<Operation>, got " + target);
+        }
+        JsonNode request = body(exchange);
+        JsonNode response = switch (target.substring(TARGET_PREFIX.length())) {
+            case "PutEvents" -> putEvents(request);
+            case "CreateEventBus" -> createEventBus(request);
+            case "DescribeEventBus" -> describeEventBus(request);
+            case "ListEventBuses" -> listEventBuses(request);
+            case "DeleteEventBus" -> deleteEventBus(request);
+            default -> throw new ServiceError(400, "UnknownOperationException",
+                    "the EventBridge capture server does not implement " + target);
+        };
+        respond(exchange, 200, CONTENT_TYPE, response);
+    }
+
+    // ---------------------------------------------------------------------------------------------- PutEvents
+
+    private JsonNode putEvents(JsonNode request) {
+        JsonNode entries = request.get("Entries");
+        if (entries == null || entries.isNull()) {
+            throw validation("1 validation error detected: Value null at 'entries' failed to satisfy constraint: "
+                    + "Member must not be null");
+        }
+        if (!entries.isArray()) {
+            throw new ServiceError(400, "SerializationException", "Entries must be a list");
+        }
+        if (entries.isEmpty()) {
+            throw validation("1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: "
+                    + "Member must have length greater than or equal to 1");
+        }
+        if (entries.size() > MAX_ENTRIES) {
+            throw validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: "
+                    + "Member must have length less than or equal to " + MAX_ENTRIES);
+        }
+        long size = 0;
+        for (JsonNode entry : entries) {
+            size += entrySize(entry);
+        }
+        if (size > MAX_REQUEST_BYTES) {
+            throw validation("Total size of the entries in the request is over the limit.");
+        }
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode results = JSON.createArrayNode();
+        int failed = 0;
+        List<BusEvent> accepted = new ArrayList<>();
+        synchronized (monitor) {
+            for (JsonNode entry : entries) {
+                ObjectNode result = results.addObject();
+                String error = validate(entry);
+                if (error != null) {
+                    failed++;
+                    int colon = error.indexOf(':');
+                    result.put("ErrorCode", error.substring(0, colon));
+                    result.put("ErrorMessage", error.substring(colon + 1));
+                    continue;
+                }
+                Bus bus = buses.get(busName(text(entry, "EventBusName")));
+                String id = UUID.randomUUID().toString();
+                List<String> resources = new ArrayList<>();
+                entry.path("Resources").forEach(r -> resources.add(r.asText()));
+                accepted.add(new BusEvent(id, bus.name(), bus.arn(), text(entry, "Source"), text(entry, "DetailType"),
+                        text(entry, "Detail"), resources, time(entry.get("Time")), accountId, region));
+                result.put("EventId", id);
+            }
+            events.addAll(accepted);
+            monitor.notifyAll();
+        }
+        response.put("FailedEntryCount", failed);
+        response.set("Entries", results);
+        return response;
+    }
+
+    /** {@code Code:message} of what is wrong with an entry, or {@code null} when it is fine. Caller holds the monitor. */
+    private String validate(JsonNode entry) {
+        String source = text(entry, "Source");
+        String detailType = text(entry, "DetailType");
+        String detail = text(entry, "Detail");
+        if (source == null || source.isBlank()) {
+            return "InvalidArgument:Parameter Source is not valid. Reason: Source is a required argument.";
+        }
+        if (detailType == null || detailType.isBlank()) {
+            return "InvalidArgument:Parameter DetailType is not valid. Reason: DetailType is a required argument.";
+        }
+        if (detail == null || detail.isBlank()) {
+            return "InvalidArgument:Parameter Detail is not valid. Reason: Detail is a required argument.";
+        }
+        if (!isJsonObject(detail)) {
+            return "MalformedDetail:Detail is malformed.";
+        }
+        if (source.startsWith("aws.")) {
+            return "NotAuthorizedForSourceException:Not authorized for the source.";
+        }
+        String bus = text(entry, "EventBusName");
+        if (!buses.containsKey(busName(bus))) {
+            return "ResourceNotFoundException:Event bus " + busName(bus) + " does not exist.";
+        }
+        return null;
+    }
+
+    private static boolean isJsonObject(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** EventBridge's entry size: 14 bytes for a Time, then Source, DetailType, Detail and each Resource in UTF-8. */
+    static long entrySize(JsonNode entry) {
+        long size = entry.hasNonNull("Time") ? TIME_BYTES : 0;
+        for (String field : List.of("Source", "DetailType", "Detail")) {
+            String value = text(entry, field);
+            if (value != null) {
+                size += value.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        for (JsonNode resource : entry.path("Resources")) {
+            size += resource.asText().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
+    }
+
+    /** Time: epoch seconds (what the SDK sends), an ISO-8601 text, or now when absent. */
+    private static Instant time(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return Instant.now();
+        }
+        if (value.isNumber()) {
+            BigDecimal seconds = value.decimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+        }
+        try {
+            return Instant.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            throw new ServiceError(400, "SerializationException", "Time is not a timestamp: " + value);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- event buses
+
+    private JsonNode createEventBus(JsonNode request) {
+        String name = text(request, "Name");
+        if (name == null || !BUS_NAME.matcher(name).matches()) {
+            throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [/\\.\\-_A-Za-z0-9]+");
+        }
+        Bus bus;
+        synchronized (monitor) {
+            if (buses.containsKey(name)) {
+                throw new ServiceError(400, "ResourceAlreadyExistsException", "Event bus " + name + " already exists.");
+            }
+            bus = new Bus(name, arn(name), text(request, "Description"), Instant.now());
+            buses.put(name, bus);
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.put("EventBusArn", bus.arn());
+        if (bus.description() != null) {
+            response.put("Description", bus.description());
+        }
+        return response;
+    }
+
+    private JsonNode describeEventBus(JsonNode request) {
+        String name = busName(text(request, "Name"));
+        Bus bus;
+        synchronized (monitor) {
+            bus = buses.get(name);
+        }
+        if (bus == null) {
+            throw new ServiceError(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
+        }
+        return busJson(bus);
+    }
+
+    private JsonNode listEventBuses(JsonNode request) {
+        String prefix = text(request, "NamePrefix");
+        int limit = request.hasNonNull("Limit") ? request.get("Limit").asInt() : 100;
+        if (limit < 1 || limit > 100) {
+            throw validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint: "
+                    + "Member must have value between 1 and 100");
+        }
+        String after = text(request, "NextToken");
+        List<Bus> matching;
+        synchronized (monitor) {
+            matching = buses.values().stream().filter(b -> prefix == null || b.name().startsWith(prefix))
+                    .sorted(Comparator.comparing(Bus::name)).toList();
+        }
+        List<Bus> page = matching.stream().filter(b -> after == null || b.name().compareTo(after) > 0).limit(limit).toList();
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("EventBuses");
+        page.forEach(b -> list.add(busJson(b)));
+        if (!page.isEmpty() && matching.indexOf(page.getLast()) < matching.size() - 1) {
+            response.put("NextToken", page.getLast().name());
+        }
+        return response;
+    }
+
+    private JsonNode deleteEventBus(JsonNode request) {
+        String name = text(request, "Name");
+        if (DEFAULT_BUS.equals(name)) {
+            throw validation("Cannot delete event bus default.");
+        }
+        synchronized (monitor) {
+            buses.remove(name);
+        }
+        return JSON.createObjectNode();
+    }
+
+    private static ObjectNode busJson(Bus bus) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("Name", bus.name());
+        node.put("Arn", bus.arn());
+        if (bus.description() != null) {
+            node.put("Description", bus.description());
+        }
+        BigDecimal created = BigDecimal.valueOf(bus.created().toEpochMilli()).movePointLeft(3);
+        node.put("CreationTime", created);
+        node.put("LastModifiedTime", created);
+        return node;
+    }
+
+    /** A bus name from a name, an ARN ({@code arn:aws:events:...:event-bus/NAME}) or nothing (the default bus). */
+    static String busName(String nameOrArn) {
+        if (nameOrArn == null || nameOrArn.isEmpty()) {
+            return DEFAULT_BUS;
+        }
+        int slash = nameOrArn.indexOf(":event-bus/");
+        return nameOrArn.startsWith("arn:") && slash > 0 ? nameOrArn.substring(slash + ":event-bus/".length()) : nameOrArn;
+    }
+
+    // ---------------------------------------------------------------------------------------------- plumbing
+
+    private ArrayNode capturedJson(String rawQuery) {
+        String bus = null;
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.startsWith("bus=")) {
+                    bus = URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        ArrayNode array = JSON.createArrayNode();
+        for (BusEvent event : bus == null ? events() : events(bus)) {
+            ObjectNode node = event.envelope();
+            node.put("eventBusName", event.busName());
+            array.add(node);
+        }
+        return array;
+    }
+
+    private static JsonNode body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readAllBytes();
+            if (bytes.length == 0) {
+                return JSON.createObjectNode();
+            }
+            try {
+                JsonNode node = JSON.readTree(bytes);
+                if (node == null || !node.isObject()) {
+                    throw new ServiceError(400, "SerializationException", "the request body is not a JSON object");
+                }
+                return node;
+            } catch (IOException e) {
+                throw new ServiceError(400, "SerializationException", "the request body is not JSON: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static ServiceError validation(String message) {
+        return new ServiceError(400, "ValidationException", message);
+    }
+
+    private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("__type", type);
+        body.put("message", message);
+        respond(exchange, status, CONTENT_TYPE, body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** An error answered as EventBridge answers it: HTTP status, {@code __type} and message. */
+    private static final class ServiceError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String type;
+
+        ServiceError(int status, String type, String message) {
+            super(message);
+            this.status = status;
+            this.type = type;
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (monitor) {
+            return "EventBridgeCaptureServer[" + endpoint() + ", buses " + buses.keySet() + ", " + events.size() + " events]";
+        }
+    }
+}
