@@ -8,7 +8,6 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
-import dev.cartwheel.aws.lambda.EmfMetrics;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -46,7 +45,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final CancellationService cancellations;
     private final RefundService refunds;
     private final StructuredLog log;
-    private final EmfMetrics metrics;
 
     /** The services behind this function's routes. */
     public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds) {
@@ -60,13 +58,12 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         this(services, System.out);
     }
 
-    /** @param logOut where log lines and metrics go (standard output on Lambda; tests capture them) */
+    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
     public CheckoutHandler(Services services, java.io.PrintStream logOut) {
         this.checkout = services.checkout();
         this.cancellations = services.cancellations();
         this.refunds = services.refunds();
         this.log = StructuredLog.forFunction("checkout", logOut);
-        this.metrics = new EmfMetrics("checkout", logOut, Clock.systemUTC());
     }
 
     /** The services wired to DynamoDB, SQS and the payment provider as template.yaml configures this function. */
@@ -108,9 +105,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         PlaceOrderRequest request = HttpApi.body(event, PlaceOrderRequest.class);
         PlacedOrder placed = checkout.placeOrder(caller, HttpApi.idempotencyKey(event), request, correlationId);
         Order order = placed.order();
-        if (!placed.replayed()) {
-            metrics.count("OrdersPlaced");
-        }
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
                 order.correlationId(), "checkout", placed.replayed() ? "replayed" : "placed", "order accepted"));
         return HttpApi.json(202, OrderJson.accepted(order), Map.of(
@@ -140,9 +134,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         String orderId = orderId(event);
         RefundBody body = HttpApi.body(event, RefundBody.class);
         IssuedRefund issued = refunds.refund(orderId, HttpApi.idempotencyKey(event), body.toRequest());
-        if (!issued.replayed()) {
-            metrics.count("RefundsIssued");
-        }
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
                 issued.order().correlationId(), "checkout", issued.replayed() ? "replayed" : "refunded", "refund issued"));
         return HttpApi.json(201, OrderJson.refund(issued.order(), issued.refund()), Map.of(

@@ -8,9 +8,11 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.OrderStreamRecords;
 import dev.cartwheel.aws.eventbridge.EventBridgeClients;
 import dev.cartwheel.aws.eventbridge.EventBridgeOrderEventPublisher;
+import dev.cartwheel.aws.lambda.EmfMetrics;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.core.events.OrderChange;
 import dev.cartwheel.core.events.OrderEventService;
+import dev.cartwheel.core.events.OrderEventType;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,11 +21,16 @@ import java.util.Optional;
  * an event on the order bus. A batch that cannot be published is reported from its first unpublished record
  * ({@code ReportBatchItemFailures}), so Lambda retries from there, in order, and gives the records to the
  * on-failure queue after {@code MaximumRetryAttempts}.
+ *
+ * <p>It also counts the order funnel (EMF metrics {@code OrdersPlaced}, {@code OrdersConfirmed}, ...): the stream has
+ * each write once, so a redelivered SQS message, which changes nothing, is not counted twice as it would be by the
+ * step that received it.
  */
 public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
     private final OrderEventService events;
     private final StructuredLog log;
+    private final EmfMetrics metrics;
 
     public OrderEventsHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
@@ -37,6 +44,7 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
     public OrderEventsHandler(OrderEventService events, java.io.PrintStream logOut) {
         this.events = events;
         this.log = StructuredLog.forFunction("order-events", logOut);
+        this.metrics = new EmfMetrics("order-events", logOut, java.time.Clock.systemUTC());
     }
 
     public static OrderEventService compose(AwsClientSettings settings) {
@@ -55,8 +63,28 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
             return StreamsEventResponse.builder().withBatchItemFailures(
                     List.of(new StreamsEventResponse.BatchItemFailure(failedFrom.get()))).build();
         }
+        changes.forEach(change -> OrderEventService.eventsOf(change)
+                .forEach(published -> metrics.count(funnelMetric(published.type()))));
         log.info(new StructuredLog.Entry(requestId, null, null, "order-events", "published",
                 changes.size() + " order writes read"));
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+    }
+
+    /** The funnel counter of an event, e.g. {@code OrdersPlaced} for {@code order.placed}. */
+    static String funnelMetric(OrderEventType type) {
+        return switch (type) {
+            case PLACED -> "OrdersPlaced";
+            case RESERVED -> "OrdersReserved";
+            case REJECTED -> "OrdersRejected";
+            case PAYMENT_PENDING -> "PaymentsPending";
+            case AUTHORIZED -> "PaymentsAuthorized";
+            case PAID -> "OrdersPaid";
+            case PAYMENT_FAILED -> "PaymentsFailed";
+            case CONFIRMED -> "OrdersConfirmed";
+            case CANCELLATION_REQUESTED -> "CancellationsRequested";
+            case CANCELLED -> "OrdersCancelled";
+            case REFUNDED -> "RefundsIssued";
+            case EXPIRED -> "OrdersExpired";
+        };
     }
 }

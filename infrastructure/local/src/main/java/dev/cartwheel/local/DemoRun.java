@@ -27,7 +27,7 @@ import java.util.UUID;
 public final class DemoRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED");
+    static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED", "EXPIRED");
 
     private final LocalCloud cloud;
     private final PrintStream out;

@@ -83,7 +83,8 @@ class ScheduleIT {
 
     @Test
     void anOrderStuckInPendingIsNudgedByTheScheduledReconcilerToConfirmed() throws Exception {
-        // GIVEN a real order, finished, copied as an order a crashed checkout left PENDING an hour ago with no message sent
+        // GIVEN a real order, finished, copied as an order a crashed checkout left PENDING 12 minutes ago with no message sent
+        // (older than StuckAfterSeconds, 600, so it is nudged; younger than PaymentTimeoutSeconds, 900, so not expired)
         String customer = "carol-" + UUID.randomUUID().toString().substring(0, 8);
         String token = cloud.token(customer, customer + "@example.com", "orders/read orders/write");
         HttpResponse<String> placed = http.send(HttpRequest.newBuilder(cloud.apiUrl().resolve("/orders"))
@@ -99,12 +100,12 @@ class ScheduleIT {
                 .key(Map.of("orderId", AttributeValue.fromS(template))).consistentRead(true)).item());
         String stuck = "ord_" + UUID.randomUUID();
         // the store's fixed-width timestamp (microseconds), so that it sorts as a string in the openOrders index
-        String anHourAgo = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(Instant.now().minus(Duration.ofHours(1)));
+        String twelveMinutesAgo = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.now().minus(Duration.ofMinutes(12)));
         item.put("orderId", AttributeValue.fromS(stuck));
         item.put("status", AttributeValue.fromS("PENDING"));
-        item.put("createdAt", AttributeValue.fromS(anHourAgo));
-        item.put("updatedAt", AttributeValue.fromS(anHourAgo));
+        item.put("createdAt", AttributeValue.fromS(twelveMinutesAgo));
+        item.put("updatedAt", AttributeValue.fromS(twelveMinutesAgo));
         item.put("history", AttributeValue.fromL(List.of(item.get("history").l().getFirst())));
         item.remove("payment");
         item.put("openShard", AttributeValue.fromS("open#" + Math.floorMod(stuck.hashCode(), 8)));

@@ -54,6 +54,11 @@ class TemplateIT {
             if (!sourcesOf(queue.logicalId()).isEmpty()) {
                 continue;
             }
+            if (onFailureDestinations().contains(queue.logicalId())) {
+                assertThat(retention(queue.logicalId())).as(queue.logicalId() + " keeps failed stream batches 14 days")
+                        .isEqualTo(1_209_600);
+                continue;
+            }
             assertThat(queue.properties()).as(queue.logicalId() + " RedrivePolicy").containsKey("RedrivePolicy");
             String dlq = deadLetterQueueOf(queue);
             assertThat(retention(dlq)).as(dlq + " retention > " + queue.logicalId()).isGreaterThan(retention(queue.logicalId()));
@@ -188,7 +193,18 @@ class TemplateIT {
                 "AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
     }
 
+    /** The queues a stream event source sends the batches it gave up on to (its dead-letter queues). */
+    private static List<String> onFailureDestinations() {
+        return TEMPLATE.functions().values().stream().flatMap(f -> f.events(FunctionEvent.DYNAMODB).stream())
+                .map(event -> event.onFailureDestinationArn().orElseThrow(() -> new AssertionError(event.name()
+                        + ": a stream event source needs an OnFailure destination")))
+                .map(TemplateIT::queueWithArn).toList();
+    }
+
     private static String expectedEventType(ServerlessFunction function) {
+        if (!function.events(FunctionEvent.DYNAMODB).isEmpty()) {
+            return "com.amazonaws.services.lambda.runtime.events.DynamodbEvent";
+        }
         if (!function.events(FunctionEvent.SQS).isEmpty()) {
             return "com.amazonaws.services.lambda.runtime.events.SQSEvent";
         }

@@ -54,7 +54,6 @@ public final class SqsBatch {
                 message = StepMessageCodec.read(record.getBody());
                 OrderStatus status = handler.apply(message);
                 metrics.milliseconds("StepLatency", (System.nanoTime() - started) / 1_000_000);
-                outcomeMetric(status);
                 log.info(new StructuredLog.Entry(requestId, message.orderId(), message.correlationId(), step,
                         status.name(), "handled " + message.type().wireName()));
             } catch (RuntimeException e) {
@@ -79,22 +78,6 @@ public final class SqsBatch {
             return count == null ? 1 : Integer.parseInt(count);
         } catch (NumberFormatException e) {
             return 1;
-        }
-    }
-
-    /** The order funnel: one counter per status a step moves orders into. */
-    private void outcomeMetric(OrderStatus status) {
-        switch (status) {
-            case RESERVED -> metrics.count("OrdersReserved");
-            case REJECTED -> metrics.count("OrdersRejected");
-            case PAID -> metrics.count("OrdersPaid");
-            case PAYMENT_FAILED -> metrics.count("PaymentsFailed");
-            case CONFIRMED -> metrics.count("OrdersConfirmed");
-            case CANCELLED -> metrics.count("OrdersCancelled");
-            case EXPIRED -> metrics.count("OrdersExpired");
-            default -> {
-                // intermediate or unchanged: no funnel event
-            }
         }
     }
 }
