@@ -11,8 +11,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.ByteArrayOutputStream;
@@ -297,16 +295,8 @@ class LocalCloudIT {
         String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}");
         assertThat(awaitFinal(token, orderId).path("status").asText()).isEqualTo("CONFIRMED");
 
-        Path profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        try {
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            ChromeDriver driver = chromium.driver();
             driver.get(cloud.apiUrl() + "/_local/");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(d -> !d.findElements(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).isEmpty());
@@ -321,9 +311,6 @@ class LocalCloudIT {
             Path target = Path.of("target/console-screenshot.png");
             Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
             assertThat(Files.size(target)).isGreaterThan(10_000);
-        } finally {
-            driver.quit();
-            service.stop();
         }
     }
 

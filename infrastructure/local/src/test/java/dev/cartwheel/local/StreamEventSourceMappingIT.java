@@ -10,13 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.io.File;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -211,16 +208,8 @@ class StreamEventSourceMappingIT {
     }
 
     static void assertConsoleShows(String orderId, String detailType, String version) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        try {
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            ChromeDriver driver = chromium.driver();
             driver.get(cloud.apiUrl() + "/_local/");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(d -> d.findElements(By.cssSelector("#bus-events tr.bus-event")).stream()
@@ -229,9 +218,6 @@ class StreamEventSourceMappingIT {
                     .filter(r -> r.getText().contains(orderId) && r.getText().contains(detailType)).findFirst().orElseThrow()
                     .getText();
             assertThat(row).contains(version).contains("cartwheel-orders");
-        } finally {
-            driver.quit();
-            service.stop();
         }
     }
 }
