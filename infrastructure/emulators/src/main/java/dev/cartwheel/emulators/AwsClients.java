@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -83,6 +84,16 @@ public final class AwsClients {
     public static EventBridgeClient eventBridge(Endpoints endpoints) {
         return EventBridgeClient.builder()
                 .endpointOverride(endpoints.eventBridge())
+                .region(Region.of(endpoints.region()))
+                .credentialsProvider(credentials(endpoints))
+                .httpClient(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
+
+    public static SecretsManagerClient secretsManager(Endpoints endpoints) {
+        return SecretsManagerClient.builder()
+                .endpointOverride(endpoints.secretsManager())
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials(endpoints))
                 .httpClient(httpClient())

@@ -6,12 +6,13 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * DynamoDB Local, ElasticMQ, the SES capture server and the EventBridge capture server, all in this JVM on 127.0.0.1
- * free ports.
+ * DynamoDB Local, ElasticMQ, the SES capture server, the EventBridge capture server and the Secrets Manager server, all
+ * in this JVM on 127.0.0.1 free ports.
  * {@link #close()} stops them all.
  */
 public final class Emulators implements AutoCloseable {
@@ -23,32 +24,41 @@ public final class Emulators implements AutoCloseable {
     private final EmbeddedSqs sqs;
     private final SesCaptureServer ses;
     private final EventBridgeCaptureServer eventBridge;
+    private final SecretsManagerServer secretsManager;
     private final Endpoints endpoints;
 
-    private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses, EventBridgeCaptureServer eventBridge) {
+    private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses, EventBridgeCaptureServer eventBridge,
+                      SecretsManagerServer secretsManager) {
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
         this.eventBridge = eventBridge;
-        this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), eventBridge.endpoint(), REGION,
-                Endpoints.DUMMY_ACCESS_KEY_ID, Endpoints.DUMMY_SECRET_ACCESS_KEY);
+        this.secretsManager = secretsManager;
+        this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), eventBridge.endpoint(),
+                secretsManager.endpoint(), REGION, Endpoints.DUMMY_ACCESS_KEY_ID, Endpoints.DUMMY_SECRET_ACCESS_KEY);
     }
 
-    /** Starts the four emulators (stopping those already started if one fails). */
+    /** Starts the five emulators (stopping those already started if one fails). */
     public static Emulators startEmbedded() {
-        return startEmbedded(0, 0, 0, 0);
+        return startEmbedded(0, 0, 0, 0, 0);
     }
 
-    /** Starts the emulators on the given loopback ports (0: any free port), EventBridge on any free port. */
+    /** Starts the emulators on the given loopback ports (0: any free port), EventBridge and Secrets Manager on any. */
     public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort) {
-        return startEmbedded(dynamoDbPort, sqsPort, sesPort, 0);
+        return startEmbedded(dynamoDbPort, sqsPort, sesPort, 0, 0);
+    }
+
+    /** Starts the emulators on the given loopback ports (0: any free port), Secrets Manager on any free port. */
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
+        return startEmbedded(dynamoDbPort, sqsPort, sesPort, eventBridgePort, 0);
     }
 
     /**
-     * Starts the four emulators on the given loopback ports, 0 meaning any free port (stopping those already started
+     * Starts the five emulators on the given loopback ports, 0 meaning any free port (stopping those already started
      * if one fails, e.g. because its port is taken).
      */
-    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort,
+                                          int secretsManagerPort) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             EmbeddedDynamoDb dynamoDb = dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort);
@@ -59,7 +69,9 @@ public final class Emulators implements AutoCloseable {
             started.add(ses);
             EventBridgeCaptureServer eventBridge = EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort);
             started.add(eventBridge);
-            return new Emulators(dynamoDb, sqs, ses, eventBridge);
+            SecretsManagerServer secretsManager = SecretsManagerServer.start(REGION, ACCOUNT_ID, secretsManagerPort);
+            started.add(secretsManager);
+            return new Emulators(dynamoDb, sqs, ses, eventBridge, secretsManager);
         } catch (RuntimeException e) {
             for (AutoCloseable c : started.reversed()) {
                 try {
@@ -96,6 +108,10 @@ public final class Emulators implements AutoCloseable {
         return eventBridge;
     }
 
+    public SecretsManagerServer secretsManager() {
+        return secretsManager;
+    }
+
     /** A new DynamoDB client for these emulators (the caller closes it). */
     public DynamoDbClient newDynamoDbClient() {
         return AwsClients.dynamoDb(endpoints);
@@ -113,6 +129,10 @@ public final class Emulators implements AutoCloseable {
         return AwsClients.eventBridge(endpoints);
     }
 
+    public SecretsManagerClient newSecretsManagerClient() {
+        return AwsClients.secretsManager(endpoints);
+    }
+
     public DynamoDbStreamsClient newDynamoDbStreamsClient() {
         return AwsClients.dynamoDbStreams(endpoints);
     }
@@ -120,7 +140,7 @@ public final class Emulators implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (AutoCloseable c : List.<AutoCloseable>of(eventBridge, ses, sqs, dynamoDb)) {
+        for (AutoCloseable c : List.<AutoCloseable>of(secretsManager, eventBridge, ses, sqs, dynamoDb)) {
             try {
                 c.close();
             } catch (Exception e) {

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Where the emulated services listen, with the region and the static credentials to sign with.
  * For LocalStack all the URIs are the same edge endpoint. DynamoDB Streams is served by the DynamoDB endpoint.
  */
-public record Endpoints(URI dynamoDb, URI sqs, URI ses, URI eventBridge, String region, String accessKeyId,
-                        String secretAccessKey) {
+public record Endpoints(URI dynamoDb, URI sqs, URI ses, URI eventBridge, URI secretsManager, String region,
+                        String accessKeyId, String secretAccessKey) {
 
     public static final String DUMMY_ACCESS_KEY_ID = "cartwheel";
     public static final String DUMMY_SECRET_ACCESS_KEY = "cartwheel-local";
@@ -18,6 +18,7 @@ public record Endpoints(URI dynamoDb, URI sqs, URI ses, URI eventBridge, String 
         Objects.requireNonNull(sqs);
         Objects.requireNonNull(ses);
         Objects.requireNonNull(eventBridge);
+        Objects.requireNonNull(secretsManager);
         Objects.requireNonNull(region);
         Objects.requireNonNull(accessKeyId);
         Objects.requireNonNull(secretAccessKey);
@@ -25,11 +26,11 @@ public record Endpoints(URI dynamoDb, URI sqs, URI ses, URI eventBridge, String 
 
     /** One endpoint for every service (LocalStack's edge port). */
     public static Endpoints single(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
-        return new Endpoints(endpoint, endpoint, endpoint, endpoint, region, accessKeyId, secretAccessKey);
+        return new Endpoints(endpoint, endpoint, endpoint, endpoint, endpoint, region, accessKeyId, secretAccessKey);
     }
 
     /** The same services in another region (the emulators answer any region). */
     public Endpoints withRegion(String newRegion) {
-        return new Endpoints(dynamoDb, sqs, ses, eventBridge, newRegion, accessKeyId, secretAccessKey);
+        return new Endpoints(dynamoDb, sqs, ses, eventBridge, secretsManager, newRegion, accessKeyId, secretAccessKey);
     }
 }

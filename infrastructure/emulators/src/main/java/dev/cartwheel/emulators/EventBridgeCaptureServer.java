@@ -1,12 +1,7 @@
 package dev.cartwheel.emulators;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,18 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The project's own EventBridge endpoint: the JSON 1.1 protocol as {@code EventBridgeClient} speaks it
@@ -50,24 +41,20 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>{@code GET /_captured[?bus=NAME]} the accepted events as JSON (EventBridge's event envelope plus
  *       {@code eventBusName}); {@code DELETE /_captured} forgets them.</li>
  * </ul>
+ * The HTTP server, X-Amz-Target dispatch, request parsing and error responses are {@link AwsJsonServer}'s.
  */
-public final class EventBridgeCaptureServer implements AutoCloseable {
+public final class EventBridgeCaptureServer extends AwsJsonServer {
 
     public static final String DEFAULT_BUS = "default";
     /** PutEvents' limits. */
     public static final int MAX_ENTRIES = 10;
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TARGET_PREFIX = "AWSEvents.";
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String CAPTURED = "/_captured";
     private static final Pattern BUS_NAME = Pattern.compile("[/.\\-_A-Za-z0-9]{1,256}");
     /** What a set Time adds to an entry's size (EventBridge's PutEvents size calculation). */
     private static final int TIME_BYTES = 14;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final String region;
     private final String accountId;
     private final Map<String, Bus> buses = new LinkedHashMap<>();
@@ -77,12 +64,16 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
     private record Bus(String name, String arn, String description, Instant created) {
     }
 
-    private EventBridgeCaptureServer(HttpServer server, ExecutorService executor, String region, String accountId) {
-        this.server = server;
-        this.executor = executor;
+    private EventBridgeCaptureServer(String region, String accountId, int port) {
+        super("EventBridge capture server", "AWSEvents", port);
         this.region = region;
         this.accountId = accountId;
         buses.put(DEFAULT_BUS, new Bus(DEFAULT_BUS, arn(DEFAULT_BUS), null, Instant.now()));
+        operation("PutEvents", this::putEvents);
+        operation("CreateEventBus", this::createEventBus);
+        operation("DescribeEventBus", this::describeEventBus);
+        operation("ListEventBuses", this::listEventBuses);
+        operation("DeleteEventBus", this::deleteEventBus);
     }
 
     /** Starts on a free port of 127.0.0.1, for the default region and account. */
@@ -96,29 +87,9 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
 
     /** Starts on {@code port} of 127.0.0.1 (0: any free port); bus ARNs name {@code region} and {@code accountId}. */
     public static EventBridgeCaptureServer start(String region, String accountId, int port) {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(FreePorts.LOOPBACK), port), 64);
-            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "eventbridge-capture");
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(executor);
-            EventBridgeCaptureServer eventBridge = new EventBridgeCaptureServer(http, executor, region, accountId);
-            http.createContext("/", eventBridge::handle);
-            http.start();
-            return eventBridge;
-        } catch (IOException e) {
-            throw new EmulatorException("EventBridge capture server did not start: " + e.getMessage(), e);
-        }
-    }
-
-    public URI endpoint() {
-        return URI.create("http://" + FreePorts.LOOPBACK + ":" + server.getAddress().getPort());
-    }
-
-    public int port() {
-        return server.getAddress().getPort();
+        EventBridgeCaptureServer eventBridge = new EventBridgeCaptureServer(region, accountId, port);
+        eventBridge.serve();
+        return eventBridge;
     }
 
     // ---------------------------------------------------------------------------------------------- Java API
@@ -207,52 +178,23 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+    protected String internalErrorType() {
+        return "InternalException";
     }
 
-    // ---------------------------------------------------------------------------------------------- HTTP
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getRawPath();
-            try {
-                if (path.equals(CAPTURED) && method.equals("GET")) {
-                    respond(exchange, 200, "application/json", capturedJson(exchange.getRequestURI().getRawQuery()));
-                } else if (path.equals(CAPTURED) && method.equals("DELETE")) {
-                    clear();
-                    respond(exchange, 200, "application/json", JSON.createObjectNode());
-                } else if (method.equals("POST") && (path.equals("/") || path.isEmpty())) {
-                    operation(exchange);
-                } else {
-                    error(exchange, 404, "UnknownOperationException", "the EventBridge capture server has no " + method + " " + path);
-                }
-            } catch (ServiceError e) {
-                error(exchange, e.status, e.type, e.getMessage());
-            } catch (RuntimeException e) {
-                error(exchange, 500, "InternalException", String.valueOf(e));
-            }
+    /** {@code GET /_captured[?bus=NAME]} and {@code DELETE /_captured}. */
+    @Override
+    protected boolean handleOther(HttpExchange exchange, String method, String path) throws IOException {
+        if (path.equals(CAPTURED) && method.equals("GET")) {
+            respond(exchange, 200, "application/json", capturedJson(exchange.getRequestURI().getRawQuery()));
+            return true;
         }
-    }
-
-    private void operation(HttpExchange exchange) throws IOException {
-        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-        if (target == null || !target.startsWith(TARGET_PREFIX)) {
-            throw new ServiceError(400, "UnknownOperationException", "X-Amz-Target must be AWSEvents.<Operation>, got " + target);
+        if (path.equals(CAPTURED) && method.equals("DELETE")) {
+            clear();
+            respond(exchange, 200, "application/json", JSON.createObjectNode());
+            return true;
         }
-        JsonNode request = body(exchange);
-        JsonNode response = switch (target.substring(TARGET_PREFIX.length())) {
-            case "PutEvents" -> putEvents(request);
-            case "CreateEventBus" -> createEventBus(request);
-            case "DescribeEventBus" -> describeEventBus(request);
-            case "ListEventBuses" -> listEventBuses(request);
-            case "DeleteEventBus" -> deleteEventBus(request);
-            default -> throw new ServiceError(400, "UnknownOperationException",
-                    "the EventBridge capture server does not implement " + target);
-        };
-        respond(exchange, 200, CONTENT_TYPE, response);
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------- PutEvents
@@ -264,7 +206,7 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
                     + "Member must not be null");
         }
         if (!entries.isArray()) {
-            throw new ServiceError(400, "SerializationException", "Entries must be a list");
+            throw new ServiceException(400, "SerializationException", "Entries must be a list");
         }
         if (entries.isEmpty()) {
             throw validation("1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: "
@@ -376,7 +318,7 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
         try {
             return Instant.parse(value.asText());
         } catch (DateTimeParseException e) {
-            throw new ServiceError(400, "SerializationException", "Time is not a timestamp: " + value);
+            throw new ServiceException(400, "SerializationException", "Time is not a timestamp: " + value);
         }
     }
 
@@ -391,7 +333,7 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
         Bus bus;
         synchronized (monitor) {
             if (buses.containsKey(name)) {
-                throw new ServiceError(400, "ResourceAlreadyExistsException", "Event bus " + name + " already exists.");
+                throw new ServiceException(400, "ResourceAlreadyExistsException", "Event bus " + name + " already exists.");
             }
             bus = new Bus(name, arn(name), text(request, "Description"), Instant.now());
             buses.put(name, bus);
@@ -411,7 +353,7 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
             bus = buses.get(name);
         }
         if (bus == null) {
-            throw new ServiceError(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
+            throw new ServiceException(400, "ResourceNotFoundException", "Event bus " + name + " does not exist.");
         }
         return busJson(bus);
     }
@@ -457,7 +399,7 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
         if (bus.description() != null) {
             node.put("Description", bus.description());
         }
-        BigDecimal created = BigDecimal.valueOf(bus.created().toEpochMilli()).movePointLeft(3);
+        BigDecimal created = epochSeconds(bus.created());
         node.put("CreationTime", created);
         node.put("LastModifiedTime", created);
         return node;
@@ -490,64 +432,6 @@ public final class EventBridgeCaptureServer implements AutoCloseable {
             array.add(node);
         }
         return array;
-    }
-
-    private static JsonNode body(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
-            if (bytes.length == 0) {
-                return JSON.createObjectNode();
-            }
-            try {
-                JsonNode node = JSON.readTree(bytes);
-                if (node == null || !node.isObject()) {
-                    throw new ServiceError(400, "SerializationException", "the request body is not a JSON object");
-                }
-                return node;
-            } catch (IOException e) {
-                throw new ServiceError(400, "SerializationException", "the request body is not JSON: " + e.getMessage());
-            }
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static ServiceError validation(String message) {
-        return new ServiceError(400, "ValidationException", message);
-    }
-
-    private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("__type", type);
-        body.put("message", message);
-        respond(exchange, status, CONTENT_TYPE, body);
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    /** An error answered as EventBridge answers it: HTTP status, {@code __type} and message. */
-    private static final class ServiceError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-        private final String type;
-
-        ServiceError(int status, String type, String message) {
-            super(message);
-            this.status = status;
-            this.type = type;
-        }
     }
 
     @Override

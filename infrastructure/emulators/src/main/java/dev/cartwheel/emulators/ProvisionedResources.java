@@ -37,7 +37,7 @@ public record ProvisionedResources(String prefix, Map<String, PhysicalResource> 
                 "nothing provisioned for " + logicalId + "; provisioned: " + resources.keySet()));
     }
 
-    /** The physical name: table name, queue name, e-mail identity or event bus name. */
+    /** The physical name: table name, queue name, e-mail identity, event bus name or secret name. */
     public String name(String logicalId) {
         return get(logicalId).name();
     }
@@ -65,6 +65,15 @@ public record ProvisionedResources(String prefix, Map<String, PhysicalResource> 
             throw new TemplateException(logicalId + " has no stream (a table without StreamSpecification, or no table)");
         }
         return arn;
+    }
+
+    /** The ARN of a provisioned {@code AWS::SecretsManager::Secret} (what {@code Ref} of it gives). */
+    public String secretArn(String logicalId) {
+        PhysicalResource resource = get(logicalId);
+        if (!resource.type().equals(SamTemplate.SECRETS_MANAGER_SECRET)) {
+            throw new TemplateException(logicalId + " is a " + resource.type() + ", not a secret");
+        }
+        return resource.arn();
     }
 
     /** The name of a provisioned {@code AWS::Events::EventBus}. */

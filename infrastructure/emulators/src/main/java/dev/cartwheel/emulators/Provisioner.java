@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -27,6 +29,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetRandomPasswordRequest;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -34,41 +40,54 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates a template's {@code AWS::DynamoDB::Table}s (with their stream when StreamSpecification names a view type),
- * {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s and {@code AWS::Events::EventBus}es through SDK v2
- * clients (pointed at the emulators, or LocalStack), in dependency order (a dead-letter queue before the queue whose
- * RedrivePolicy names it).
+ * {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s, {@code AWS::Events::EventBus}es and
+ * {@code AWS::SecretsManager::Secret}s through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency
+ * order (a dead-letter queue before the queue whose RedrivePolicy names it).
  *
  * <p>Physical names: the TableName / QueueName / Name property when given, else {@code <prefix>-<LogicalId>} (with
  * {@code .fifo} appended for FIFO queues). Other resource types are ignored. {@code Ref} of a table gives its name,
  * {@code GetAtt Table.StreamArn} its LatestStreamArn; {@code Ref} of an event bus gives its name,
- * {@code GetAtt Bus.Arn} its ARN.
+ * {@code GetAtt Bus.Arn} its ARN; {@code Ref} of a secret (as {@code GetAtt Secret.Id}) gives its ARN, as in
+ * CloudFormation. A secret gets its SecretString, or with GenerateSecretString a password made by
+ * {@code GetRandomPassword} with its options (PasswordLength, ExcludeCharacters, ExcludePunctuation, ...), put under
+ * GenerateStringKey in SecretStringTemplate when those are given.
  */
 public final class Provisioner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PROVISIONED_TYPES = Set.of(
-            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY, SamTemplate.EVENT_BUS);
+            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY, SamTemplate.EVENT_BUS,
+            SamTemplate.SECRETS_MANAGER_SECRET);
     private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final DynamoDbClient dynamoDb;
     private final SqsClient sqs;
     private final SesV2Client ses;
     private final EventBridgeClient eventBridge;
+    private final SecretsManagerClient secretsManager;
 
     /**
-     * A provisioner without EventBridge: the template's event buses are not created (their {@code Ref} and
-     * {@code GetAtt} fall back to the template's placeholders). Prefer the four-client constructor.
+     * A provisioner without EventBridge and Secrets Manager: the template's event buses and secrets are not created
+     * (their {@code Ref} and {@code GetAtt} fall back to the template's placeholders). Prefer the five-client
+     * constructor.
      */
     public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses) {
-        this(dynamoDb, sqs, ses, null);
+        this(dynamoDb, sqs, ses, null, null);
     }
 
-    /** A provisioner of tables, queues, e-mail identities and event buses. */
+    /** A provisioner of tables, queues, e-mail identities and event buses; secrets are not created. */
     public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, EventBridgeClient eventBridge) {
+        this(dynamoDb, sqs, ses, eventBridge, null);
+    }
+
+    /** A provisioner of tables, queues, e-mail identities, event buses and secrets. */
+    public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, EventBridgeClient eventBridge,
+                       SecretsManagerClient secretsManager) {
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
         this.eventBridge = eventBridge;
+        this.secretsManager = secretsManager;
     }
 
     /** True for the resource types this provisioner creates. */
@@ -77,7 +96,8 @@ public final class Provisioner {
     }
 
     /**
-     * Creates every table, queue, e-mail identity and (with an EventBridge client) event bus of {@code template}.
+     * Creates every table, queue and e-mail identity of {@code template}, and its event buses and secrets when this
+     * provisioner has an EventBridge / Secrets Manager client.
      *
      * @param prefix the prefix of generated names (a random one per test, the stack name for the local cloud)
      */
@@ -87,7 +107,8 @@ public final class Provisioner {
         }
         Map<String, PhysicalResource> created = new LinkedHashMap<>();
         for (TemplateResource resource : inDependencyOrder(template)) {
-            if (resource.is(SamTemplate.EVENT_BUS) && eventBridge == null) {
+            if ((resource.is(SamTemplate.EVENT_BUS) && eventBridge == null)
+                    || (resource.is(SamTemplate.SECRETS_MANAGER_SECRET) && secretsManager == null)) {
                 continue;
             }
             ProvisionedResources soFar = new ProvisionedResources(prefix, created);
@@ -98,6 +119,7 @@ public final class Provisioner {
                 case SamTemplate.SQS_QUEUE -> createQueue(resource.logicalId(), props, prefix);
                 case SamTemplate.SES_EMAIL_IDENTITY -> createIdentity(resource.logicalId(), props);
                 case SamTemplate.EVENT_BUS -> createEventBus(resource.logicalId(), props, prefix);
+                case SamTemplate.SECRETS_MANAGER_SECRET -> createSecret(resource.logicalId(), props, prefix);
                 default -> throw new IllegalStateException(resource.type());
             };
             created.put(resource.logicalId(), physical);
@@ -343,6 +365,82 @@ public final class Provisioner {
         attributes.put("Arn", arn);
         attributes.put("Name", name);
         return new PhysicalResource(logicalId, SamTemplate.EVENT_BUS, name, null, arn, name, attributes);
+    }
+
+    // ---------------------------------------------------------------------------------------------- Secrets Manager
+
+    private PhysicalResource createSecret(String logicalId, Map<String, Object> props, String prefix) {
+        String name = props.get("Name") != null ? Yamls.stringify(props.get("Name")) : prefix + "-" + logicalId;
+        Object given = props.get("SecretString");
+        Object generate = props.get("GenerateSecretString");
+        if (given != null && generate != null) {
+            throw new TemplateException(logicalId + ": SecretString and GenerateSecretString cannot both be given");
+        }
+        if (given == null && generate == null) {
+            throw new TemplateException(logicalId + ": AWS::SecretsManager::Secret needs SecretString or GenerateSecretString");
+        }
+        String value = given != null ? Yamls.stringify(given)
+                : generatedSecretString(logicalId, Yamls.asMap(generate, logicalId + ".GenerateSecretString"));
+        List<Tag> tags = list(props.get("Tags"), logicalId + ".Tags").stream()
+                .map(t -> Tag.builder().key(Yamls.stringify(t.get("Key"))).value(Yamls.stringify(t.get("Value"))).build())
+                .toList();
+        String arn;
+        try {
+            arn = secretsManager.createSecret(r -> r.name(name).secretString(value)
+                    .description(props.get("Description") == null ? null : Yamls.stringify(props.get("Description")))
+                    .kmsKeyId(props.get("KmsKeyId") == null ? null : Yamls.stringify(props.get("KmsKeyId")))
+                    .tags(tags.isEmpty() ? null : tags))
+                    .arn();
+        } catch (ResourceExistsException alreadyThere) {
+            // an endpoint that outlives the stack (e.g. a running LocalStack given to the local cloud): keep its value
+            arn = secretsManager.describeSecret(r -> r.secretId(name)).arn();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("Id", arn);
+        return new PhysicalResource(logicalId, SamTemplate.SECRETS_MANAGER_SECRET, name, null, arn, arn, attributes);
+    }
+
+    /** What CloudFormation stores for GenerateSecretString: a GetRandomPassword password, alone or in the template. */
+    private String generatedSecretString(String logicalId, Map<String, Object> generate) {
+        String where = logicalId + ".GenerateSecretString";
+        GetRandomPasswordRequest.Builder request = GetRandomPasswordRequest.builder();
+        if (generate.get("PasswordLength") != null) {
+            request.passwordLength((long) Yamls.toInt(generate.get("PasswordLength"), where + ".PasswordLength"));
+        }
+        if (generate.get("ExcludeCharacters") != null) {
+            request.excludeCharacters(Yamls.stringify(generate.get("ExcludeCharacters")));
+        }
+        request.excludeNumbers(flag(generate, "ExcludeNumbers", where))
+                .excludePunctuation(flag(generate, "ExcludePunctuation", where))
+                .excludeUppercase(flag(generate, "ExcludeUppercase", where))
+                .excludeLowercase(flag(generate, "ExcludeLowercase", where))
+                .includeSpace(flag(generate, "IncludeSpace", where));
+        if (generate.get("RequireEachIncludedType") != null) {
+            request.requireEachIncludedType(flag(generate, "RequireEachIncludedType", where));
+        }
+        String password = secretsManager.getRandomPassword(request.build()).randomPassword();
+        Object template = generate.get("SecretStringTemplate");
+        Object key = generate.get("GenerateStringKey");
+        if (template == null && key == null) {
+            return password;
+        }
+        if (template == null || key == null) {
+            throw new TemplateException(where + ": SecretStringTemplate and GenerateStringKey go together");
+        }
+        try {
+            JsonNode parsed = JSON.readTree(Yamls.stringify(template));
+            if (!(parsed instanceof ObjectNode object)) {
+                throw new TemplateException(where + ".SecretStringTemplate is not a JSON object: " + template);
+            }
+            object.put(Yamls.stringify(key), password);
+            return JSON.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new TemplateException(where + ".SecretStringTemplate is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Boolean flag(Map<String, Object> props, String name, String where) {
+        return props.get(name) == null ? null : Yamls.toBoolean(props.get(name), where + "." + name);
     }
 
     @SuppressWarnings("unchecked")

@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code Ref} and {@code Fn::GetAtt} of resources go through a {@link ResourceLookup}; once the resources are
  * provisioned ({@link Provisioner}) the lookup gives their real names, URLs and ARNs. Without a physical resource the
- * template falls back to placeholders: {@code Ref} gives the logical id, {@code GetAtt X.Arn} an ARN made of the
- * logical id.
+ * template falls back to placeholders: {@code Ref} gives the logical id (for a secret, whose {@code Ref} is its ARN in
+ * CloudFormation, an ARN made of the logical id), {@code GetAtt X.Arn} an ARN made of the logical id.
  */
 public final class SamTemplate {
 
@@ -35,6 +35,7 @@ public final class SamTemplate {
     public static final String SQS_QUEUE = "AWS::SQS::Queue";
     public static final String SES_EMAIL_IDENTITY = "AWS::SES::EmailIdentity";
     public static final String EVENT_BUS = "AWS::Events::EventBus";
+    public static final String SECRETS_MANAGER_SECRET = "AWS::SecretsManager::Secret";
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_STACK_NAME = "cartwheel";
@@ -432,7 +433,16 @@ public final class SamTemplate {
         if (resource == null) {
             throw new TemplateException(source + ": Ref to unknown parameter or resource " + name);
         }
-        return lookup.ref(name).orElse(name);
+        return lookup.ref(name).orElseGet(() -> placeholderRef(resource));
+    }
+
+    /** What {@code Ref} of a resource not provisioned gives: the logical id, or an ARN where Ref is the ARN. */
+    private String placeholderRef(TemplateResource resource) {
+        return resource.is(SECRETS_MANAGER_SECRET) ? placeholderSecretArn(resource.logicalId()) : resource.logicalId();
+    }
+
+    private String placeholderSecretArn(String logicalId) {
+        return "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:" + logicalId;
     }
 
     private Object getAtt(Object argument) {
@@ -474,6 +484,7 @@ public final class SamTemplate {
                     "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + id + "/stream/local";
             case EVENT_BUS + ".Arn" -> "arn:aws:events:" + region + ":" + accountId + ":event-bus/" + id;
             case EVENT_BUS + ".Name" -> id;
+            case SECRETS_MANAGER_SECRET + ".Id" -> placeholderSecretArn(id);
             case SERVERLESS_FUNCTION + ".Arn" -> "arn:aws:lambda:" + region + ":" + accountId + ":function:" + id;
             default -> attribute.equals("Arn")
                     ? "arn:aws:" + service + ":" + region + ":" + accountId + ":" + id

@@ -5,6 +5,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -17,6 +18,7 @@ final class SharedEmulators {
     static final SesV2Client SES = EMULATORS.newSesV2Client();
     static final EventBridgeClient EVENTS = EMULATORS.newEventBridgeClient();
     static final DynamoDbStreamsClient STREAMS = EMULATORS.newDynamoDbStreamsClient();
+    static final SecretsManagerClient SECRETS = EMULATORS.newSecretsManagerClient();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -25,6 +27,7 @@ final class SharedEmulators {
             SES.close();
             EVENTS.close();
             STREAMS.close();
+            SECRETS.close();
             EMULATORS.close();
         }, "emulators-shutdown"));
     }

@@ -20,9 +20,11 @@ import java.util.UUID;
 
 /**
  * The demo: through the HTTP API with dev tokens, a good order (tok_visa) that an admin then partly refunds, an order
- * for more than the stock of the scarcest product, an order paid with tok_chargeDeclined, and an order its customer
- * cancels once it is confirmed; waits for their final statuses, prints their timelines and e-mails, and checks the
- * outcome (statuses, the e-mails each should get, stock decremented / unchanged / restored, the refund).
+ * for more than the stock of the scarcest product, an order paid with tok_chargeDeclined, an order its customer
+ * cancels once it is confirmed, and an order paid with tok_authorizeThenAsync, left PAYMENT_PENDING until the simulated
+ * payment provider approves it and its signed webhook goes through the API; waits for their final statuses, prints
+ * their timelines, e-mails and webhooks, and checks the outcome (statuses, the e-mails each should get, stock
+ * decremented / unchanged / restored, the refund, the webhook delivered and the order pending before it was authorized).
  */
 public final class DemoRun {
 
@@ -54,7 +56,14 @@ public final class DemoRun {
         boolean keepsStock() {
             return expected.equals("CONFIRMED");
         }
+
+        /** Authorized later by the provider, which then tells Cartwheel by webhook. */
+        boolean asynchronous() {
+            return paymentToken.equals(ASYNC_TOKEN);
+        }
     }
+
+    static final String ASYNC_TOKEN = "tok_authorizeThenAsync";
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -64,6 +73,7 @@ public final class DemoRun {
         JsonNode scarce = products.getFirst();
         JsonNode plenty = products.getLast();
         JsonNode other = products.size() > 2 ? products.get(products.size() - 2) : plenty;
+        JsonNode fourth = products.size() > 3 ? products.get(1) : other;
         if (scarce.path("available").asLong() + 1 > 100) {
             problems.add("no product with less than 100 units: cannot show a sell-out");
             return false;
@@ -76,7 +86,9 @@ public final class DemoRun {
                 new Case("declined payment", "demo-carol", other.path("sku").asText(), 1, "tok_chargeDeclined", "PAYMENT_FAILED",
                         Then.NOTHING),
                 new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "tok_visa", "CANCELLED",
-                        Then.CANCEL));
+                        Then.CANCEL),
+                new Case("asynchronously authorized order", "demo-erin", fourth.path("sku").asText(), 1, ASYNC_TOKEN, "CONFIRMED",
+                        Then.NOTHING));
 
         out.println();
         out.println("Catalog:");
@@ -184,6 +196,9 @@ public final class DemoRun {
             if (m.size() != c.expectedEmails()) {
                 problems.add(c.label() + " " + id + ": " + m.size() + " e-mails, expected exactly " + c.expectedEmails());
             }
+            if (c.asynchronous()) {
+                checkWebhook(c, id, order);
+            }
             if (c.then() == Then.REFUND_ONE_UNIT) {
                 long unit = before.get(c.sku()).path("price").path("amount").asLong();
                 long refundedTotal = order.path("refundedTotal").path("amount").asLong();
@@ -215,6 +230,28 @@ public final class DemoRun {
         out.println();
         problems.forEach(p -> out.println("PROBLEM: " + p));
         return problems.isEmpty() && orderIds.size() == cases.size();
+    }
+
+    /** The order waited in PAYMENT_PENDING until the provider's webhook, which was delivered and accepted. */
+    private void checkWebhook(Case c, String orderId, JsonNode order) {
+        List<String> statuses = new ArrayList<>();
+        order.path("history").forEach(h -> statuses.add(h.path("status").asText(h.path("to").asText())));
+        int pending = statuses.indexOf("PAYMENT_PENDING");
+        if (pending < 0 || statuses.indexOf("AUTHORIZED") < pending) {
+            problems.add(c.label() + " " + orderId + ": expected PAYMENT_PENDING before AUTHORIZED, history " + statuses);
+        }
+        if (cloud.paymentProvider().isEmpty()) {
+            problems.add(c.label() + " " + orderId + ": the local cloud runs no simulated payment provider");
+            return;
+        }
+        var deliveries = cloud.paymentProvider().get().deliveries(orderId);
+        for (var d : deliveries) {
+            out.printf("   webhook %s %s (attempt %d) -> %s %s%n", d.type(), d.eventId(), d.attempt(),
+                    d.status() == 0 ? "no answer" : d.status(), d.response());
+        }
+        if (deliveries.stream().noneMatch(d -> d.delivered() && d.response().contains("FORWARDED"))) {
+            problems.add(c.label() + " " + orderId + ": no webhook delivered and forwarded for it: " + deliveries);
+        }
     }
 
     private void cancel(Case c, String orderId, String token) throws IOException, InterruptedException {

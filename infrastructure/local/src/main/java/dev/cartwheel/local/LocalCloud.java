@@ -26,6 +26,7 @@ import dev.cartwheel.local.lambda.FunctionSpec;
 import dev.cartwheel.local.lambda.LambdaEnvironment;
 import dev.cartwheel.local.lambda.LambdaRuntime;
 import dev.cartwheel.local.lambda.LambdaService;
+import dev.cartwheel.local.provider.SimulatedPaymentProvider;
 import dev.cartwheel.local.schedule.LocalScheduler;
 import dev.cartwheel.local.schedule.ScheduleExpression;
 import dev.cartwheel.local.schedule.ScheduleRule;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -62,8 +64,9 @@ import java.util.function.Consumer;
 
 /**
  * The whole backend, run locally from template.yaml: emulators (or external endpoints), the template's tables (with
- * their streams), queues, identities and event buses, a catalog, the functions under Lambda's runtime, the HTTP API,
- * the SQS and DynamoDB stream event source mappings and the console.
+ * their streams), queues, identities, event buses and secrets, a catalog, the functions under Lambda's runtime, the
+ * HTTP API, the SQS and DynamoDB stream event source mappings, the simulated payment provider (which approves pending
+ * authorizations and sends its signed webhooks to the API) and the console.
  */
 public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
@@ -86,6 +89,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
     private final List<DynamoDbStreamEventSourceMapping> streamMappings = new ArrayList<>();
     private DynamoDbStreamsClient dynamoDbStreams;
     private EventBridgeClient eventBridge;
+    private SecretsManagerClient secretsManager;
+    private SimulatedPaymentProvider paymentProvider;
     private LocalScheduler scheduler;
     private List<FunctionSpec> functions;
     private long readyMillis;
@@ -117,7 +122,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         // ---- services: the embedded emulators, or the endpoint given
         if (config.awsEndpoint() == null) {
             emulators = Emulators.startEmbedded(config.dynamoDbPort(), config.sqsPort(), config.sesPort(),
-                    config.eventBridgePort());
+                    config.eventBridgePort(), config.secretsManagerPort());
             Emulators started = emulators;
             // stopping ElasticMQ and DynamoDB Local can take many seconds: done in the background (a daemon thread,
             // so a CLI process exits at once; the function processes are stopped before)
@@ -131,7 +136,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             Endpoints e = emulators.endpoints();
             endpoints = e.withRegion(config.region());
         } else {
-            if (config.dynamoDbPort() != 0 || config.sqsPort() != 0 || config.sesPort() != 0 || config.eventBridgePort() != 0) {
+            if (config.dynamoDbPort() != 0 || config.sqsPort() != 0 || config.sesPort() != 0 || config.eventBridgePort() != 0
+                    || config.secretsManagerPort() != 0) {
                 config.functionLog().accept("[LocalCloud] emulator ports ignored: using " + config.awsEndpoint());
             }
             endpoints = Endpoints.single(config.awsEndpoint(), config.region(),
@@ -142,14 +148,16 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         sqs = AwsClients.sqs(endpoints);
         dynamoDbStreams = AwsClients.dynamoDbStreams(endpoints);
         eventBridge = AwsClients.eventBridge(endpoints);
+        secretsManager = AwsClients.secretsManager(endpoints);
         closeables.add(dynamoDb);
         closeables.add(sqs);
         closeables.add(dynamoDbStreams);
         closeables.add(eventBridge);
+        closeables.add(secretsManager);
 
-        // ---- the template's tables, queues, identities and event buses
+        // ---- the template's tables, queues, identities, event buses and secrets
         try (SesV2Client ses = AwsClients.sesV2(endpoints)) {
-            provisioned = new Provisioner(dynamoDb, sqs, ses, eventBridge).provision(base, STACK_NAME);
+            provisioned = new Provisioner(dynamoDb, sqs, ses, eventBridge, secretsManager).provision(base, STACK_NAME);
         }
         long tProvisioned = System.nanoTime();
         config.functionLog().accept(String.format("[LocalCloud] services %d ms, provisioning %d ms",
@@ -179,7 +187,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                         "AWS_ENDPOINT_URL_DYNAMODB", endpoints.dynamoDb().toString(),
                         "AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString(),
                         "AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString(),
-                        "AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString()));
+                        "AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString(),
+                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoints.secretsManager().toString()));
         lambda = new LambdaService(functions, runtime, environment, config.localConcurrency(),
                 name -> line -> config.functionLog().accept("[" + name + "] " + line));
         closeables.add(lambda);
@@ -217,8 +226,44 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                 config.scheduleRateOverride(), line -> config.functionLog().accept("[Schedule] " + line));
         closeables.add(scheduler);
         scheduler.start();
+        startPaymentProvider();
         readyMillis = (System.nanoTime() - t0) / 1_000_000;
         writeState();
+    }
+
+    /**
+     * The simulated payment provider, configured as one registers a webhook with a provider: the URL and the secret
+     * the template's outputs name ({@value SimulatedPaymentProvider#WEBHOOK_URL_OUTPUT},
+     * {@value SimulatedPaymentProvider#WEBHOOK_SECRET_OUTPUT}), the URL's path on this cloud's API, the secret read
+     * back from Secrets Manager as the Provisioner created it. Not started for a template without them.
+     */
+    private void startPaymentProvider() {
+        Consumer<String> log = line -> config.functionLog().accept("[PaymentProvider] " + line);
+        if (provisioned.find(SimulatedPaymentProvider.TABLE_LOGICAL_ID).isEmpty()) {
+            return;
+        }
+        Map<String, Object> outputs;
+        try {
+            outputs = template.outputs();
+        } catch (RuntimeException e) {
+            log.accept("not started: the template's Outputs do not resolve: " + e.getMessage());
+            return;
+        }
+        Object url = outputs.get(SimulatedPaymentProvider.WEBHOOK_URL_OUTPUT);
+        Object secretArn = outputs.get(SimulatedPaymentProvider.WEBHOOK_SECRET_OUTPUT);
+        if (url == null || secretArn == null) {
+            log.accept("not started: the template has no " + SimulatedPaymentProvider.WEBHOOK_URL_OUTPUT + " / "
+                    + SimulatedPaymentProvider.WEBHOOK_SECRET_OUTPUT + " output to register the webhook with");
+            return;
+        }
+        String path = URI.create(url.toString()).getRawPath();
+        String secretId = secretArn.toString();
+        paymentProvider = SimulatedPaymentProvider.withDefaults(dynamoDb,
+                provisioned.tableName(SimulatedPaymentProvider.TABLE_LOGICAL_ID), apiUrl().resolve(path),
+                () -> secretsManager.getSecretValue(r -> r.secretId(secretId)).secretString(),
+                config.asyncPaymentDelay(), log);
+        closeables.add(paymentProvider);
+        paymentProvider.start();
     }
 
     private static String envOr(String name, String fallback) {
@@ -361,6 +406,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             env.put("CARTWHEEL_ENDPOINT_URL_SQS", onHost(endpoints.sqs().toString(), host));
             env.put("CARTWHEEL_ENDPOINT_URL_SESV2", onHost(endpoints.ses().toString(), host));
             env.put("CARTWHEEL_ENDPOINT_URL_EVENTBRIDGE", onHost(endpoints.eventBridge().toString(), host));
+            env.put("CARTWHEEL_ENDPOINT_URL_SECRETS_MANAGER", onHost(endpoints.secretsManager().toString(), host));
         }
         return out;
     }
@@ -451,6 +497,15 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return eventBridge;
     }
 
+    public SecretsManagerClient secretsManager() {
+        return secretsManager;
+    }
+
+    /** The simulated payment provider, unless the template has no webhook for it. */
+    public Optional<SimulatedPaymentProvider> paymentProvider() {
+        return Optional.ofNullable(paymentProvider);
+    }
+
     public Optional<Emulators> emulators() {
         return Optional.ofNullable(emulators);
     }
@@ -491,6 +546,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         state.put("sqs", endpoints.sqs().toString());
         state.put("ses", endpoints.ses().toString());
         state.put("eventbridge", endpoints.eventBridge().toString());
+        state.put("secretsmanager", endpoints.secretsManager().toString());
         state.put("region", endpoints.region());
         state.put("template", config.template().toAbsolutePath().toString());
         ObjectNode fns = state.putObject("functions");
@@ -729,6 +785,26 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             // an external endpoint without a capture API (e.g. LocalStack): the console shows no events
         }
         return JSON.createArrayNode();
+    }
+
+    /** The simulated payment provider's webhook delivery attempts, newest first. */
+    @Override
+    public JsonNode webhooks() {
+        ArrayNode out = JSON.createArrayNode();
+        if (paymentProvider == null) {
+            return out;
+        }
+        for (SimulatedPaymentProvider.Delivery d : paymentProvider.deliveries().reversed()) {
+            ObjectNode n = out.addObject();
+            n.put("eventId", d.eventId());
+            n.put("type", d.type());
+            n.put("orderId", d.orderId());
+            n.put("attempt", d.attempt());
+            n.put("at", d.at().toString());
+            n.put("status", d.status());
+            n.put("response", d.response());
+        }
+        return out;
     }
 
     @Override

@@ -135,6 +135,11 @@ public final class LocalCloudCli implements Runnable {
                         + "every DURATION instead: 10s, 500ms, 2m, 1h or ISO-8601 (PT10S)")
         java.time.Duration scheduleRateOverride;
 
+        @Option(names = "--async-payment-delay", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+                description = "How long the simulated payment provider takes to approve an asynchronous authorization "
+                        + "(payment token tok_authorizeThenAsync) before it sends its signed webhook (default: ${DEFAULT-VALUE})")
+        java.time.Duration asyncPaymentDelay;
+
         LocalCloudConfig config(Consumer<String> log) {
             URI endpoint = awsEndpoint;
             if (endpoint == null) {
@@ -144,7 +149,8 @@ public final class LocalCloudCli implements Runnable {
                 }
             }
             return new LocalCloudConfig(template.templatePath(), template.overrides(), endpoint, template.region(), seed, port,
-                    maxConcurrency, fastRetry, !noPrewarm, log, LocalCloudConfig.defaultHome(), scheduleRateOverride, 0, 0, 0);
+                    maxConcurrency, fastRetry, !noPrewarm, log, LocalCloudConfig.defaultHome(), scheduleRateOverride, 0, 0, 0, 0, 0,
+                    asyncPaymentDelay);
         }
     }
 
@@ -203,6 +209,10 @@ public final class LocalCloudCli implements Runnable {
                 description = "Port of the EventBridge capture server on 127.0.0.1 (default: any free port; e.g. " + SAM_EVENTBRIDGE_PORT + ")")
         int eventBridgePort;
 
+        @Option(names = "--secrets-manager-port", defaultValue = "0",
+                description = "Port of the Secrets Manager server on 127.0.0.1 (default: any free port; e.g. " + SAM_SECRETS_MANAGER_PORT + ")")
+        int secretsManagerPort;
+
         @Option(names = "--sam-env-vars", paramLabel = "FILE",
                 description = "Also write the env-vars file for `sam local invoke --env-vars FILE` (endpoints on host.docker.internal)")
         Path samEnvVars;
@@ -211,7 +221,7 @@ public final class LocalCloudCli implements Runnable {
         public Integer call() throws Exception {
             Path log = logFile("up");
             LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort,
-                    eventBridgePort));
+                    eventBridgePort, secretsManagerPort));
             if (samEnvVars != null) {
                 Files.writeString(samEnvVars, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(cloud.samEnvVars("host.docker.internal")) + System.lineSeparator());
@@ -233,6 +243,8 @@ public final class LocalCloudCli implements Runnable {
                       SQS          %s
                       SES          %s
                       EventBridge  %s   (order events in the console)
+                      Secrets      %s
+                      Payments     %s
                       Issuer       %s   (JWKS: %s/_local/issuer/.well-known/jwks.json)
                       Logs         %s
 
@@ -250,22 +262,33 @@ public final class LocalCloudCli implements Runnable {
                     %s
                     Ctrl-C stops it.
                     %n""", cloud.readyMillis(), api, api, cloud.endpoints().dynamoDb(), cloud.endpoints().sqs(),
-                    cloud.endpoints().ses(), cloud.endpoints().eventBridge(), cloud.issuer(), api, log, token, api, api, api, samHint(cloud), scheduleHint(cloud));
+                    cloud.endpoints().ses(), cloud.endpoints().eventBridge(), cloud.endpoints().secretsManager(), providerHint(cloud),
+                    cloud.issuer(), api, log, token, api, api, api, samHint(cloud), scheduleHint(cloud));
             stopped.await();
             return 0;
         }
     }
 
+    /** What the simulated payment provider does, for the {@code up} banner. */
+    static String providerHint(LocalCloud cloud) {
+        return cloud.paymentProvider().map(p -> "simulated provider: approves tok_authorizeThenAsync payments after "
+                + p.delay().toMillis() + " ms, then POSTs its signed webhook to " + p.webhookUrl() + " (deliveries in the console)")
+                .orElse("no simulated payment provider (the template registers no webhook)");
+    }
+
     /** How to point {@code sam local invoke --env-vars} at this cloud. */
     static String samHint(LocalCloud cloud) {
         String ports = "--dynamodb-port " + cloud.endpoints().dynamoDb().getPort() + " --sqs-port " + cloud.endpoints().sqs().getPort()
-                + " --ses-port " + cloud.endpoints().ses().getPort() + " --eventbridge-port " + cloud.endpoints().eventBridge().getPort();
+                + " --ses-port " + cloud.endpoints().ses().getPort() + " --eventbridge-port " + cloud.endpoints().eventBridge().getPort()
+                + " --secrets-manager-port " + cloud.endpoints().secretsManager().getPort();
         boolean committed = cloud.endpoints().dynamoDb().getPort() == SAM_DYNAMODB_PORT && cloud.endpoints().sqs().getPort() == SAM_SQS_PORT
-                && cloud.endpoints().ses().getPort() == SAM_SES_PORT && cloud.endpoints().eventBridge().getPort() == SAM_EVENTBRIDGE_PORT;
+                && cloud.endpoints().ses().getPort() == SAM_SES_PORT && cloud.endpoints().eventBridge().getPort() == SAM_EVENTBRIDGE_PORT
+                && cloud.endpoints().secretsManager().getPort() == SAM_SECRETS_MANAGER_PORT;
         return committed
                 ? "sam local invoke CheckoutFunction --env-vars events/env.json -e events/checkout-post-order.json"
                 : "events/env.json expects up --dynamodb-port " + SAM_DYNAMODB_PORT + " --sqs-port " + SAM_SQS_PORT + " --ses-port "
-                        + SAM_SES_PORT + " --eventbridge-port " + SAM_EVENTBRIDGE_PORT + "; for these ports (" + ports + ") write your own with up --sam-env-vars FILE";
+                        + SAM_SES_PORT + " --eventbridge-port " + SAM_EVENTBRIDGE_PORT + " --secrets-manager-port " + SAM_SECRETS_MANAGER_PORT
+                        + "; for these ports (" + ports + ") write your own with up --sam-env-vars FILE";
     }
 
     static String scheduleHint(LocalCloud cloud) {
@@ -282,9 +305,12 @@ public final class LocalCloudCli implements Runnable {
     static final int SAM_SQS_PORT = 9324;
     static final int SAM_SES_PORT = 8025;
     static final int SAM_EVENTBRIDGE_PORT = 8050;
+    static final int SAM_SECRETS_MANAGER_PORT = 8060;
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined and a cancelled order, print their timelines and e-mails; exit 0 if all ended as expected.")
+            description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined, a cancelled "
+                    + "and an asynchronously authorized order (confirmed by the provider's webhook), print their timelines and e-mails; "
+                    + "exit 0 if all ended as expected.")
     static final class Demo implements Callable<Integer> {
         @Mixin
         CloudOptions options = new CloudOptions();
@@ -403,7 +429,8 @@ public final class LocalCloudCli implements Runnable {
                     Map.of("AWS_ENDPOINT_URL_DYNAMODB", state.path("dynamodb").asText(),
                             "AWS_ENDPOINT_URL_SQS", state.path("sqs").asText(),
                             "AWS_ENDPOINT_URL_SESV2", state.path("ses").asText(),
-                            "AWS_ENDPOINT_URL_EVENTBRIDGE", state.path("eventbridge").asText(state.path("ses").asText())));
+                            "AWS_ENDPOINT_URL_EVENTBRIDGE", state.path("eventbridge").asText(state.path("ses").asText()),
+                            "AWS_ENDPOINT_URL_SECRETS_MANAGER", state.path("secretsmanager").asText(state.path("ses").asText())));
         }
 
         FunctionSpec functionSpec(SamTemplate t, String name, Path templatePath) {

@@ -27,22 +27,44 @@ import java.util.function.Consumer;
  * @param sqsPort            the embedded ElasticMQ's port (0 = any free port)
  * @param sesPort            the SES capture server's port (0 = any free port)
  * @param eventBridgePort    the EventBridge capture server's port (0 = any free port)
+ * @param secretsManagerPort the Secrets Manager server's port (0 = any free port)
+ * @param asyncPaymentDelay  how long the simulated payment provider takes to approve a pending (asynchronous)
+ *                           authorization before it sends its webhook
  */
 public record LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
                                Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
                                Consumer<String> functionLog, Path home, Duration scheduleRateOverride,
-                               int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
+                               int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort, int secretsManagerPort,
+                               Duration asyncPaymentDelay) {
+
+    /** The simulated payment provider's default time to decide a pending authorization. */
+    public static final Duration DEFAULT_ASYNC_PAYMENT_DELAY = Duration.ofSeconds(2);
 
     public LocalCloudConfig {
         parameterOverrides = Map.copyOf(parameterOverrides);
         if (scheduleRateOverride != null && (scheduleRateOverride.isZero() || scheduleRateOverride.isNegative())) {
             throw new IllegalArgumentException("scheduleRateOverride must be positive: " + scheduleRateOverride);
         }
-        for (int p : new int[] {port, dynamoDbPort, sqsPort, sesPort, eventBridgePort}) {
+        if (asyncPaymentDelay == null) {
+            asyncPaymentDelay = DEFAULT_ASYNC_PAYMENT_DELAY;
+        }
+        if (asyncPaymentDelay.isNegative()) {
+            throw new IllegalArgumentException("asyncPaymentDelay must not be negative: " + asyncPaymentDelay);
+        }
+        for (int p : new int[] {port, dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort}) {
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException("not a port: " + p);
             }
         }
+    }
+
+    /** The configuration with a random Secrets Manager port and the default async payment delay. */
+    public LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
+                            Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
+                            Consumer<String> functionLog, Path home, Duration scheduleRateOverride,
+                            int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort) {
+        this(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency, fastRetrySeconds, prewarm,
+                functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort, 0, null);
     }
 
     /** The configuration with a random EventBridge port. */
@@ -59,7 +81,7 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
                             Path seed, int port, int localConcurrency, Integer fastRetrySeconds, boolean prewarm,
                             Consumer<String> functionLog, Path home) {
         this(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency, fastRetrySeconds, prewarm,
-                functionLog, home, null, 0, 0, 0, 0);
+                functionLog, home, null, 0, 0, 0, 0, 0, null);
     }
 
     public static Path defaultHome() {
@@ -75,45 +97,49 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
     public LocalCloudConfig withPort(int newPort) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, newPort, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withParameterOverrides(Map<String, String> overrides) {
         return new LocalCloudConfig(template, overrides, awsEndpoint, region, seed, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withFastRetry(Integer seconds) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                seconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                seconds, prewarm, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withFunctionLog(Consumer<String> log) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, log, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                fastRetrySeconds, prewarm, log, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withSeed(Path seedFile) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seedFile, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withPrewarm(boolean on) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, on, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                fastRetrySeconds, on, functionLog, home, scheduleRateOverride,
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withAwsEndpoint(URI endpoint) {
         return new LocalCloudConfig(template, parameterOverrides, endpoint, region, seed, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride,
-                dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     public LocalCloudConfig withScheduleRateOverride(Duration period) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home, period, dynamoDbPort, sqsPort, sesPort, eventBridgePort);
+                fastRetrySeconds, prewarm, functionLog, home, period,
+                dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, asyncPaymentDelay);
     }
 
     /** Fixed ports for the embedded emulators (0 = any free port), e.g. for {@code sam local invoke --env-vars}. */
@@ -123,7 +149,20 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
 
     /** Fixed ports for the embedded emulators, EventBridge included (0 = any free port). */
     public LocalCloudConfig withEmulatorPorts(int dynamoDb, int sqs, int ses, int eventBridge) {
+        return withEmulatorPorts(dynamoDb, sqs, ses, eventBridge, secretsManagerPort);
+    }
+
+    /** Fixed ports for the embedded emulators, EventBridge and Secrets Manager included (0 = any free port). */
+    public LocalCloudConfig withEmulatorPorts(int dynamoDb, int sqs, int ses, int eventBridge, int secretsManager) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
-                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDb, sqs, ses, eventBridge);
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDb, sqs, ses, eventBridge,
+                secretsManager, asyncPaymentDelay);
+    }
+
+    /** How long the simulated payment provider takes to approve a pending authorization. */
+    public LocalCloudConfig withAsyncPaymentDelay(Duration delay) {
+        return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
+                fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort,
+                eventBridgePort, secretsManagerPort, delay);
     }
 }

@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real template and the real function jars in the local cloud, over HTTP: the end-to-end flow, the JWT
- * authorizer, the fidelity of the HTTP API event against the sample events in events/, and the console in headless
- * Chromium. One local cloud for the class.
+ * authorizer, the payment provider's signed webhooks, the fidelity of the HTTP API event against the sample events in
+ * events/, and the console in headless Chromium. One local cloud for the class.
  */
 class LocalCloudIT {
 
@@ -105,7 +105,93 @@ class LocalCloudIT {
         assertThat(ok).isTrue();
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
-                "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ");
+                "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ",
+                "PAYMENT_PENDING", "webhook payment.succeeded");
+    }
+
+    // ------------------------------------------------------------------ the payment provider's webhooks
+
+    @Test
+    void anAsynchronouslyAuthorizedOrderIsConfirmedByTheProvidersSignedWebhook() throws Exception {
+        // GIVEN an order paid with a token the provider authorizes only later
+        String token = cloud.token("grace", "grace@example.com", "orders/read orders/write");
+        String orderId = placeOrder(token,
+                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"tok_authorizeThenAsync\"}");
+
+        // WHEN the simulated provider approves it and POSTs its signed webhook to the API
+        JsonNode order = awaitFinal(token, orderId);
+
+        // THEN the order waited in PAYMENT_PENDING for the provider, then went on to CONFIRMED
+        List<String> statuses = new ArrayList<>();
+        order.path("history").forEach(h -> statuses.add(h.path("status").asText()));
+        assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("CONFIRMED");
+        assertThat(statuses).containsSubsequence("RESERVED", "PAYMENT_PENDING", "AUTHORIZED", "PAID", "CONFIRMED");
+
+        // AND the webhook went through the API's public route to the webhook function, and was forwarded once
+        var deliveries = cloud.paymentProvider().orElseThrow().deliveries(orderId);
+        assertThat(deliveries).singleElement().satisfies(d -> {
+            assertThat(d.type()).isEqualTo("payment.succeeded");
+            assertThat(d.eventId()).startsWith("evt_");
+            assertThat(d.status()).isEqualTo(200);
+            assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("FORWARDED");
+        });
+        JsonNode event = recordedEvent("POST /webhooks/payments");
+        assertThat(event.path("headers").path("webhook-signature").asText()).matches("t=\\d+,v1=[0-9a-f]{64}");
+        assertThat(event.path("requestContext").has("authorizer")).isFalse();
+        assertThat(cloud.webhooks()).anySatisfy(w -> assertThat(w.path("orderId").asText()).isEqualTo(orderId));
+
+        // AND the provider's store has it decided, and the customer got exactly one confirmation e-mail
+        var authorization = cloud.dynamoDb().getItem(r -> r.tableName(cloud.provisioned().tableName("SimulatedPaymentsTable"))
+                .key(Map.of("idempotencyKey", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(orderId + ":authorize")))
+                .consistentRead(true)).item();
+        assertThat(authorization).doesNotContainKeys("pending", "declineCode");
+        Thread.sleep(500); // a duplicate e-mail would show up now
+        List<JsonNode> mails = new ArrayList<>();
+        cloud.mail().forEach(m -> {
+            if (DemoRun.mentions(m, orderId)) {
+                mails.add(m);
+            }
+        });
+        assertThat(mails).singleElement().satisfies(m -> assertThat(m.path("to").toString()).contains("grace@example.com"));
+    }
+
+    @Test
+    void aWebhookWithABadSignatureGets401AndAWellSignedOneIsAccepted() throws Exception {
+        // GIVEN the secret the template made, as the provider has it
+        String secret = cloud.secretsManager().getSecretValue(r -> r.secretId(
+                cloud.provisioned().secretArn("PaymentWebhookSecret"))).secretString();
+        var webhook = cloud.lambda().pool("PaymentWebhookFunction");
+        String body = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"type\":\"charge.dispute.created\","
+                + "\"created\":" + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"ord_" + UUID.randomUUID() + "\"}}";
+        Map<String, String> signatures = new LinkedHashMap<>();
+        signatures.put("wrong secret", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
+                "not-the-secret".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        signatures.put("tampered body", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body.replace("dispute", "refund"),
+                secret.getBytes(StandardCharsets.UTF_8), Instant.now()));
+        signatures.put("ten minutes old", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
+                secret.getBytes(StandardCharsets.UTF_8), Instant.now().minusSeconds(600)));
+        signatures.put("garbage", "t=abc,v1=zz");
+        int before = webhook.invocations();
+
+        // WHEN each is POSTed to the public route, and one without a signature
+        for (var e : signatures.entrySet()) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/webhooks/payments")).header("Content-Type", "application/json")
+                    .header("webhook-signature", e.getValue()).POST(HttpRequest.BodyPublishers.ofString(body)));
+            // THEN the function refuses it
+            assertThat(r.statusCode()).as(e.getKey() + ": " + r.body()).isEqualTo(401);
+        }
+        HttpResponse<String> unsigned = send(HttpRequest.newBuilder(uri("/webhooks/payments")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(webhook.invocations()).as("the function itself refused them").isGreaterThanOrEqualTo(before + signatures.size() + 1);
+
+        // AND the same body signed with the secret now is accepted (an event type Cartwheel ignores)
+        HttpResponse<String> good = send(HttpRequest.newBuilder(uri("/webhooks/payments")).header("Content-Type", "application/json")
+                .header("webhook-signature", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
+                        secret.getBytes(StandardCharsets.UTF_8), Instant.now()))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(JSON.readTree(good.body()).path("outcome").asText()).isEqualTo("IGNORED");
     }
 
     // ------------------------------------------------------------------ the JWT authorizer

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fixed emulator ports ({@code up --dynamodb-port --sqs-port --ses-port --eventbridge-port}) and the
+ * Fixed emulator ports ({@code up --dynamodb-port --sqs-port --ses-port --eventbridge-port --secrets-manager-port}) and the
  * {@code sam local invoke --env-vars}
  * file: the emulators listen where they were told, resource names are the stack's deterministic ones, and
  * events/env.json is exactly what the local cloud generates for the ports it documents (so it cannot drift).
@@ -28,19 +28,24 @@ class SamEnvVarsIT {
 
     @Test
     void theEmulatorsListenOnTheGivenPortsAndEventsEnvJsonIsWhatTheCloudGenerates() throws Exception {
-        // GIVEN three free ports
+        // GIVEN five free ports
         int dynamoDb = freePort();
         int sqs = freePort();
         int ses = freePort();
         int eventBridge = freePort();
+        int secretsManager = freePort();
         // WHEN the local cloud starts on them
         try (LocalCloud cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0)
-                .withPrewarm(false).withEmulatorPorts(dynamoDb, sqs, ses, eventBridge))) {
+                .withPrewarm(false).withEmulatorPorts(dynamoDb, sqs, ses, eventBridge, secretsManager))) {
             // THEN each service answers on its port
             assertThat(cloud.endpoints().dynamoDb().getPort()).isEqualTo(dynamoDb);
             assertThat(cloud.endpoints().sqs().getPort()).isEqualTo(sqs);
             assertThat(cloud.endpoints().ses().getPort()).isEqualTo(ses);
             assertThat(cloud.endpoints().eventBridge().getPort()).isEqualTo(eventBridge);
+            assertThat(cloud.endpoints().secretsManager().getPort()).isEqualTo(secretsManager);
+            String secretArn = cloud.provisioned().secretArn("PaymentWebhookSecret");
+            assertThat(secretArn).matches("arn:aws:secretsmanager:us-east-1:000000000000:secret:cartwheel-PaymentWebhookSecret-[A-Za-z0-9]{6}");
+            assertThat(cloud.secretsManager().getSecretValue(r -> r.secretId(secretArn)).secretString()).matches("[A-Za-z0-9]{48}");
             assertThat(cloud.eventBridge().describeEventBus(r -> r.name("cartwheel-orders")).arn())
                     .isEqualTo("arn:aws:events:us-east-1:000000000000:event-bus/cartwheel-orders");
             assertThat(cloud.dynamoDb().listTables().tableNames()).contains("cartwheel-OrdersTable", "cartwheel-ProductsTable",
@@ -59,6 +64,10 @@ class SamEnvVarsIT {
                     .isEqualTo("http://host.docker.internal:" + sqs + "/000000000000/cartwheel-InventoryQueue");
             assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo("http://host.docker.internal:" + dynamoDb);
             assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_EVENTBRIDGE").asText()).isEqualTo("http://host.docker.internal:" + eventBridge);
+            assertThat(checkout.path("CARTWHEEL_ENDPOINT_URL_SECRETS_MANAGER").asText())
+                    .isEqualTo("http://host.docker.internal:" + secretsManager);
+            // the webhook function gets the secret's ARN (Ref of a secret), the same on every start of the stack
+            assertThat(generated.path("PaymentWebhookFunction").path("WEBHOOK_SECRET_ARN").asText()).isEqualTo(secretArn);
             assertThat(generated.path("OrderEventsFunction").path("ORDER_EVENT_BUS_NAME").asText()).isEqualTo("cartwheel-orders");
             assertThat(generated.toString()).doesNotContain("127.0.0.1", "localhost");
             assertThat(generated.properties()).extracting(java.util.Map.Entry::getKey)
@@ -77,7 +86,8 @@ class SamEnvVarsIT {
                     .replace("host.docker.internal:" + dynamoDb, "host.docker.internal:" + LocalCloudCli.SAM_DYNAMODB_PORT)
                     .replace("host.docker.internal:" + sqs, "host.docker.internal:" + LocalCloudCli.SAM_SQS_PORT)
                     .replace("host.docker.internal:" + ses, "host.docker.internal:" + LocalCloudCli.SAM_SES_PORT)
-                    .replace("host.docker.internal:" + eventBridge, "host.docker.internal:" + LocalCloudCli.SAM_EVENTBRIDGE_PORT) + "\n";
+                    .replace("host.docker.internal:" + eventBridge, "host.docker.internal:" + LocalCloudCli.SAM_EVENTBRIDGE_PORT)
+                    .replace("host.docker.internal:" + secretsManager, "host.docker.internal:" + LocalCloudCli.SAM_SECRETS_MANAGER_PORT) + "\n";
             Path committed = ROOT.resolve("events/env.json");
             if (Boolean.getBoolean("cartwheel.writeEnvJson")) {
                 Files.writeString(committed, forDocumentedPorts);

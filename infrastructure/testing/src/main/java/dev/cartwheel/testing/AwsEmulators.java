@@ -19,6 +19,7 @@ import dev.cartwheel.emulators.Endpoints;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -28,12 +29,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <ul>
  *   <li>{@code @ExtendWith(AwsEmulators.class)}: the mode comes from the system property {@code aws.emulator}:
- *       {@code embedded} (default: DynamoDB Local + ElasticMQ + the SES and EventBridge capture servers, in this JVM) or
+ *       {@code embedded} (default: DynamoDB Local + ElasticMQ + the SES and EventBridge capture servers + the Secrets
+ *       Manager server, in this JVM) or
  *       {@code localstack} (LocalStack community {@value #LOCALSTACK_IMAGE} through Testcontainers).</li>
  *   <li>{@code @RegisterExtension static AwsEmulators aws = AwsEmulators.localStack();} forces a mode.</li>
  * </ul>
  * Injects {@link AwsEnvironment}, {@link DynamoDbClient}, {@link SqsClient}, {@link SesV2Client},
- * {@link EventBridgeClient}, {@link DynamoDbStreamsClient}, {@link Mailbox}, {@link EventBus}, {@link Endpoints},
+ * {@link EventBridgeClient}, {@link DynamoDbStreamsClient}, {@link SecretsManagerClient}, {@link Mailbox}, {@link EventBus}, {@link Endpoints},
  * {@link QueuePump} and {@link StreamPump} parameters (a new pump per parameter). In LocalStack mode without a Docker engine the tests are
  * aborted (reported as skipped) with a message saying so; they never pass silently.
  */
@@ -122,7 +124,7 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
         return type == AwsEnvironment.class || type == DynamoDbClient.class || type == SqsClient.class
                 || type == SesV2Client.class || type == Mailbox.class || type == Endpoints.class
                 || type == QueuePump.class || type == EventBridgeClient.class || type == DynamoDbStreamsClient.class
-                || type == EventBus.class || type == StreamPump.class;
+                || type == EventBus.class || type == StreamPump.class || type == SecretsManagerClient.class;
     }
 
     @Override
@@ -151,6 +153,8 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
             return env.eventBus();
         } else if (type == StreamPump.class) {
             return env.streamPump();
+        } else if (type == SecretsManagerClient.class) {
+            return env.secretsManager();
         }
         throw new ParameterResolutionException("AwsEmulators cannot inject " + type);
     }
@@ -218,11 +222,12 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                     };
                     yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
                             AwsClients.sqs(endpoints), AwsClients.sesV2(endpoints), mailbox,
-                            AwsClients.eventBridge(endpoints), AwsClients.dynamoDbStreams(endpoints), eventBus), emulators);
+                            AwsClients.eventBridge(endpoints), AwsClients.dynamoDbStreams(endpoints), eventBus,
+                            AwsClients.secretsManager(endpoints)), emulators);
                 }
                 case LOCALSTACK -> {
                     LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
-                            .withServices("dynamodb", "sqs", "ses", "events");
+                            .withServices("dynamodb", "sqs", "ses", "events", "secretsmanager");
                     container.start();
                     Endpoints endpoints = Endpoints.single(container.getEndpoint(), container.getRegion(),
                             container.getAccessKey(), container.getSecretKey());
@@ -230,8 +235,8 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                     EventBridgeClient eventBridge = AwsClients.eventBridge(endpoints);
                     yield new Backend(new AwsEnvironment(mode, endpoints, AwsClients.dynamoDb(endpoints),
                             sqs, AwsClients.sesV2(endpoints), new LocalStackMailbox(container.getEndpoint()),
-                            eventBridge, AwsClients.dynamoDbStreams(endpoints), new LocalStackEventBus(eventBridge, sqs)),
-                            container);
+                            eventBridge, AwsClients.dynamoDbStreams(endpoints), new LocalStackEventBus(eventBridge, sqs),
+                            AwsClients.secretsManager(endpoints)), container);
                 }
             };
         }

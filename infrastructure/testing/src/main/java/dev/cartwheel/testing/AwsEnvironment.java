@@ -13,12 +13,13 @@ import dev.cartwheel.emulators.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The emulated AWS a test talks to: endpoints, region, SDK clients (built once, shared: do not close them), the SES
- * mailbox, the events put on the event buses, and per-test provisioning of template.yaml. Injected by
+ * mailbox, the events put on the event buses, and per-test provisioning of template.yaml (its secrets included). Injected by
  * {@link AwsEmulators}.
  */
 public final class AwsEnvironment {
@@ -35,9 +36,11 @@ public final class AwsEnvironment {
     private final EventBridgeClient eventBridge;
     private final DynamoDbStreamsClient dynamoDbStreams;
     private final EventBus eventBus;
+    private final SecretsManagerClient secretsManager;
 
     AwsEnvironment(Mode mode, Endpoints endpoints, DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses,
-                   Mailbox mailbox, EventBridgeClient eventBridge, DynamoDbStreamsClient dynamoDbStreams, EventBus eventBus) {
+                   Mailbox mailbox, EventBridgeClient eventBridge, DynamoDbStreamsClient dynamoDbStreams, EventBus eventBus,
+                   SecretsManagerClient secretsManager) {
         this.mode = mode;
         this.endpoints = endpoints;
         this.dynamoDb = dynamoDb;
@@ -47,6 +50,7 @@ public final class AwsEnvironment {
         this.eventBridge = eventBridge;
         this.dynamoDbStreams = dynamoDbStreams;
         this.eventBus = eventBus;
+        this.secretsManager = secretsManager;
     }
 
     public Mode mode() {
@@ -85,6 +89,11 @@ public final class AwsEnvironment {
         return dynamoDbStreams;
     }
 
+    /** Secrets Manager, where {@link #provision()} puts the template's secrets. */
+    public SecretsManagerClient secretsManager() {
+        return secretsManager;
+    }
+
     /** The events put on the event buses (e.g. {@code eventBus().events(stack.eventBusName("OrderEventBus"))}). */
     public EventBus eventBus() {
         return eventBus;
@@ -105,8 +114,8 @@ public final class AwsEnvironment {
 
     /**
      * Environment variables that point an SDK-using handler at these emulators (AWS_REGION, static credentials and
-     * the service endpoints as AWS_ENDPOINT_URL_DYNAMODB / _DYNAMODB_STREAMS / _SQS / _SESV2 / _EVENTBRIDGE, which SDK
-     * v2 honours).
+     * the service endpoints as AWS_ENDPOINT_URL_DYNAMODB / _DYNAMODB_STREAMS / _SQS / _SESV2 / _EVENTBRIDGE /
+     * _SECRETS_MANAGER, which SDK v2 honours).
      */
     public Map<String, String> sdkEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -118,6 +127,7 @@ public final class AwsEnvironment {
         env.put("AWS_ENDPOINT_URL_SQS", endpoints.sqs().toString());
         env.put("AWS_ENDPOINT_URL_SESV2", endpoints.ses().toString());
         env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoints.secretsManager().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", endpoints.dynamoDb().toString());
         return env;
     }
@@ -128,8 +138,8 @@ public final class AwsEnvironment {
     }
 
     /**
-     * Provisions every table (with its stream), queue, e-mail identity and event bus of {@code templateYaml} under a
-     * fresh random prefix (also the stack name, so {@code !Sub "${AWS::StackName}-orders"} is unique per test).
+     * Provisions every table (with its stream), queue, e-mail identity, event bus and secret of {@code templateYaml}
+     * under a fresh random prefix (also the stack name, so {@code !Sub "${AWS::StackName}-orders"} is unique per test).
      */
     public ProvisionedStack provision(Path templateYaml) {
         return provision(templateYaml, Map.of());
@@ -139,7 +149,8 @@ public final class AwsEnvironment {
         String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         SamTemplate template = SamTemplate.load(templateYaml).withParameters(parameterOverrides)
                 .withRegion(region()).withStackName(prefix);
-        ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, eventBridge).provision(template, prefix);
+        ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, eventBridge, secretsManager)
+                .provision(template, prefix);
         if (eventBus instanceof LocalStackEventBus localStack) {
             resources.resources().values().stream().filter(r -> r.type().equals(SamTemplate.EVENT_BUS))
                     .forEach(r -> localStack.capture(r.name()));
@@ -151,7 +162,7 @@ public final class AwsEnvironment {
     }
 
     void closeClients() {
-        for (AutoCloseable c : List.<AutoCloseable>of(dynamoDb, sqs, ses, eventBridge, dynamoDbStreams)) {
+        for (AutoCloseable c : List.<AutoCloseable>of(dynamoDb, sqs, ses, eventBridge, dynamoDbStreams, secretsManager)) {
             try {
                 c.close();
             } catch (Exception ignored) {

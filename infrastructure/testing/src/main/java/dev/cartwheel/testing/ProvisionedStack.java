@@ -57,4 +57,9 @@ public record ProvisionedStack(SamTemplate template, ProvisionedResources resour
     public String eventBusName(String logicalId) {
         return resources.eventBusName(logicalId);
     }
+
+    /** The ARN of an {@code AWS::SecretsManager::Secret} (what {@code !Ref Secret} gives, as in CloudFormation). */
+    public String secretArn(String logicalId) {
+        return resources.secretArn(logicalId);
+    }
 }

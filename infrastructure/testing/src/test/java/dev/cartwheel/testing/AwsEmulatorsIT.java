@@ -33,7 +33,8 @@ class AwsEmulatorsIT {
     void injectsOneSharedEnvironmentAndItsClients(AwsEnvironment env, DynamoDbClient dynamoDb, SqsClient sqs,
                                                   SesV2Client ses, Mailbox mailbox, Endpoints endpoints,
                                                   EventBridgeClient eventBridge, DynamoDbStreamsClient streams,
-                                                  EventBus eventBus, StreamPump pump) {
+                                                  EventBus eventBus, StreamPump pump,
+                                                  software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secrets) {
         sameAsEveryOtherTest(env);
         assertThat(dynamoDb).isSameAs(env.dynamoDb());
         assertThat(sqs).isSameAs(env.sqs());
@@ -45,9 +46,12 @@ class AwsEmulatorsIT {
         assertThat(streams).isSameAs(env.dynamoDbStreams());
         assertThat(eventBus).isSameAs(env.eventBus());
         assertThat(pump).isNotNull();
+        assertThat(secrets).isSameAs(env.secretsManager());
+        assertThat(endpoints.secretsManager().getHost()).isEqualTo("127.0.0.1");
         assertThat(endpoints.eventBridge().getHost()).isEqualTo("127.0.0.1");
         assertThat(env.sdkEnvironment()).containsKeys("AWS_REGION", "AWS_ENDPOINT_URL_SQS")
-                .containsEntry("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString());
+                .containsEntry("AWS_ENDPOINT_URL_EVENTBRIDGE", endpoints.eventBridge().toString())
+                .containsEntry("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoints.secretsManager().toString());
     }
 
     @Test
@@ -100,6 +104,13 @@ class AwsEmulatorsIT {
                 .filter(t -> t.properties().containsKey("StreamSpecification")).forEach(t ->
                         assertThat(stack.streamArn(t.logicalId())).isEqualTo(env.dynamoDb()
                                 .describeTable(r -> r.tableName(stack.tableName(t.logicalId()))).table().latestStreamArn()));
+        // every secret exists with a value, and the functions get its ARN (Ref of a secret), readable by the SDK
+        stack.template().resources(dev.cartwheel.emulators.SamTemplate.SECRETS_MANAGER_SECRET).forEach(secret -> {
+            String arn = stack.secretArn(secret.logicalId());
+            assertThat(arn).startsWith("arn:aws:secretsmanager:");
+            assertThat(env.secretsManager().getSecretValue(r -> r.secretId(arn)).secretString()).isNotBlank();
+            assertThat(stack.environments().values()).anySatisfy(vars -> assertThat(vars).containsValue(arn));
+        });
         stack.environments().values().forEach(vars -> vars.forEach((name, value) -> {
             if (name.endsWith("_QUEUE_URL")) {
                 assertThat(value).startsWith("http://127.0.0.1:");

@@ -20,6 +20,11 @@ public interface ConsoleBackend {
     /** The events on the template's event buses (e.g. the order events), newest first. */
     JsonNode busEvents();
 
+    /** The simulated payment provider's webhook delivery attempts, newest first (none by default). */
+    default JsonNode webhooks() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    }
+
     /** The functions with their execution environments and invocation counts. */
     JsonNode functions();
 

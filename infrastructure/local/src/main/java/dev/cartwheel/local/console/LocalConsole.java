@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The console at {@code /_local/}: one HTML page (orders with timelines, queues with DLQ contents and a redrive button,
- * the mailbox rendered as HTML, the events on the event buses, the functions) over a small JSON API under
+ * the mailbox rendered as HTML, the events on the event buses, the payment provider's webhooks, the functions) over a small JSON API under
  * {@code /_local/api/}; and the local
  * issuer's discovery documents under {@code /_local/issuer/}.
  */
@@ -60,6 +60,8 @@ public final class LocalConsole implements HttpHandler {
                     json(ex, 200, backend.mail());
                 } else if (path.equals("/_local/api/events")) {
                     json(ex, 200, backend.busEvents());
+                } else if (path.equals("/_local/api/webhooks")) {
+                    json(ex, 200, backend.webhooks());
                 } else if (path.equals("/_local/api/functions")) {
                     json(ex, 200, backend.functions());
                 } else if (path.equals("/_local/api/http-events")) {
