@@ -13,7 +13,8 @@ import java.util.jar.JarFile;
 /** The size of each deployable jar and how many entries it holds. */
 final class SizeBench {
 
-    static final List<String> FUNCTIONS = List.of("checkout", "inventory", "payment", "email", "reconciler");
+    static final List<String> FUNCTIONS = List.of("checkout", "inventory", "payment", "email", "reconciler",
+            "payment-webhook", "order-events");
 
     private SizeBench() {
     }
