@@ -19,9 +19,12 @@ import dev.cartwheel.core.checkout.CheckoutService;
 import dev.cartwheel.core.checkout.PlaceOrderRequest;
 import dev.cartwheel.core.checkout.PlacedOrder;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.fulfilment.FulfilmentService;
 import dev.cartwheel.core.messaging.Step;
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.refund.IssuedRefund;
 import dev.cartwheel.core.refund.RefundRequest;
 import dev.cartwheel.core.refund.RefundService;
@@ -33,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}}, {@code POST /orders/{orderId}/cancel}
- * and {@code POST /orders/{orderId}/refunds} behind the HTTP API's JWT authorizer.
+ * {@code POST /orders/{orderId}/refunds} and {@code POST /orders/{orderId}/fulfilment} behind the HTTP API's JWT
+ * authorizer.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -44,10 +48,12 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final CheckoutService checkout;
     private final CancellationService cancellations;
     private final RefundService refunds;
+    private final FulfilmentService fulfilments;
     private final StructuredLog log;
 
     /** The services behind this function's routes. */
-    public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds) {
+    public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds,
+                           FulfilmentService fulfilments) {
     }
 
     public CheckoutHandler() {
@@ -63,6 +69,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         this.checkout = services.checkout();
         this.cancellations = services.cancellations();
         this.refunds = services.refunds();
+        this.fulfilments = services.fulfilments();
         this.log = StructuredLog.forFunction("checkout", logOut);
     }
 
@@ -79,11 +86,13 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         Clock clock = Clock.systemUTC();
         return new Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
-                        publisher, clock, () -> "ord_" + UUID.randomUUID()),
+                        publisher, clock, () -> "ord_" + UUID.randomUUID(),
+                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
                 new CancellationService(orders, publisher, clock),
                 new RefundService(orders,
                         new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
-                        publisher, clock));
+                        publisher, clock),
+                new FulfilmentService(orders, publisher, clock));
     }
 
     @Override
@@ -94,6 +103,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "GET /orders/{orderId}" -> getOrder(event);
             case "POST /orders/{orderId}/cancel" -> cancel(event);
             case "POST /orders/{orderId}/refunds" -> refund(event);
+            case "POST /orders/{orderId}/fulfilment" -> fulfil(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -141,6 +151,18 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
                 "idempotent-replayed", Boolean.toString(issued.replayed())));
     }
 
+    private APIGatewayV2HTTPResponse fulfil(APIGatewayV2HTTPEvent event) {
+        HttpApi.requireScope(HttpApi.caller(event), "orders/admin");
+        String orderId = orderId(event);
+        FulfilmentBody body = hasBody(event) ? HttpApi.body(event, FulfilmentBody.class) : new FulfilmentBody(null);
+        Order order = fulfilments.fulfil(orderId, body.trackingNumber());
+        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId, order.correlationId(),
+                "checkout", order.status().name(), "fulfilment recorded"));
+        // 200 once FULFILLED; 202 while the capture (or the confirmation e-mail) that leads there is on its way
+        return HttpApi.json(order.isIn(OrderStatus.FULFILLED) ? 200 : 202, OrderJson.fulfilment(order),
+                Map.of("location", OrderJson.location(order)));
+    }
+
     /** The path's order id; one that cannot exist is "not found" like any other unknown order. */
     private static String orderId(APIGatewayV2HTTPEvent event) {
         String orderId = HttpApi.pathParameter(event, "orderId");
@@ -156,6 +178,10 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     /** The optional body of {@code POST /orders/{orderId}/cancel}. */
     record CancelBody(String reason) {
+    }
+
+    /** The optional body of {@code POST /orders/{orderId}/fulfilment}. */
+    record FulfilmentBody(String trackingNumber) {
     }
 
     /** The body of {@code POST /orders/{orderId}/refunds}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
@@ -46,6 +47,8 @@ final class OrderJson {
         body.set("total", money(order.total()));
         order.findPayment().ifPresent(payment -> body.putObject("payment")
                 .put("brand", payment.brand()).put("last4", payment.last4()));
+        body.put("capture", order.capture().setting());
+        order.findFulfilment().ifPresent(fulfilment -> body.set("fulfilment", fulfilmentJson(fulfilment)));
         if (!order.unavailableSkus().isEmpty()) {
             ArrayNode skus = body.putArray("unavailableSkus");
             order.unavailableSkus().forEach(skus::add);
@@ -85,6 +88,26 @@ final class OrderJson {
         return body;
     }
 
+    /**
+     * The body of {@code POST /orders/{orderId}/fulfilment}: the order's status and its fulfilment as recorded,
+     * the same fulfilment for every repeat of the request.
+     */
+    static ObjectNode fulfilment(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId())
+                .put("status", order.status().name());
+        body.set("fulfilment", fulfilmentJson(order.findFulfilment().orElseThrow()));
+        body.set("links", links(order));
+        return body;
+    }
+
+    private static ObjectNode fulfilmentJson(Fulfilment fulfilment) {
+        ObjectNode node = Json.mapper().createObjectNode().put("recordedAt", fulfilment.recordedAt().toString());
+        if (fulfilment.trackingNumber() != null) {
+            node.put("trackingNumber", fulfilment.trackingNumber());
+        }
+        return node;
+    }
+
     /** The 201 body of {@code POST /orders/{orderId}/refunds}, identical for every replay of the request. */
     static ObjectNode refund(Order order, RefundRecord refund) {
         ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
@@ -94,7 +117,12 @@ final class OrderJson {
     }
 
     private static ObjectNode refundJson(RefundRecord refund) {
-        ObjectNode node = Json.mapper().createObjectNode().put("idempotencyKey", refund.key());
+        ObjectNode node = Json.mapper().createObjectNode();
+        if (refund.isFromProvider()) {
+            node.put("origin", "provider");
+        } else {
+            node.put("origin", "api").put("idempotencyKey", refund.key());
+        }
         node.set("amount", money(refund.amount()));
         node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
                 .put("status", refund.isCompleted() ? "REFUNDED" : "PENDING");

@@ -81,6 +81,7 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
             case PAID -> "OrdersPaid";
             case PAYMENT_FAILED -> "PaymentsFailed";
             case CONFIRMED -> "OrdersConfirmed";
+            case FULFILLED -> "OrdersFulfilled";
             case CANCELLATION_REQUESTED -> "CancellationsRequested";
             case CANCELLED -> "OrdersCancelled";
             case REFUNDED -> "RefundsIssued";

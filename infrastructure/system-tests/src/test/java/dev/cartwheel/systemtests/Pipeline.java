@@ -51,8 +51,13 @@ final class Pipeline {
 
     /** A pipeline whose handlers {@code wiring} builds once the stack is provisioned (e.g. {@link Wiring} with faults). */
     Pipeline(AwsEnvironment aws, Function<Pipeline, Handlers> wiring) {
+        this(aws, Map.of(), wiring);
+    }
+
+    /** A pipeline of template.yaml with {@code parameters} overridden (e.g. {@code CaptureOn=fulfilment}). */
+    Pipeline(AwsEnvironment aws, Map<String, String> parameters, Function<Pipeline, Handlers> wiring) {
         this.aws = aws;
-        this.stack = aws.provision(Root.path("template.yaml"));
+        this.stack = aws.provision(Root.path("template.yaml"), parameters);
         Handlers handlers = wiring.apply(this);
         this.checkout = handlers.checkout();
         this.catalog = handlers.catalog();
@@ -187,6 +192,25 @@ final class Pipeline {
 
     static String refundBody(long amount, String reason) {
         return "{\"amount\":{\"amount\":" + amount + ",\"currency\":\"USD\"},\"reason\":\"" + reason + "\"}";
+    }
+
+    /** A {@code POST /orders/{orderId}/fulfilment} event built from events/checkout-fulfil-order.json; {@code body} may be null. */
+    static APIGatewayV2HTTPEvent fulfilOrder(String scopes, String orderId, String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-fulfil-order.json").toString());
+        event.setPathParameters(Map.of("orderId", orderId));
+        event.setRawPath("/orders/" + orderId + "/fulfilment");
+        event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/fulfilment");
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        event.setBody(body);
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("scope", scopes);
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        return event;
+    }
+
+    APIGatewayV2HTTPResponse fulfil(String orderId, String trackingNumber) {
+        return checkout.handleRequest(fulfilOrder("orders/read orders/admin", orderId,
+                trackingNumber == null ? null : "{\"trackingNumber\":\"" + trackingNumber + "\"}"), null);
     }
 
     APIGatewayV2HTTPResponse cancel(String customer, String orderId, String body) {

@@ -29,7 +29,7 @@ class SampleEventsIT {
     private static final String SAMPLE_ORDER = "ord_00000000-0000-4000-8000-000000000001";
 
     @Test
-    void theSqsSampleEvents_takeTheSampleOrderFromPendingToConfirmed(AwsEnvironment aws) {
+    void theSqsSampleEvents_takeTheSampleOrderFromPendingToConfirmed_andTheFulfilmentSampleShipsIt(AwsEnvironment aws) {
         // GIVEN the sample order, PENDING, and the catalog set up with the admin's sample PUT /products/{sku}
         Pipeline pipeline = new Pipeline(aws);
         APIGatewayV2HTTPResponse put = pipeline.catalog.handleRequest(
@@ -49,6 +49,9 @@ class SampleEventsIT {
         OrderStatus afterPayment = status(pipeline);
         SQSBatchResponse paid = pipeline.email.handleRequest(
                 EventLoader.loadSQSEvent(Root.path("events", "email-order-paid.json").toString()), null);
+        OrderStatus afterEmail = status(pipeline);
+        APIGatewayV2HTTPResponse fulfilled = pipeline.checkout.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-fulfil-order.json").toString()), null);
 
         // THEN
         assertThat(put.getStatusCode()).isEqualTo(200);
@@ -56,7 +59,10 @@ class SampleEventsIT {
                 assertThat(response.getBatchItemFailures()).isEmpty());
         assertThat(afterInventory).isEqualTo(OrderStatus.RESERVED);
         assertThat(afterPayment).isEqualTo(OrderStatus.PAID);
-        assertThat(status(pipeline)).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(afterEmail).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(fulfilled.getStatusCode()).as(fulfilled.getBody()).isEqualTo(200);
+        assertThat(fulfilled.getBody()).contains("\"trackingNumber\":\"1Z999AA10123456784\"");
+        assertThat(status(pipeline)).isEqualTo(OrderStatus.FULFILLED);
         assertThat(pipeline.stock("ESPRESSO-CUP")).as("the sample PUT set 40 units").containsExactly(38, 0, 2);
         assertThat(aws.mailbox().messagesTo("alice@example.com"))
                 .anySatisfy(mail -> assertThat(mail.subject()).isEqualTo("Your order is confirmed (" + SAMPLE_ORDER + ")"));

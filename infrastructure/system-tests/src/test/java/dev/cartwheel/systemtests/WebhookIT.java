@@ -153,6 +153,49 @@ class WebhookIT {
     }
 
     @Test
+    void refundMadeInTheProvidersDashboard_isRecordedOnce_mailedOnce_andLimitsLaterRefunds(AwsEnvironment aws) {
+        // GIVEN a confirmed order, an admin refund of 500 through the API, then 1000 refunded in the provider's dashboard
+        Wiring wiring = new Wiring(Faults.none());
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        pipeline.seed(CUP, "Espresso cup", 1250, 10);
+        String quinn = newCustomer("quinn");
+        String orderId = pipeline.place(quinn, orderBody("tok_visa", CUP, 2));
+        pipeline.drain();
+        assertThat(pipeline.refund(orderId, "refund-api-" + orderId, 500, "one cup chipped").getStatusCode()).isEqualTo(201);
+        pipeline.drain();
+        String paymentId = provider(pipeline).findAuthorization(PaymentGateway.key(orderId, "authorize"))
+                .orElseThrow().paymentId();
+        String dashboardRefund = provider(pipeline).refundAtProvider(paymentId, new Money(1000, "USD")).refundId();
+
+        // WHEN the provider notifies, twice, and a second notification of the same refund comes under a new event id
+        String event = notification("payment.refunded", orderId);
+        webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
+        webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
+        pipeline.drain();
+        webhook(pipeline).handleRequest(signed(notification("payment.refunded", orderId), Instant.now()), null);
+        pipeline.drain();
+        APIGatewayV2HTTPResponse overRefund = pipeline.refund(orderId, "refund-over-" + orderId, 1001, "too much");
+        APIGatewayV2HTTPResponse rest = pipeline.refund(orderId, "refund-rest-" + orderId, 1000, "the rest");
+        pipeline.drain();
+
+        // THEN the dashboard refund is on the order once, the API refund is not taken for a second one
+        JsonNode order = pipeline.order(quinn, orderId);
+        assertThat(order.get("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(order.get("refunds")).hasSize(3);
+        JsonNode fromProvider = order.get("refunds").get(1);
+        assertThat(fromProvider.get("origin").asText()).isEqualTo("provider");
+        assertThat(fromProvider.get("refundId").asText()).isEqualTo(dashboardRefund);
+        assertThat(fromProvider.get("amount").get("amount").asLong()).isEqualTo(1000);
+        assertThat(order.get("refunds").get(0).get("origin").asText()).isEqualTo("api");
+        assertThat(overRefund.getStatusCode()).as("only 1000 of 2500 is left").isEqualTo(422);
+        assertThat(rest.getStatusCode()).isEqualTo(201);
+        assertThat(order.get("refundedTotal").get("amount").asLong()).isEqualTo(2500);
+        assertThat(pipeline.mailTo(quinn)).extracting(CapturedEmail::subject).containsExactly(
+                "Your order is confirmed (" + orderId + ")", "You have been refunded (" + orderId + ")",
+                "You have been refunded (" + orderId + ")", "You have been refunded (" + orderId + ")");
+    }
+
+    @Test
     void forgedStaleMalformedAndForeignNotifications_changeNothing(AwsEnvironment aws) {
         // GIVEN a pending order
         Wiring wiring = new Wiring(Faults.none());

@@ -12,6 +12,8 @@ import dev.cartwheel.aws.sqs.SqsStepPublisher;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.core.cancellation.CancellationService;
 import dev.cartwheel.core.checkout.CheckoutService;
+import dev.cartwheel.core.fulfilment.FulfilmentService;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.refund.RefundService;
 import dev.cartwheel.core.email.EmailRenderer;
 import dev.cartwheel.core.email.EmailService;
@@ -81,10 +83,12 @@ final class Wiring {
                 Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
         return new CheckoutHandler.Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
-                        publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID()),
+                        publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
+                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
                 new CancellationService(orders, publisher, Clock.systemUTC()),
                 new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()));
+                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()),
+                new FulfilmentService(orders, publisher, Clock.systemUTC()));
     }
 
     private InventoryService inventory(Pipeline pipeline) {

@@ -46,7 +46,8 @@ public final class CancellationService {
      *
      * @param reason the customer's reason, {@code null} for the default
      * @throws OrderNotFoundException  if the caller has no such order
-     * @throws InvalidRequestException {@code order-not-cancellable} (409) if the order already ended otherwise
+     * @throws InvalidRequestException {@code order-not-cancellable} (409) if the order already ended otherwise or is
+     *                                 fulfilled
      */
     public Order cancel(Caller caller, String orderId, String reason) {
         String why = validateReason(reason);
@@ -60,9 +61,10 @@ public final class CancellationService {
                 }
                 return order;
             }
-            if (!order.status().isCancellable()) {
+            if (!order.isCancellable()) {
+                String state = order.findFulfilment().isPresent() ? "fulfilled" : order.status().toString();
                 throw new InvalidRequestException(Problem.ORDER_NOT_CANCELLABLE, "orderId",
-                        "order " + orderId + " is " + order.status() + " and can no longer be cancelled");
+                        "order " + orderId + " is " + state + " and can no longer be cancelled");
             }
             // millisecond precision, as stored: the first answer and every repeat show the same requestedAt
             Order cancelling = order.requestCancellation(why, clock.instant().truncatedTo(ChronoUnit.MILLIS));

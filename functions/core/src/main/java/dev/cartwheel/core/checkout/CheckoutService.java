@@ -12,6 +12,7 @@ import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
 import dev.cartwheel.core.order.IdempotencyRecord;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
@@ -48,14 +49,23 @@ public final class CheckoutService {
     private final StepPublisher publisher;
     private final Clock clock;
     private final Supplier<String> orderIds;
+    private final CapturePolicy capture;
 
+    /** Orders captured on authorization. */
     public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
                            Clock clock, Supplier<String> orderIds) {
+        this(orders, catalog, publisher, clock, orderIds, CapturePolicy.ON_AUTHORIZATION);
+    }
+
+    /** @param capture when the orders placed here are captured (template parameter {@code CaptureOn}) */
+    public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
+                           Clock clock, Supplier<String> orderIds, CapturePolicy capture) {
         this.orders = orders;
         this.catalog = catalog;
         this.publisher = publisher;
         this.clock = clock;
         this.orderIds = orderIds;
+        this.capture = capture;
     }
 
     public PlacedOrder placeOrder(Caller caller, String idempotencyKey, PlaceOrderRequest request, String correlationId) {
@@ -68,7 +78,7 @@ public final class CheckoutService {
         // The happy path writes first and reads nothing: a retry is recognised by the transaction's condition
         // on the key, and only then is the earlier order read back.
         Order order = Order.place(orderIds.get(), caller.customerId(), email, correlationId,
-                price(request), request.paymentToken(), clock.instant());
+                price(request), request.paymentToken(), clock.instant()).withCapturePolicy(capture);
         Instant expiresAt = order.createdAt().plus(IDEMPOTENCY_WINDOW);
         try {
             IdempotencyRecord record = new IdempotencyRecord(recordKey, requestHash, order.orderId(), expiresAt);

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The e-mail step: sends the e-mail an order's outcome calls for, once, and for a paid order makes the
- * final transition PAID -> CONFIRMED after the confirmation went out.
+ * final transition PAID -> CONFIRMED after the confirmation went out (and on to FULFILLED if an admin already
+ * recorded the fulfilment: always so for an order captured on fulfilment).
  */
 public final class EmailService {
 
@@ -77,16 +78,22 @@ public final class EmailService {
             case ORDER_EXPIRED -> OrderStatus.EXPIRED;
             case ORDER_REFUNDED -> throw new IllegalStateException("handled above");
         };
-        boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.CONFIRMED);
+        boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED
+                && (order.isIn(OrderStatus.CONFIRMED) || order.isIn(OrderStatus.FULFILLED));
         if (!order.isIn(expected) && !alreadyConfirmed) {
             throw new MessageRejectedException("order " + order.orderId() + " is " + order.status()
                     + ", not ready for the " + type + " e-mail");
         }
         sendOnce(order, type, null);
         if (type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.PAID)) {
-            Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, clock.instant(), "confirmation e-mail sent");
+            Instant now = clock.instant();
+            Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, now, "confirmation e-mail sent");
+            if (order.findFulfilment().isPresent()) {
+                // fulfilled before the confirmation went out (or captured on fulfilment): it is done
+                confirmed = confirmed.transitionTo(OrderStatus.FULFILLED, now, "fulfilled");
+            }
             orders.apply(new OrderTransition(order, confirmed, List.of()));
-            return OrderStatus.CONFIRMED;
+            return confirmed.status();
         }
         return order.status();
     }

@@ -12,6 +12,7 @@ public enum OrderEventType {
     PAID("order.paid"),
     PAYMENT_FAILED("order.payment_failed"),
     CONFIRMED("order.confirmed"),
+    FULFILLED("order.fulfilled"),
     CANCELLATION_REQUESTED("order.cancellation_requested"),
     CANCELLED("order.cancelled"),
     REFUNDED("order.refunded"),
@@ -39,6 +40,7 @@ public enum OrderEventType {
             case PAID -> PAID;
             case PAYMENT_FAILED -> PAYMENT_FAILED;
             case CONFIRMED -> CONFIRMED;
+            case FULFILLED -> FULFILLED;
             case CANCELLING -> CANCELLATION_REQUESTED;
             case CANCELLED -> CANCELLED;
             case EXPIRED -> EXPIRED;

@@ -39,6 +39,7 @@ public final class InvalidRequestException extends CartwheelException {
         UNKNOWN_SKU(422, "unknown-sku", "Unknown SKU"),
         ORDER_NOT_CANCELLABLE(409, "order-not-cancellable", "Order cannot be cancelled"),
         ORDER_NOT_REFUNDABLE(409, "order-not-refundable", "Order cannot be refunded"),
+        ORDER_NOT_FULFILLABLE(409, "order-not-fulfillable", "Order cannot be fulfilled"),
         REFUND_EXCEEDS_CAPTURED(422, "refund-exceeds-captured", "Refund exceeds what is left of the capture"),
         INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor");
 

@@ -17,6 +17,8 @@ public enum MessageType {
      * the provider and moves the order on. Waits for an order that has not reached the payment step yet.
      */
     PAYMENT_UPDATED("PaymentUpdated", Step.PAYMENT),
+    /** An admin recorded the fulfilment of an order captured on fulfilment: the payment step captures it. */
+    FULFILMENT_RECORDED("FulfilmentRecorded", Step.PAYMENT),
     /** The reconciler found an order unpaid past its payment timeout: the payment step expires it. */
     EXPIRY_DUE("ExpiryDue", Step.PAYMENT),
     ORDER_EXPIRED("OrderExpired", Step.EMAIL);

@@ -17,7 +17,9 @@ import java.util.Optional;
  * @param payment      the provider's payment reference once authorized, else {@code null}
  * @param unavailableSkus the SKUs that were short when the order was rejected, else empty
  * @param cancellation the customer's cancellation once requested, else {@code null}
- * @param refunds      the refunds an admin asked for, oldest first
+ * @param refunds      the refunds an admin asked for or the provider reported, oldest first
+ * @param capture      when the payment is captured, fixed when the order is placed
+ * @param fulfilment   the fulfilment an admin recorded (the order shipped), else {@code null}
  */
 public record Order(
         String orderId,
@@ -35,7 +37,9 @@ public record Order(
         PaymentDetails payment,
         List<String> unavailableSkus,
         Cancellation cancellation,
-        List<RefundRecord> refunds) {
+        List<RefundRecord> refunds,
+        CapturePolicy capture,
+        Fulfilment fulfilment) {
 
     public Order {
         Objects.requireNonNull(orderId, "orderId");
@@ -47,6 +51,7 @@ public record Order(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(capture, "capture");
         lines = List.copyOf(lines);
         history = List.copyOf(history);
         unavailableSkus = List.copyOf(unavailableSkus);
@@ -63,7 +68,8 @@ public record Order(
                 .orElseThrow(() -> new IllegalArgumentException("an order has at least one line"));
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken,
                 OrderStatus.PENDING, 1, at, at,
-                List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of(), null, List.of());
+                List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of(), null, List.of(),
+                CapturePolicy.ON_AUTHORIZATION, null);
     }
 
     /**
@@ -78,26 +84,50 @@ public record Order(
         List<StatusChange> newHistory = new ArrayList<>(history);
         newHistory.add(new StatusChange(target, at, reason));
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, target,
-                version + 1, createdAt, at, newHistory, payment, unavailableSkus, cancellation, refunds);
+                version + 1, createdAt, at, newHistory, payment, unavailableSkus, cancellation, refunds, capture, fulfilment);
     }
 
     public Order withPayment(PaymentDetails details) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds);
+                version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds, capture, fulfilment);
     }
 
     public Order withUnavailableSkus(List<String> skus) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, payment, skus, cancellation, refunds);
+                version, createdAt, updatedAt, history, payment, skus, cancellation, refunds, capture, fulfilment);
+    }
+
+    /** This order, to be captured as {@code policy} says (set when it is placed). */
+    public Order withCapturePolicy(CapturePolicy policy) {
+        return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
+                version, createdAt, updatedAt, history, payment, unavailableSkus, cancellation, refunds, policy, fulfilment);
+    }
+
+    /**
+     * An admin recorded that the order is fulfilled (shipped). From now on it can no longer be cancelled; an order
+     * captured on fulfilment gets captured, and the e-mail step moves a confirmed order on to FULFILLED.
+     *
+     * @throws IllegalStateException if a fulfilment is already recorded
+     */
+    public Order withFulfilmentRecorded(Fulfilment recorded, Instant at) {
+        if (fulfilment != null) {
+            throw new IllegalStateException("order " + orderId + " already has a fulfilment");
+        }
+        return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
+                version + 1, createdAt, at, history, payment, unavailableSkus, cancellation, refunds, capture,
+                Objects.requireNonNull(recorded, "recorded"));
     }
 
     /**
      * The customer's cancellation recorded: this order moved to {@link OrderStatus#CANCELLING} with the reason, the
      * status it came from and nothing compensated yet.
      *
-     * @throws IllegalTransitionException if the order can no longer be cancelled
+     * @throws IllegalTransitionException if the order can no longer be cancelled (its status, or it is fulfilled)
      */
     public Order requestCancellation(String reason, Instant at) {
+        if (fulfilment != null) {
+            throw new IllegalTransitionException(orderId, status, OrderStatus.CANCELLING);
+        }
         Order cancelling = transitionTo(OrderStatus.CANCELLING, at, "cancellation requested: " + reason);
         return cancelling.revised(new Cancellation(reason, at, status, false, Cancellation.Settlement.OPEN,
                 Money.zero(total.currency())), refunds, cancelling.version, at);
@@ -164,7 +194,48 @@ public record Order(
 
     private Order revised(Cancellation newCancellation, List<RefundRecord> newRefunds, long newVersion, Instant at) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                newVersion, createdAt, at, history, payment, unavailableSkus, newCancellation, newRefunds);
+                newVersion, createdAt, at, history, payment, unavailableSkus, newCancellation, newRefunds, capture,
+                fulfilment);
+    }
+
+    public Optional<Fulfilment> findFulfilment() {
+        return Optional.ofNullable(fulfilment);
+    }
+
+    /**
+     * The payment step may capture now: the order is captured on authorization, or on fulfilment and an admin has
+     * recorded the fulfilment.
+     */
+    public boolean isDueForCapture() {
+        return capture == CapturePolicy.ON_AUTHORIZATION || fulfilment != null;
+    }
+
+    /**
+     * An authorized order that is captured on fulfilment and not fulfilled yet: it waits, for days perhaps, for an
+     * admin; no step and no reconciler has anything to do for it.
+     */
+    public boolean isAwaitingFulfilment() {
+        return status == OrderStatus.AUTHORIZED && !isDueForCapture();
+    }
+
+    /** Some step or the reconciler still has work to do for this order (it is in the open-orders index). */
+    public boolean isOpen() {
+        return !status.isFinal() && !isAwaitingFulfilment();
+    }
+
+    /** The customer may still cancel: the status allows it and no fulfilment is recorded. */
+    public boolean isCancellable() {
+        return status.isCancellable() && fulfilment == null;
+    }
+
+    /** A provider refund this order does not know yet, recorded as completed. */
+    public Order withProviderRefund(RefundRecord refund, Instant at) {
+        if (!refund.isCompleted() || refunds.stream().anyMatch(known -> refund.refundId().equals(known.refundId()))) {
+            throw new IllegalArgumentException("a provider refund is completed and new to the order");
+        }
+        List<RefundRecord> all = new ArrayList<>(refunds);
+        all.add(refund);
+        return revised(cancellation, all, version + 1, at);
     }
 
     public Optional<PaymentDetails> findPayment() {

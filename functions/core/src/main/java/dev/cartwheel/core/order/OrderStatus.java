@@ -8,7 +8,7 @@ import java.util.Set;
  * {@link Order#transitionTo} refuses any other.
  *
  * <pre>
- * PENDING -> RESERVED -> AUTHORIZED -> PAID -> CONFIRMED
+ * PENDING -> RESERVED -> AUTHORIZED -> PAID -> CONFIRMED -> FULFILLED
  * RESERVED -> PAYMENT_PENDING -> AUTHORIZED | PAYMENT_FAILED   (the provider decides later, tells by webhook)
  * PENDING -> REJECTED                      (not enough stock)
  * RESERVED | AUTHORIZED -> PAYMENT_FAILED  (declined; stock released)
@@ -16,9 +16,12 @@ import java.util.Set;
  * PENDING | RESERVED | PAYMENT_PENDING -> EXPIRED   (not paid in time; stock released)
  * </pre>
  *
- * <p>There is no fulfilment status yet, so a CONFIRMED order can still be cancelled (its sold stock goes back on
- * sale and its capture is refunded). {@link #isFinal()} means the pipeline has nothing more to do: CONFIRMED is
- * final although a cancellation can still move it on.
+ * <p>An order captured on fulfilment ({@link CapturePolicy#ON_FULFILMENT}) waits in AUTHORIZED until an admin records
+ * its fulfilment; the capture, PAID and CONFIRMED follow, and the e-mail step moves it on to FULFILLED. An order
+ * captured on authorization reaches CONFIRMED first and FULFILLED when its fulfilment is recorded. A CONFIRMED order
+ * can still be cancelled (its sold stock goes back on sale and its capture is refunded); once a fulfilment is
+ * recorded it cannot ({@link Order#isCancellable()}). {@link #isFinal()} means the pipeline has nothing more to do:
+ * CONFIRMED is final although a cancellation or a fulfilment can still move it on.
  */
 public enum OrderStatus {
     PENDING,
@@ -28,6 +31,8 @@ public enum OrderStatus {
     AUTHORIZED,
     PAID,
     CONFIRMED,
+    /** Shipped: an admin recorded the fulfilment of a confirmed order. Refunds are still possible, cancelling is not. */
+    FULFILLED,
     REJECTED,
     PAYMENT_FAILED,
     /** The customer asked to cancel; the cancellation saga is returning the stock and settling the payment. */
@@ -47,9 +52,9 @@ public enum OrderStatus {
             case PAYMENT_PENDING -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
             case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING);
             case PAID -> EnumSet.of(CONFIRMED, CANCELLING);
-            case CONFIRMED -> EnumSet.of(CANCELLING);
+            case CONFIRMED -> EnumSet.of(FULFILLED, CANCELLING);
             case CANCELLING -> EnumSet.of(CANCELLED);
-            case REJECTED, PAYMENT_FAILED, CANCELLED, EXPIRED -> EnumSet.noneOf(OrderStatus.class);
+            case FULFILLED, REJECTED, PAYMENT_FAILED, CANCELLED, EXPIRED -> EnumSet.noneOf(OrderStatus.class);
         };
     }
 
@@ -65,7 +70,7 @@ public enum OrderStatus {
         return this == CONFIRMED || next().isEmpty();
     }
 
-    /** The customer may still cancel an order in this status. */
+    /** The customer may still cancel an order in this status (unless it is fulfilled: {@link Order#isCancellable()}). */
     public boolean isCancellable() {
         return canTransitionTo(CANCELLING);
     }

@@ -24,7 +24,7 @@ public interface OrderStore {
     OrderPage listByCustomer(String customerId, String cursor, int limit);
 
     /**
-     * Orders in a non-final status whose last change is older than {@code updatedBefore}, oldest first within
+     * Open orders ({@link Order#isOpen()}) whose last change is older than {@code updatedBefore}, oldest first within
      * each index shard, at most {@code limit}. Read from a sparse index of open orders, never a table scan.
      */
     java.util.List<Order> findStuck(java.time.Instant updatedBefore, int limit);

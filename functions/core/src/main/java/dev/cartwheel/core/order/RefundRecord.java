@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A refund an admin asked for on a paid order, recorded on the order before the provider is called so that two
- * refunds can never together exceed the capture.
+ * A refund of a paid order: one an admin asked for, recorded on the order before the provider is called so that two
+ * refunds can never together exceed the capture, or one made in the provider's dashboard that its webhook reported
+ * ({@link #fromProvider}).
  *
- * @param key      the request's {@code Idempotency-Key}; the provider call is keyed {@code orderId:refund:key}
+ * @param key      the request's {@code Idempotency-Key}; the provider call is keyed {@code orderId:refund:key}.
+ *                 For a refund made at the provider, {@code provider:<refundId>}
  * @param refundId the provider's refund id once it refunded, else {@code null}
  */
 public record RefundRecord(String key, Money amount, String reason, Instant requestedAt, String refundId) {
@@ -18,6 +20,19 @@ public record RefundRecord(String key, Money amount, String reason, Instant requ
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(requestedAt, "requestedAt");
+    }
+
+    private static final String PROVIDER_PREFIX = "provider:";
+
+    /** A refund made at the provider, not through this backend: already completed when the order learns of it. */
+    public static RefundRecord fromProvider(String refundId, Money amount, Instant learnedAt) {
+        return new RefundRecord(PROVIDER_PREFIX + refundId, amount, "refunded at the payment provider", learnedAt,
+                Objects.requireNonNull(refundId, "refundId"));
+    }
+
+    /** Made at the provider ({@link #fromProvider}), not asked for through the API. */
+    public boolean isFromProvider() {
+        return key.startsWith(PROVIDER_PREFIX);
     }
 
     /** The provider has refunded it. */

@@ -1,6 +1,7 @@
 package dev.cartwheel.core.payment;
 
 import dev.cartwheel.core.money.Money;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,12 @@ public interface PaymentGateway {
 
     /** The capture made under {@code idempotencyKey}, if the provider made one. */
     Optional<Capture> findCapture(String idempotencyKey);
+
+    /**
+     * Every refund the provider made on {@code paymentId}, whoever asked for it: this backend, or someone in the
+     * provider's dashboard (which the provider then announces by a {@code payment.refunded} webhook).
+     */
+    List<Refund> findRefunds(String paymentId);
 
     /** The idempotency key of {@code operation} on {@code orderId}, e.g. {@code ord_1:authorize}. */
     static String key(String orderId, String operation) {

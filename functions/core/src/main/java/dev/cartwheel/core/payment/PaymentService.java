@@ -12,15 +12,21 @@ import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.PaymentDetails;
+import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.order.StockMovement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
- * reserved stock committed as sold; a decline releases the stock and records PAYMENT_FAILED in one
+ * reserved stock committed as sold. An order captured on fulfilment waits in AUTHORIZED, its stock still reserved,
+ * until an admin records its fulfilment ({@code FulfilmentRecorded}); then it is captured. A decline releases the stock and records PAYMENT_FAILED in one
  * transaction. A provider that answers "pending" leaves the order PAYMENT_PENDING until its webhook
  * ({@code PaymentUpdated}) or the reconciler's nudge makes this step ask again; the provider's record is the truth,
  * the webhook only says when to look. Each provider call is keyed by order and operation, so a redelivery after a crash at any
@@ -31,6 +37,10 @@ import java.util.List;
  * made this step's write lose), it settles the payment itself from what the provider did, so a hold or charge made
  * after the saga settled is still voided or refunded: a cancelled order never ends charged. Likewise it runs
  * {@link OrderExpiry} ({@code ExpiryDue}), and settles a late authorization of an order found EXPIRED.
+ *
+ * <p>A webhook for a paid order ({@code payment.refunded}: someone refunded in the provider's dashboard) makes this
+ * step ask the provider for the payment's refunds and record each one the order does not know, so the refundable
+ * amount stays true and the customer gets the refund e-mail.
  */
 public final class PaymentService {
 
@@ -62,8 +72,8 @@ public final class PaymentService {
     }
 
     /**
-     * Handles {@code StockReserved}, {@code PaymentUpdated} (a provider webhook), {@code CancelRequested} and
-     * {@code ExpiryDue}; returns the status the order is in afterwards.
+     * Handles {@code StockReserved}, {@code PaymentUpdated} (a provider webhook), {@code FulfilmentRecorded},
+     * {@code CancelRequested} and {@code ExpiryDue}; returns the status the order is in afterwards.
      */
     public OrderStatus handle(StepMessage message) {
         if (message.type() == MessageType.CANCEL_REQUESTED) {
@@ -72,10 +82,21 @@ public final class PaymentService {
         if (message.type() == MessageType.EXPIRY_DUE) {
             return expiry.handle(message);
         }
-        if (message.type() != MessageType.STOCK_RESERVED && message.type() != MessageType.PAYMENT_UPDATED) {
+        if (message.type() == MessageType.PAYMENT_UPDATED) {
+            return Retry.withCurrentOrder(orders, message.orderId(), this::paymentUpdated);
+        }
+        if (message.type() != MessageType.STOCK_RESERVED && message.type() != MessageType.FULFILMENT_RECORDED) {
             throw new MessageRejectedException("the payment step does not handle " + message.type().wireName());
         }
         return Retry.withCurrentOrder(orders, message.orderId(), this::advance);
+    }
+
+    /** A provider webhook: refunds made at the provider are recorded on a paid order; any other order moves on. */
+    private OrderStatus paymentUpdated(Order order) {
+        if (order.isIn(OrderStatus.PAID) || order.isIn(OrderStatus.CONFIRMED) || order.isIn(OrderStatus.FULFILLED)) {
+            recordProviderRefunds(order);
+        }
+        return advance(order);
     }
 
     private OrderStatus advance(Order order) {
@@ -87,7 +108,7 @@ public final class PaymentService {
                 return resumePending(order);
             }
             case AUTHORIZED -> {
-                return capture(order);
+                return order.isDueForCapture() ? capture(order) : OrderStatus.AUTHORIZED;
             }
             case PAID -> send(MessageType.ORDER_PAID, order);
             case PAYMENT_FAILED -> send(MessageType.PAYMENT_FAILED, order);
@@ -102,7 +123,7 @@ public final class PaymentService {
             // a webhook ahead of the pipeline: failing makes SQS deliver it again once the order has caught up
             case PENDING -> throw new IllegalStateException("order " + order.orderId() + " is not reserved yet");
             default -> {
-                // CONFIRMED or REJECTED: nothing left for this step.
+                // CONFIRMED, FULFILLED or REJECTED: nothing left for this step.
             }
         }
         return order.status();
@@ -147,7 +168,7 @@ public final class PaymentService {
         Order authorized = order.transitionTo(OrderStatus.AUTHORIZED, clock.instant(), "payment authorized")
                 .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
         orders.apply(new OrderTransition(order, authorized, List.of()));
-        return capture(authorized);
+        return authorized.isDueForCapture() ? capture(authorized) : OrderStatus.AUTHORIZED;
     }
 
     private OrderStatus capture(Order order) {
@@ -173,6 +194,35 @@ public final class PaymentService {
             orders.apply(new OrderTransition(order, corrected, List.of()));
         }
         return order.status();
+    }
+
+    /**
+     * Records the provider's refunds of this order's payment that the order does not know. An admin refund recorded
+     * but not completed (its request crashed) is completed first, under its own key, so it is never taken for a
+     * dashboard refund and counted twice.
+     */
+    private void recordProviderRefunds(Order order) {
+        PaymentDetails payment = order.findPayment()
+                .orElseThrow(() -> new IllegalStateException("paid order " + order.orderId() + " has no payment"));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Order current = order;
+        for (RefundRecord refund : order.refunds()) {
+            if (!refund.isCompleted()) {
+                String refundId = gateway.refund(PaymentSettlement.refundKey(order.orderId(), refund.key()),
+                        payment.paymentId(), refund.amount()).refundId();
+                current = current.withRefundCompleted(refund.key(), refundId, now);
+            }
+        }
+        Set<String> known = current.refunds().stream().map(RefundRecord::refundId).collect(Collectors.toSet());
+        for (Refund refund : gateway.findRefunds(payment.paymentId())) {
+            if (!known.contains(refund.refundId())) {
+                current = current.withProviderRefund(RefundRecord.fromProvider(refund.refundId(), refund.amount(), now), now);
+            }
+        }
+        if (current != order) {
+            orders.apply(new OrderTransition(order, current, List.of()));
+            send(MessageType.REFUND_ISSUED, current);
+        }
     }
 
     private void send(MessageType type, Order order) {

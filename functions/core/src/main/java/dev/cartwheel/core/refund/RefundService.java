@@ -23,7 +23,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * {@code POST /orders/{orderId}/refunds} (admins): refunds part or all of a paid order's capture.
+ * {@code POST /orders/{orderId}/refunds} (admins): refunds part or all of a paid order's capture (an order captured
+ * on fulfilment has nothing to refund before it is fulfilled; cancelling it voids the hold).
  *
  * <p>The refund is first recorded on the order (conditional on the version read, so two refunds racing can never
  * together exceed the capture), then the provider refunds it under {@code orderId:refund:<Idempotency-Key>}, then
@@ -50,8 +51,8 @@ public final class RefundService {
 
     /**
      * @throws OrderNotFoundException  if there is no such order
-     * @throws InvalidRequestException 400 for a bad key or body, 409 {@code order-not-refundable} unless PAID or
-     *                                 CONFIRMED, 409 {@code idempotency-key-reused}, 422 {@code refund-exceeds-captured}
+     * @throws InvalidRequestException 400 for a bad key or body, 409 {@code order-not-refundable} unless PAID,
+     *                                 CONFIRMED or FULFILLED, 409 {@code idempotency-key-reused}, 422 {@code refund-exceeds-captured}
      */
     public IssuedRefund refund(String orderId, String idempotencyKey, RefundRequest request) {
         OrderRequestValidator.validateIdempotencyKey(idempotencyKey);
@@ -69,9 +70,9 @@ public final class RefundService {
                     }
                     return complete(order, refund, !recordedHere);
                 }
-                if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED)) {
-                    throw new InvalidRequestException(Problem.ORDER_NOT_REFUNDABLE, "orderId",
-                            "order " + orderId + " is " + order.status() + "; only PAID or CONFIRMED orders are refunded");
+                if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED) && !order.isIn(OrderStatus.FULFILLED)) {
+                    throw new InvalidRequestException(Problem.ORDER_NOT_REFUNDABLE, "orderId", "order " + orderId
+                            + " is " + order.status() + "; only PAID, CONFIRMED or FULFILLED orders are refunded");
                 }
                 if (!request.amount().currency().equals(order.total().currency())) {
                     throw new InvalidRequestException(Problem.INVALID_FIELD, "/amount/currency",

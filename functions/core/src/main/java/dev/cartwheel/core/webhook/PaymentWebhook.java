@@ -11,7 +11,8 @@ import java.util.Objects;
 public record PaymentWebhook(String eventId, String type, String orderId) {
 
     /** The types that concern an order's payment; the provider sends others, which are acknowledged and ignored. */
-    public static final java.util.Set<String> HANDLED_TYPES = java.util.Set.of("payment.succeeded", "payment.failed");
+    public static final java.util.Set<String> HANDLED_TYPES = java.util.Set.of(
+            "payment.succeeded", "payment.failed", "payment.refunded");
 
     public PaymentWebhook {
         Objects.requireNonNull(eventId, "eventId");

@@ -105,6 +105,12 @@ final class Fakes {
         public Optional<Capture> findCapture(String idempotencyKey) {
             return Optional.ofNullable(operations.get(idempotencyKey)).map(Capture.class::cast);
         }
+
+        @Override
+        public List<Refund> findRefunds(String paymentId) {
+            return operations.values().stream().filter(Refund.class::isInstance).map(Refund.class::cast)
+                    .filter(refund -> refund.paymentId().equals(paymentId)).toList();
+        }
     }
 
     static final class Publisher implements StepPublisher {

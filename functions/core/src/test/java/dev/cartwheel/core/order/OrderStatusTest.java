@@ -27,7 +27,8 @@ class OrderStatusTest {
                     OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
             Map.entry(OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING)),
             Map.entry(OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING)),
-            Map.entry(OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.CANCELLING)),
+            Map.entry(OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.FULFILLED, OrderStatus.CANCELLING)),
+            Map.entry(OrderStatus.FULFILLED, EnumSet.noneOf(OrderStatus.class)),
             Map.entry(OrderStatus.REJECTED, EnumSet.noneOf(OrderStatus.class)),
             Map.entry(OrderStatus.PAYMENT_FAILED, EnumSet.noneOf(OrderStatus.class)),
             Map.entry(OrderStatus.CANCELLING, EnumSet.of(OrderStatus.CANCELLED)),
@@ -56,12 +57,12 @@ class OrderStatusTest {
     @Test
     void finalStatuses_areTheOnesWithoutSuccessors_plusConfirmed() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isFinal))
-                .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.REJECTED, OrderStatus.PAYMENT_FAILED,
-                        OrderStatus.CANCELLED, OrderStatus.EXPIRED);
+                .containsExactlyInAnyOrder(OrderStatus.CONFIRMED, OrderStatus.FULFILLED, OrderStatus.REJECTED,
+                        OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED, OrderStatus.EXPIRED);
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.next().isEmpty()))
                 .allMatch(OrderStatus::isFinal);
-        assertThat(OrderStatus.CONFIRMED.next()).as("only a cancellation moves a confirmed order on")
-                .containsExactly(OrderStatus.CANCELLING);
+        assertThat(OrderStatus.CONFIRMED.next()).as("only a fulfilment or a cancellation moves a confirmed order on")
+                .containsExactlyInAnyOrder(OrderStatus.FULFILLED, OrderStatus.CANCELLING);
     }
 
     @Test
@@ -75,6 +76,37 @@ class OrderStatusTest {
     void expirable_onlyUntilThePaymentIsAuthorized() {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isExpirable))
                 .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
+    }
+
+    @Test
+    void authorizedOrderCapturedOnFulfilment_waitsOutsideTheOpenOrdersUntilItsFulfilmentIsRecorded() {
+        Order onAuthorization = orderIn(OrderStatus.AUTHORIZED);
+        assertThat(onAuthorization.isDueForCapture()).isTrue();
+        assertThat(onAuthorization.isOpen()).isTrue();
+
+        Order waiting = onAuthorization.withCapturePolicy(CapturePolicy.ON_FULFILMENT);
+        assertThat(waiting.isDueForCapture()).isFalse();
+        assertThat(waiting.isAwaitingFulfilment()).isTrue();
+        assertThat(waiting.isOpen()).as("no step and no reconciler has work for it").isFalse();
+        assertThat(waiting.isCancellable()).isTrue();
+
+        Order fulfilled = waiting.withFulfilmentRecorded(new Fulfilment("1Z999", T0), T0.plusSeconds(5));
+        assertThat(fulfilled.isDueForCapture()).isTrue();
+        assertThat(fulfilled.isOpen()).as("the capture is due: the reconciler watches it again").isTrue();
+        assertThat(fulfilled.version()).isEqualTo(waiting.version() + 1);
+        assertThat(fulfilled.isCancellable()).as("a fulfilled order is never cancelled").isFalse();
+        assertThatThrownBy(() -> fulfilled.requestCancellation("too late", T0))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> fulfilled.withFulfilmentRecorded(new Fulfilment(null, T0), T0))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void capturePolicy_readsItsSettingAndRefusesAnyOther() {
+        assertThat(CapturePolicy.fromSetting("authorization")).isEqualTo(CapturePolicy.ON_AUTHORIZATION);
+        assertThat(CapturePolicy.fromSetting("fulfilment")).isEqualTo(CapturePolicy.ON_FULFILMENT);
+        assertThatThrownBy(() -> CapturePolicy.fromSetting("shipping"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shipping");
     }
 
     @Test
@@ -109,6 +141,8 @@ class OrderStatusTest {
             case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
             case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
             case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+            case FULFILLED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED,
+                    OrderStatus.FULFILLED);
             case REJECTED -> List.of(OrderStatus.REJECTED);
             case PAYMENT_FAILED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED);
             case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING);

@@ -129,7 +129,7 @@ public final class DynamoDbOrderStore implements OrderStore {
                     .expressionAttributeValues(Map.of(":shard", s(shardKey), ":before", Attributes.time(updatedBefore)))
                     .limit(remaining));
             for (Map<String, AttributeValue> key : response.items()) {
-                find(string(key, "orderId")).filter(order -> !order.status().isFinal()).ifPresent(stuck::add);
+                find(string(key, "orderId")).filter(Order::isOpen).ifPresent(stuck::add);
             }
         }
         return stuck;

@@ -8,7 +8,9 @@ import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class OrderItems {
 
     /**
-     * Present only while the order is not final, so the GSI on it is sparse: it holds exactly the open orders.
+     * Present only while the order is open ({@link Order#isOpen()}: not final, not waiting for its fulfilment), so the
+     * GSI on it is sparse: it holds exactly the orders some step or the reconciler still has work for.
      * Spread over {@link #OPEN_SHARDS} values so that the index has no single hot partition key.
      */
     static final String OPEN_SHARD = "openShard";
@@ -53,9 +56,11 @@ final class OrderItems {
         item.put("history", AttributeValue.fromL(order.history().stream().map(OrderItems::change).toList()));
         order.findPayment().ifPresent(payment -> item.put("payment", AttributeValue.fromM(Map.of(
                 "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
-        if (!order.status().isFinal()) {
+        if (order.isOpen()) {
             item.put(OPEN_SHARD, s(openShard(order.orderId())));
         }
+        item.put("capture", s(order.capture().setting()));
+        order.findFulfilment().ifPresent(fulfilment -> item.put("fulfilment", fulfilment(fulfilment)));
         if (!order.unavailableSkus().isEmpty()) {
             item.put("unavailableSkus", AttributeValue.fromL(order.unavailableSkus().stream().map(Attributes::s).toList()));
         }
@@ -71,6 +76,8 @@ final class OrderItems {
         AttributeValue unavailable = item.get("unavailableSkus");
         AttributeValue cancellation = item.get("cancellation");
         AttributeValue refunds = item.get("refunds");
+        AttributeValue capture = item.get("capture");
+        AttributeValue fulfilment = item.get("fulfilment");
         return new Order(
                 string(item, "orderId"),
                 string(item, "customerId"),
@@ -88,7 +95,24 @@ final class OrderItems {
                         string(payment.m(), "brand"), string(payment.m(), "last4")),
                 unavailable == null ? List.of() : unavailable.l().stream().map(AttributeValue::s).toList(),
                 cancellation == null ? null : cancellation(cancellation.m()),
-                refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList());
+                refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList(),
+                // orders written before the capture policy existed were captured on authorization
+                capture == null ? CapturePolicy.ON_AUTHORIZATION : CapturePolicy.fromSetting(capture.s()),
+                fulfilment == null ? null : fulfilment(fulfilment.m()));
+    }
+
+    private static AttributeValue fulfilment(Fulfilment fulfilment) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("recordedAt", time(fulfilment.recordedAt()));
+        if (fulfilment.trackingNumber() != null) {
+            m.put("trackingNumber", s(fulfilment.trackingNumber()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static Fulfilment fulfilment(Map<String, AttributeValue> m) {
+        AttributeValue trackingNumber = m.get("trackingNumber");
+        return new Fulfilment(trackingNumber == null ? null : trackingNumber.s(), instant(m, "recordedAt"));
     }
 
     private static AttributeValue cancellation(Cancellation cancellation) {

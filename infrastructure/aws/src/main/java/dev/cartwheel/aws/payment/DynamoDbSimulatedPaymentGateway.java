@@ -7,6 +7,7 @@ import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentProviderException;
 import dev.cartwheel.core.payment.Refund;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -114,7 +115,34 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
             item.put("refundId", AttributeValue.fromS("re_" + UUID.randomUUID()));
             return item;
         });
-        return new Refund(record.get("refundId").s(), paymentId, amount(record));
+        Refund refund = new Refund(record.get("refundId").s(), paymentId, amount(record));
+        // the payment's list of refunds is a string set: adding the same refund again (a retry) changes nothing
+        dynamoDb.updateItem(b -> b.tableName(table)
+                .key(Map.of("idempotencyKey", AttributeValue.fromS(refundsKey(paymentId))))
+                .updateExpression("ADD refunds :refund")
+                .expressionAttributeValues(Map.of(":refund", AttributeValue.fromSs(List.of(
+                        refund.refundId() + " " + refund.amount().amount() + " " + refund.amount().currency())))));
+        return refund;
+    }
+
+    /**
+     * Someone refunds {@code amount} of {@code paymentId} in the provider's dashboard, not through this backend; a
+     * real provider then sends a {@code payment.refunded} webhook.
+     */
+    public Refund refundAtProvider(String paymentId, Money amount) {
+        return refund("dashboard:" + UUID.randomUUID(), paymentId, amount);
+    }
+
+    @Override
+    public List<Refund> findRefunds(String paymentId) {
+        return find(refundsKey(paymentId)).map(item -> item.get("refunds").ss().stream().map(entry -> {
+            String[] parts = entry.split(" ");
+            return new Refund(parts[0], paymentId, new Money(Long.parseLong(parts[1]), parts[2]));
+        }).toList()).orElse(List.of());
+    }
+
+    private static String refundsKey(String paymentId) {
+        return "refunds-of:" + paymentId;
     }
 
     @Override

@@ -142,6 +142,11 @@ public final class FaultyPorts {
             public Optional<Capture> findCapture(String idempotencyKey) {
                 return delegate.findCapture(idempotencyKey);
             }
+
+            @Override
+            public List<Refund> findRefunds(String paymentId) {
+                return delegate.findRefunds(paymentId);
+            }
         };
     }
 
