@@ -1,0 +1,134 @@
+package dev.cartwheel.core.cancellation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cartwheel.core.checkout.Caller;
+import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.fulfilment.FulfilmentService;
+import dev.cartwheel.core.messaging.MessageType;
+import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.CapturePolicy;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.PaymentDetails;
+import dev.cartwheel.core.order.RefundRecord;
+import dev.cartwheel.core.order.StockMovement;
+import dev.cartwheel.core.payment.PaymentGateway;
+import dev.cartwheel.core.payment.PaymentService;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The fulfilment of an order and the refunds a provider reports, on the core's ports alone. */
+class FulfilmentAndProviderRefundTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
+    private static final Caller ALICE = new Caller("alice", "alice@example.com", Set.of("orders/write"));
+
+    private final Fakes.Orders orders = new Fakes.Orders();
+    private final Fakes.Gateway gateway = new Fakes.Gateway();
+    private final Fakes.Publisher publisher = new Fakes.Publisher();
+    private final FulfilmentService fulfilments = new FulfilmentService(orders, publisher, CLOCK);
+    private final CancellationService cancellations = new CancellationService(orders, publisher, CLOCK);
+    private final PaymentService payment = new PaymentService(orders, gateway, publisher, CLOCK);
+
+    @Test
+    void confirmedOrder_isFulfilledAtOnce_withoutMovingMoney_andCanNoLongerBeCancelled() {
+        stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
+
+        Order fulfilled = fulfilments.fulfil("ord_1", "1Z999");
+        Order repeated = fulfilments.fulfil("ord_1", "other");
+
+        assertThat(fulfilled.status()).isEqualTo(OrderStatus.FULFILLED);
+        assertThat(fulfilled.findFulfilment().orElseThrow().trackingNumber()).isEqualTo("1Z999");
+        assertThat(repeated).isEqualTo(fulfilled);
+        assertThat(orders.writes).isEqualTo(1);
+        assertThat(publisher.sent).isEmpty();
+        assertThat(gateway.operations).as("the fulfilment moved no money").containsOnlyKeys("ord_1:authorize");
+        assertThatThrownBy(() -> cancellations.cancel(ALICE, "ord_1", null))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fulfilled");
+    }
+
+    @Test
+    void orderCapturedOnFulfilment_waitsAuthorized_thenTheFulfilmentMakesThePaymentStepCapture() {
+        // GIVEN a reserved order captured on fulfilment
+        stored(OrderStatus.RESERVED, CapturePolicy.ON_FULFILMENT);
+
+        // WHEN the payment step authorizes it, is nudged again, and then the warehouse ships it
+        OrderStatus afterAuthorization = payment.handle(message(MessageType.STOCK_RESERVED));
+        OrderStatus afterNudge = payment.handle(message(MessageType.STOCK_RESERVED));
+        List<String> operationsBeforeFulfilment = List.copyOf(gateway.operations.keySet());
+        Order recorded = fulfilments.fulfil("ord_1", null);
+        OrderStatus afterFulfilment = payment.handle(message(MessageType.FULFILMENT_RECORDED));
+
+        // THEN
+        assertThat(afterAuthorization).isEqualTo(OrderStatus.AUTHORIZED);
+        assertThat(afterNudge).isEqualTo(OrderStatus.AUTHORIZED);
+        assertThat(operationsBeforeFulfilment).containsExactly("ord_1:authorize");
+        assertThat(recorded.status()).isEqualTo(OrderStatus.AUTHORIZED);
+        assertThat(afterFulfilment).isEqualTo(OrderStatus.PAID);
+        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:capture");
+        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.COMMIT));
+        assertThat(publisher.sent).extracting(StepMessage::type)
+                .containsExactly(MessageType.FULFILMENT_RECORDED, MessageType.ORDER_PAID);
+    }
+
+    @Test
+    void providerRefunds_areRecordedOnce_andAnAdminRefundWhoseRequestCrashedIsNotTakenForOne() {
+        // GIVEN a captured order, an admin refund of 500 recorded whose request died after the provider refunded it,
+        // and 300 refunded in the provider's dashboard
+        Order order = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
+        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
+        Order withPendingRefund = order.withRefundRequested(
+                new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0);
+        orders.orders.put("ord_1", withPendingRefund);
+        String adminRefundId = gateway.refund("ord_1:refund:k1", "pay_0", new Money(500, "EUR")).refundId();
+        String dashboardRefundId = gateway.refund("dashboard:1", "pay_0", new Money(300, "EUR")).refundId();
+
+        // WHEN the provider's webhook is delivered twice
+        payment.handle(message(MessageType.PAYMENT_UPDATED));
+        int writes = orders.writes;
+        payment.handle(message(MessageType.PAYMENT_UPDATED));
+
+        // THEN
+        Order refunded = orders.find("ord_1").orElseThrow();
+        assertThat(refunded.refunds()).extracting(RefundRecord::refundId).containsExactly(adminRefundId, dashboardRefundId);
+        assertThat(refunded.refunds().get(1).isFromProvider()).isTrue();
+        assertThat(refunded.refunds().get(0).isFromProvider()).isFalse();
+        assertThat(refunded.refundedTotal()).isEqualTo(new Money(800, "EUR"));
+        assertThat(refunded.status()).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(orders.writes).as("the duplicate wrote nothing").isEqualTo(writes);
+        assertThat(publisher.sent).extracting(StepMessage::type).containsExactly(MessageType.REFUND_ISSUED);
+    }
+
+    private Order stored(OrderStatus status, CapturePolicy capture) {
+        Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0)
+                .withCapturePolicy(capture);
+        List<OrderStatus> path = switch (status) {
+            case RESERVED -> List.of(OrderStatus.RESERVED);
+            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+            default -> throw new IllegalArgumentException(status.name());
+        };
+        for (OrderStatus next : path) {
+            order = order.transitionTo(next, T0, "path");
+            if (next == OrderStatus.AUTHORIZED) {
+                gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", order.total());
+                order = order.withPayment(new PaymentDetails("pay_0", "visa", "4242"));
+            }
+        }
+        orders.orders.put(order.orderId(), order);
+        return order;
+    }
+
+    private static StepMessage message(MessageType type) {
+        return StepMessage.of(type, "ord_1", "corr-1");
+    }
+}
