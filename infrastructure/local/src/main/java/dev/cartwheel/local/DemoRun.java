@@ -22,14 +22,15 @@ import java.util.UUID;
  * The demo: through the HTTP API with dev tokens, a good order (tok_visa) that an admin then partly refunds, an order
  * for more than the stock of the scarcest product, an order paid with tok_chargeDeclined, an order its customer
  * cancels once it is confirmed, and an order paid with tok_authorizeThenAsync, left PAYMENT_PENDING until the simulated
- * payment provider approves it and its signed webhook goes through the API; waits for their final statuses, prints
+ * payment provider approves it and its signed webhook goes through the API, which the warehouse then ships
+ * ({@code POST /orders/{orderId}/fulfilment}); waits for their final statuses, prints
  * their timelines, e-mails and webhooks, and checks the outcome (statuses, the e-mails each should get, stock
  * decremented / unchanged / restored, the refund, the webhook delivered and the order pending before it was authorized).
  */
 public final class DemoRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> FINAL = Set.of("CONFIRMED", "REJECTED", "PAYMENT_FAILED", "CANCELLED", "EXPIRED");
+    static final Set<String> FINAL = Set.of("CONFIRMED", "FULFILLED", "REJECTED", "PAYMENT_FAILED", "CANCELLED", "EXPIRED");
 
     private final LocalCloud cloud;
     private final PrintStream out;
@@ -46,15 +47,15 @@ public final class DemoRun {
     }
 
     /** What happens to a confirmed order of the demo after it is confirmed. */
-    enum Then { NOTHING, REFUND_ONE_UNIT, CANCEL }
+    enum Then { NOTHING, REFUND_ONE_UNIT, CANCEL, SHIP }
 
     record Case(String label, String customer, String sku, int quantity, String paymentToken, String expected, Then then) {
         int expectedEmails() {
-            return then == Then.NOTHING ? 1 : 2;
+            return then == Then.NOTHING || then == Then.SHIP ? 1 : 2;
         }
 
         boolean keepsStock() {
-            return expected.equals("CONFIRMED");
+            return expected.equals("CONFIRMED") || expected.equals("FULFILLED");
         }
 
         /** Authorized later by the provider, which then tells Cartwheel by webhook. */
@@ -87,8 +88,8 @@ public final class DemoRun {
                         Then.NOTHING),
                 new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "tok_visa", "CANCELLED",
                         Then.CANCEL),
-                new Case("asynchronously authorized order", "demo-erin", fourth.path("sku").asText(), 1, ASYNC_TOKEN, "CONFIRMED",
-                        Then.NOTHING));
+                new Case("asynchronously authorized order, then shipped", "demo-erin", fourth.path("sku").asText(), 1,
+                        ASYNC_TOKEN, "FULFILLED", Then.SHIP));
 
         out.println();
         out.println("Catalog:");
@@ -130,6 +131,8 @@ public final class DemoRun {
                     if (status.equals("CONFIRMED") && c.then() != Then.NOTHING && acted.add(c)) {
                         if (c.then() == Then.CANCEL) {
                             cancel(c, e.getValue(), tokens.get(c));
+                        } else if (c.then() == Then.SHIP) {
+                            ship(c, e.getValue());
                         } else {
                             refundOneUnit(c, e.getValue(), before.get(c.sku()));
                         }
@@ -260,6 +263,18 @@ public final class DemoRun {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"changed my mind\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             problems.add(c.label() + ": POST /orders/" + orderId + "/cancel answered " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private void ship(Case c, String orderId) throws IOException, InterruptedException {
+        String warehouse = cloud.token("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/fulfilment"))
+                .header("Authorization", "Bearer " + warehouse).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"trackingNumber\":\"1Z999AA10123456784\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        out.printf("%nThe warehouse shipped the %s: POST /orders/%s/fulfilment -> %d%n", c.label(), orderId, r.statusCode());
+        if (r.statusCode() != 200) {
+            problems.add(c.label() + ": POST /orders/" + orderId + "/fulfilment answered " + r.statusCode() + " " + r.body());
         }
     }
 

@@ -106,7 +106,7 @@ class LocalCloudIT {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
                 "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ",
-                "PAYMENT_PENDING", "webhook payment.succeeded");
+                "PAYMENT_PENDING", "webhook payment.succeeded", "status FULFILLED (expected FULFILLED)");
     }
 
     // ------------------------------------------------------------------ the payment provider's webhooks
