@@ -56,15 +56,15 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         List<OrderChange> changes = OrderStreamRecords.changes(event);
-        Optional<String> failedFrom = events.publish(changes);
+        OrderEventService.Publication publication = events.publish(changes);
+        Optional<String> failedFrom = publication.findFailedFrom();
         if (failedFrom.isPresent()) {
             log.warn(new StructuredLog.Entry(requestId, null, null, "order-events", "retry",
                     "events not published from stream record " + failedFrom.get() + " on; retried from there"));
             return StreamsEventResponse.builder().withBatchItemFailures(
                     List.of(new StreamsEventResponse.BatchItemFailure(failedFrom.get()))).build();
         }
-        changes.forEach(change -> OrderEventService.eventsOf(change)
-                .forEach(published -> metrics.count(funnelMetric(published.type()))));
+        publication.published().forEach(published -> metrics.count(funnelMetric(published.type())));
         log.info(new StructuredLog.Entry(requestId, null, null, "order-events", "published",
                 changes.size() + " order writes read"));
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();

@@ -21,9 +21,7 @@ import dev.cartwheel.core.messaging.Step;
 import dev.cartwheel.core.webhook.PaymentWebhook;
 import dev.cartwheel.core.webhook.PaymentWebhookService;
 import dev.cartwheel.core.webhook.WebhookSignature;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -79,14 +77,15 @@ public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2H
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpApi.respond(event, log, () -> {
-            String body = rawBody(event);
+            // the body exactly as sent (the signature is over these bytes), size-checked before anything else
+            String body = HttpApi.rawBody(event);
             try {
                 WebhookSignature.verify(HttpApi.header(event, SIGNATURE_HEADER), body, secret.get(), clock.instant());
             } catch (WebhookRejectedException e) {
                 log.warn(new StructuredLog.Entry(requestId(event), null, null, "webhook", "rejected", e.getMessage()));
                 return HttpApi.problem(401, "webhook-signature", "Webhook signature rejected", e.getMessage());
             }
-            PaymentWebhook webhook = parse(event);
+            PaymentWebhook webhook = parse(body);
             PaymentWebhookService.Outcome outcome = webhooks.accept(webhook);
             log.info(new StructuredLog.Entry(requestId(event), webhook.orderId(), null, "webhook",
                     outcome.name().toLowerCase(java.util.Locale.ROOT), webhook.type() + " " + webhook.eventId()));
@@ -95,26 +94,9 @@ public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2H
         });
     }
 
-    /** The body exactly as sent (the signature is over these bytes), size-checked before anything else. */
-    private static String rawBody(APIGatewayV2HTTPEvent event) {
-        String raw = event.getBody() == null ? "" : event.getBody();
-        if (event.getIsBase64Encoded()) {
-            try {
-                raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid base64");
-            }
-        }
-        if (raw.getBytes(StandardCharsets.UTF_8).length > HttpApi.MAX_BODY_BYTES) {
-            throw new InvalidRequestException(Problem.BODY_TOO_LARGE, "body",
-                    "body must not exceed " + HttpApi.MAX_BODY_BYTES + " bytes");
-        }
-        return raw;
-    }
-
     /** {@code {"id": "evt_...", "type": "payment.succeeded", "data": {"orderId": "ord_...", ...}, ...}}. */
-    private static PaymentWebhook parse(APIGatewayV2HTTPEvent event) {
-        JsonNode tree = HttpApi.body(event, JsonNode.class);
+    private static PaymentWebhook parse(String body) {
+        JsonNode tree = HttpApi.parse(body, JsonNode.class);
         String id = text(tree.get("id"), "/id");
         String type = text(tree.get("type"), "/type");
         JsonNode orderId = tree.path("data").get("orderId");

@@ -1,9 +1,12 @@
 package dev.cartwheel.emulators;
 
+import java.net.URI;
 import java.time.Duration;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -41,59 +44,35 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb(Endpoints endpoints) {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoints.dynamoDb())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials(endpoints))
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return build(DynamoDbClient.builder(), endpoints.dynamoDb(), endpoints);
     }
 
     public static SqsClient sqs(Endpoints endpoints) {
-        return SqsClient.builder()
-                .endpointOverride(endpoints.sqs())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials(endpoints))
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return build(SqsClient.builder(), endpoints.sqs(), endpoints);
     }
 
     public static SesV2Client sesV2(Endpoints endpoints) {
-        return SesV2Client.builder()
-                .endpointOverride(endpoints.ses())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials(endpoints))
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return build(SesV2Client.builder(), endpoints.ses(), endpoints);
     }
 
     /** DynamoDB Streams, served by the DynamoDB endpoint (DynamoDB Local answers both APIs). */
     public static DynamoDbStreamsClient dynamoDbStreams(Endpoints endpoints) {
-        return DynamoDbStreamsClient.builder()
-                .endpointOverride(endpoints.dynamoDb())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials(endpoints))
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return build(DynamoDbStreamsClient.builder(), endpoints.dynamoDb(), endpoints);
     }
 
     public static EventBridgeClient eventBridge(Endpoints endpoints) {
-        return EventBridgeClient.builder()
-                .endpointOverride(endpoints.eventBridge())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials(endpoints))
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return build(EventBridgeClient.builder(), endpoints.eventBridge(), endpoints);
     }
 
     public static SecretsManagerClient secretsManager(Endpoints endpoints) {
-        return SecretsManagerClient.builder()
-                .endpointOverride(endpoints.secretsManager())
+        return build(SecretsManagerClient.builder(), endpoints.secretsManager(), endpoints);
+    }
+
+    /** Any service's client at {@code endpoint}, with the endpoints' region and credentials. */
+    private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
+            B builder, URI endpoint, Endpoints endpoints) {
+        return builder
+                .endpointOverride(endpoint)
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials(endpoints))
                 .httpClient(httpClient())

@@ -58,12 +58,32 @@ public final class OrderEventService {
     }
 
     /**
+     * What {@link #publish} did.
+     *
+     * @param published  the events published, in stream order: all the events of the changes before
+     *                   {@code failedFrom}, or of every change if all were published
+     * @param failedFrom the position of the first change whose events may not all be published, {@code null} if
+     *                   all were
+     */
+    public record Publication(List<OrderEvent> published, String failedFrom) {
+
+        public Publication {
+            published = List.copyOf(published);
+        }
+
+        /** The position to retry from (with every change after it), or empty if all events were published. */
+        public Optional<String> findFailedFrom() {
+            return Optional.ofNullable(failedFrom);
+        }
+    }
+
+    /**
      * Publishes the events of {@code changes}, in order, in as few calls as the bus allows.
      *
-     * @return the position of the first change whose events may not all be published (to be retried from there,
-     *         with every change after it), or empty if all were
+     * @return the events published and, if some may not have been, the position of the first change to retry from
      */
-    public Optional<String> publish(List<OrderChange> changes) {
+    public Publication publish(List<OrderChange> changes) {
+        List<OrderEvent> published = new ArrayList<>();
         List<OrderEvent> chunk = new ArrayList<>();
         String chunkStart = null;
         for (OrderChange change : changes) {
@@ -73,8 +93,9 @@ public final class OrderEventService {
             }
             if (chunk.size() + events.size() > MAX_EVENTS_PER_PUBLISH && !chunk.isEmpty()) {
                 if (!tryPublish(chunk)) {
-                    return Optional.of(chunkStart);
+                    return new Publication(published, chunkStart);
                 }
+                published.addAll(chunk);
                 chunk.clear();
             }
             if (chunk.isEmpty()) {
@@ -82,10 +103,13 @@ public final class OrderEventService {
             }
             chunk.addAll(events);
         }
-        if (!chunk.isEmpty() && !tryPublish(chunk)) {
-            return Optional.of(chunkStart);
+        if (!chunk.isEmpty()) {
+            if (!tryPublish(chunk)) {
+                return new Publication(published, chunkStart);
+            }
+            published.addAll(chunk);
         }
-        return Optional.empty();
+        return new Publication(published, null);
     }
 
     private boolean tryPublish(List<OrderEvent> events) {

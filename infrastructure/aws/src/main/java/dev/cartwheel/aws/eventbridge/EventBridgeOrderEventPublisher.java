@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
  * Publishes order events to an EventBridge bus with one {@code PutEvents} call per batch (at most 10): source
- * {@value OrderEvent#SOURCE}, detail-type e.g. {@code order.paid}, the order id as the event's resource, and the
- * detail as JSON ({@link #detail}). A call that leaves any entry failed throws, so the batch is retried.
+ * {@value OrderEvent#SOURCE}, detail-type e.g. {@code order.paid}, and the detail as JSON ({@link #detail}). A call
+ * that leaves any entry failed throws, so the batch is retried.
  */
 public final class EventBridgeOrderEventPublisher implements OrderEventPublisher {
 
@@ -57,7 +57,6 @@ public final class EventBridgeOrderEventPublisher implements OrderEventPublisher
                 .source(OrderEvent.SOURCE)
                 .detailType(event.type().detailType())
                 .time(event.occurredAt())
-                .resources(List.of())
                 .detail(detail(event))
                 .build();
     }

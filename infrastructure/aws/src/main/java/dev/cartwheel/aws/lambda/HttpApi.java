@@ -102,23 +102,51 @@ public final class HttpApi {
         throw new InvalidRequestException(Problem.INVALID_FIELD, "limit", "limit must be an integer from 1 to " + max);
     }
 
+    /**
+     * The body as sent, base64-decoded if API Gateway encoded it ({@code ""} if there is none), refused if larger
+     * than {@link #MAX_BODY_BYTES}. A blank body is returned as it is; {@link #parse} refuses it.
+     */
+    public static String rawBody(APIGatewayV2HTTPEvent event) {
+        return withinSizeLimit(decoded(event));
+    }
+
     /** The body parsed strictly into {@code type}; every failure names the offending field. */
     public static <T> T body(APIGatewayV2HTTPEvent event, Class<T> type) {
-        String raw = event.getBody();
-        if (raw != null && event.getIsBase64Encoded()) {
-            try {
-                raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid base64");
-            }
+        String raw = decoded(event);
+        // a blank body is reported as missing, however long it is: checked before the size
+        requirePresent(raw);
+        return parse(withinSizeLimit(raw), type);
+    }
+
+    private static String decoded(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody() == null ? "" : event.getBody();
+        if (!event.getIsBase64Encoded()) {
+            return raw;
         }
+        try {
+            return new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "body is not valid base64");
+        }
+    }
+
+    private static void requirePresent(String raw) {
         if (raw == null || raw.isBlank()) {
             throw new InvalidRequestException(Problem.MALFORMED_JSON, "body", "a JSON body is required");
         }
+    }
+
+    private static String withinSizeLimit(String raw) {
         if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw new InvalidRequestException(Problem.BODY_TOO_LARGE, "body",
                     "body must not exceed " + MAX_BODY_BYTES + " bytes");
         }
+        return raw;
+    }
+
+    /** A body (e.g. from {@link #rawBody}) parsed strictly into {@code type}; every failure names the offending field. */
+    public static <T> T parse(String raw, Class<T> type) {
+        requirePresent(raw);
         JsonNode tree;
         JsonParser parser = null;
         try {
