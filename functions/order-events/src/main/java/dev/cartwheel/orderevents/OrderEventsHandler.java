@@ -57,6 +57,8 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
         String requestId = context == null ? null : context.getAwsRequestId();
         List<OrderChange> changes = OrderStreamRecords.changes(event);
         OrderEventService.Publication publication = events.publish(changes);
+        // counted once: the events of the changes before a failure are not published again, the rest are on the retry
+        publication.published().forEach(published -> metrics.count(funnelMetric(published.type())));
         Optional<String> failedFrom = publication.findFailedFrom();
         if (failedFrom.isPresent()) {
             log.warn(new StructuredLog.Entry(requestId, null, null, "order-events", "retry",
@@ -64,7 +66,6 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
             return StreamsEventResponse.builder().withBatchItemFailures(
                     List.of(new StreamsEventResponse.BatchItemFailure(failedFrom.get()))).build();
         }
-        publication.published().forEach(published -> metrics.count(funnelMetric(published.type())));
         log.info(new StructuredLog.Entry(requestId, null, null, "order-events", "published",
                 changes.size() + " order writes read"));
         return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();

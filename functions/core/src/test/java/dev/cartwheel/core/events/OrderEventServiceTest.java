@@ -111,10 +111,12 @@ class OrderEventServiceTest {
         }
 
         // WHEN
-        Optional<String> failedFrom = service.publish(changes).findFailedFrom();
+        OrderEventService.Publication publication = service.publish(changes);
+        Optional<String> failedFrom = publication.findFailedFrom();
 
         // THEN
         assertThat(failedFrom).isEmpty();
+        assertThat(publication.published()).hasSize(25);
         assertThat(bus.calls).extracting(List::size).containsExactly(10, 10, 5);
         assertThat(bus.calls.stream().flatMap(List::stream).map(OrderEvent::orderId).toList())
                 .isEqualTo(changes.stream().map(change -> change.after().orderId()).toList());
@@ -130,11 +132,14 @@ class OrderEventServiceTest {
         bus.failing.add(2);
 
         // WHEN
-        Optional<String> failedFrom = service.publish(changes).findFailedFrom();
+        OrderEventService.Publication publication = service.publish(changes);
+        Optional<String> failedFrom = publication.findFailedFrom();
 
         // THEN the retry starts at the first change of the refused call (its earlier events come again: at least once)
         assertThat(failedFrom).contains("seq-10");
         assertThat(bus.calls).hasSize(2);
+        assertThat(publication.published()).as("what is not retried: the first call's events, counted now")
+                .extracting(OrderEvent::orderId).isEqualTo(bus.calls.getFirst().stream().map(OrderEvent::orderId).toList());
     }
 
     private static Order placed(String orderId) {
