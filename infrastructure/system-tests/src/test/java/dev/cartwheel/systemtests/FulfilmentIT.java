@@ -45,6 +45,7 @@ class FulfilmentIT {
         JsonNode waiting = pipeline.order(ada, orderId);
         long[] stockWhileWaiting = pipeline.stock(CUP);
         Map<String, Integer> operationsWhileWaiting = pipeline.paymentOperations(orderId);
+        List<CapturedEmail> mailsWhileWaiting = pipeline.mailTo(ada);
         Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         Map<String, Integer> expiring = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
         int queuedByReconciler = pipeline.depth("PaymentQueue");
@@ -57,8 +58,13 @@ class FulfilmentIT {
         pipeline.drain();
         APIGatewayV2HTTPResponse cancel = pipeline.cancel(ada, orderId, null);
 
-        // THEN while it waited: authorized, the stock reserved, nothing captured, no e-mail, left alone by the reconciler
+        // THEN while it waited: authorized, the stock reserved, nothing captured, confirmed to the customer, left alone
+        // by the reconciler
         assertThat(waiting.get("status").asText()).isEqualTo("AUTHORIZED");
+        assertThat(mailsWhileWaiting).singleElement().satisfies(mail -> {
+            assertThat(mail.subject()).isEqualTo("Your order is confirmed (" + orderId + ")");
+            assertThat(mail.text()).contains("charged 25.00 USD when your order ships");
+        });
         assertThat(waiting.get("capture").asText()).isEqualTo("fulfilment");
         assertThat(stockWhileWaiting).containsExactly(8, 2, 0);
         assertThat(operationsWhileWaiting).isEqualTo(Map.of("authorize", 1));
@@ -67,7 +73,7 @@ class FulfilmentIT {
         assertThat(queuedByReconciler).isZero();
         assertThat(refundBeforeCapture.getStatusCode()).isEqualTo(409);
         assertThat(Pipeline.json(refundBeforeCapture).get("type").asText()).endsWith("order-not-refundable");
-        // AND once shipped: captured once, sold, confirmed by one e-mail, FULFILLED
+        // AND once shipped: captured once, sold, FULFILLED, the confirmation not sent again, the shipping notice sent
         assertThat(fulfilled.getStatusCode()).as("the capture follows").isEqualTo(202);
         assertThat(Pipeline.json(fulfilled).get("status").asText()).isEqualTo("AUTHORIZED");
         JsonNode order = pipeline.order(ada, orderId);
@@ -81,8 +87,9 @@ class FulfilmentIT {
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "capture", 1));
         assertThat(pipeline.paymentAmounts(orderId)).containsEntry(orderId + ":capture", 2500L);
         assertThat(pipeline.stock(CUP)).containsExactly(8, 0, 2);
-        assertThat(pipeline.mailTo(ada)).extracting(CapturedEmail::subject)
-                .containsExactly("Your order is confirmed (" + orderId + ")");
+        assertThat(pipeline.mailTo(ada)).extracting(CapturedEmail::subject).containsExactly(
+                "Your order is confirmed (" + orderId + ")", "Your order is on its way (" + orderId + ")");
+        assertThat(pipeline.mailTo(ada).getLast().text()).contains("Tracking number: 1Z999AA10123456784");
         assertThat(cancel.getStatusCode()).isEqualTo(409);
         assertThat(Pipeline.json(cancel).get("detail").asText()).contains("fulfilled");
     }
@@ -111,8 +118,8 @@ class FulfilmentIT {
         assertThat(pipeline.stock(CUP)).containsExactly(10, 0, 0);
         assertThat(fulfil.getStatusCode()).isEqualTo(409);
         assertThat(Pipeline.json(fulfil).get("type").asText()).endsWith("order-not-fulfillable");
-        assertThat(pipeline.mailTo(bo)).extracting(CapturedEmail::subject)
-                .containsExactly("Your order is cancelled (" + orderId + ")");
+        assertThat(pipeline.mailTo(bo)).extracting(CapturedEmail::subject).containsExactly(
+                "Your order is confirmed (" + orderId + ")", "Your order is cancelled (" + orderId + ")");
     }
 
     @Test
@@ -138,15 +145,16 @@ class FulfilmentIT {
         assertThat(fulfilled.getStatusCode()).isEqualTo(200);
         assertThat(Pipeline.json(fulfilled).get("status").asText()).isEqualTo("FULFILLED");
         assertThat(Pipeline.json(fulfilled).get("fulfilment").has("trackingNumber")).isFalse();
-        assertThat(queued).as("no money moves and no step is told").isZero();
+        assertThat(queued).as("no money moves: only the shipping notice is queued").isEqualTo(1);
         assertThat(cancel.getStatusCode()).isEqualTo(409);
         assertThat(refund.getStatusCode()).isEqualTo(201);
         JsonNode order = pipeline.order(cy, orderId);
         assertThat(order.get("status").asText()).isEqualTo("FULFILLED");
         assertThat(order.get("refundedTotal").get("amount").asLong()).isEqualTo(500);
         assertThat(pipeline.stock(CUP)).as("the cancel returned nothing").containsExactly(9, 0, 1);
-        assertThat(pipeline.mailTo(cy)).extracting(CapturedEmail::subject).containsExactly(
-                "Your order is confirmed (" + orderId + ")", "You have been refunded (" + orderId + ")");
+        assertThat(pipeline.mailTo(cy)).extracting(CapturedEmail::subject).containsExactlyInAnyOrder(
+                "Your order is confirmed (" + orderId + ")", "Your order is on its way (" + orderId + ")",
+                "You have been refunded (" + orderId + ")");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.cartwheel.core.email;
 
+import dev.cartwheel.core.order.CapturePolicy;
+import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.RefundRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +58,17 @@ public final class EmailRenderer {
                 .replace("{{refundAmount}}", value(refund == null ? "" : refund.amount().toDisplayString(), html))
                 .replace("{{refundReason}}", value(refund == null ? "" : refund.reason(), html))
                 .replace("{{refundedTotal}}", value(order.refundedTotal().toDisplayString(), html))
+                .replace("{{charge}}", value(charge(order), html))
+                .replace("{{tracking}}", value(order.findFulfilment().map(Fulfilment::trackingNumber)
+                        .map(number -> "Tracking number: " + number).orElse(""), html))
                 .replace("{{lines}}", lines.toString().stripTrailing());
+    }
+
+    /** One sentence on when the customer pays: now, or (captured on fulfilment) when the order ships. */
+    private static String charge(Order order) {
+        return order.capture() == CapturePolicy.ON_FULFILMENT && !order.isIn(OrderStatus.PAID)
+                ? "Your payment method is charged " + order.total().toDisplayString() + " when your order ships."
+                : "Your payment method has been charged " + order.total().toDisplayString() + ".";
     }
 
     /** One sentence on what happened to the customer's money when the order was cancelled. */

@@ -2,6 +2,7 @@ package dev.cartwheel.core.email;
 
 import dev.cartwheel.core.messaging.MessageRejectedException;
 import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
@@ -16,7 +17,7 @@ import java.util.List;
 /**
  * The e-mail step: sends the e-mail an order's outcome calls for, once, and for a paid order makes the
  * final transition PAID -> CONFIRMED after the confirmation went out (and on to FULFILLED if an admin already
- * recorded the fulfilment: always so for an order captured on fulfilment).
+ * recorded the fulfilment: always so for an order captured on fulfilment). A fulfilled order gets a shipping notice.
  */
 public final class EmailService {
 
@@ -42,60 +43,92 @@ public final class EmailService {
     }
 
     /**
-     * Handles {@code OrderPaid}, {@code OrderRejected}, {@code PaymentFailed}, {@code OrderCancelled},
-     * {@code RefundIssued} and {@code OrderExpired}; returns the order's status afterwards.
+     * Handles {@code OrderPaid}, {@code OrderAuthorized}, {@code OrderFulfilled}, {@code OrderRejected},
+     * {@code PaymentFailed}, {@code OrderCancelled}, {@code RefundIssued} and {@code OrderExpired}; returns the order's
+     * status afterwards.
      */
     public OrderStatus handle(StepMessage message) {
-        EmailType type = switch (message.type()) {
-            case ORDER_PAID -> EmailType.ORDER_CONFIRMED;
-            case ORDER_REJECTED -> EmailType.ORDER_REJECTED;
-            case PAYMENT_FAILED -> EmailType.PAYMENT_FAILED;
-            case ORDER_CANCELLED -> EmailType.ORDER_CANCELLED;
-            case REFUND_ISSUED -> EmailType.ORDER_REFUNDED;
-            case ORDER_EXPIRED -> EmailType.ORDER_EXPIRED;
+        return switch (message.type()) {
+            case ORDER_PAID, ORDER_AUTHORIZED -> Retry.withCurrentOrder(orders, message.orderId(), this::confirm);
+            case ORDER_FULFILLED -> Retry.withCurrentOrder(orders, message.orderId(), this::ship);
+            case REFUND_ISSUED -> Retry.withCurrentOrder(orders, message.orderId(), order -> {
+                // one e-mail per completed refund, each under its own claim: a redelivery sends none twice
+                order.refunds().stream().filter(RefundRecord::isCompleted)
+                        .forEach(refund -> sendOnce(order, EmailType.ORDER_REFUNDED, refund));
+                return order.status();
+            });
+            case ORDER_REJECTED -> outcome(message, EmailType.ORDER_REJECTED, OrderStatus.REJECTED);
+            case PAYMENT_FAILED -> outcome(message, EmailType.PAYMENT_FAILED, OrderStatus.PAYMENT_FAILED);
+            case ORDER_CANCELLED -> outcome(message, EmailType.ORDER_CANCELLED, OrderStatus.CANCELLED);
+            case ORDER_EXPIRED -> outcome(message, EmailType.ORDER_EXPIRED, OrderStatus.EXPIRED);
             default -> throw new MessageRejectedException("the e-mail step does not handle " + message.type().wireName());
         };
-        return Retry.withCurrentOrder(orders, message.orderId(), order -> send(order, type));
     }
 
-    private OrderStatus send(Order order, EmailType type) {
-        if (type == EmailType.ORDER_REFUNDED) {
-            // one e-mail per completed refund, each under its own claim: a redelivery sends none twice
-            order.refunds().stream().filter(RefundRecord::isCompleted)
-                    .forEach(refund -> sendOnce(order, type, refund));
+    /** The e-mail of an order that ended in {@code expected}. */
+    private OrderStatus outcome(StepMessage message, EmailType type, OrderStatus expected) {
+        return Retry.withCurrentOrder(orders, message.orderId(), order -> {
+            requireStatus(order, type, order.isIn(expected));
+            sendOnce(order, type, null);
             return order.status();
+        });
+    }
+
+    /**
+     * The confirmation, once, whenever it is first due: for an order captured on authorization once it is PAID (then
+     * PAID -> CONFIRMED is written after it went out), for one captured on fulfilment as soon as it is AUTHORIZED (and
+     * not again when it is captured). A paid order whose fulfilment is already recorded goes on to FULFILLED in the
+     * same write, and its shipping notice follows.
+     */
+    private OrderStatus confirm(Order order) {
+        switch (order.status()) {
+            case CANCELLING, CANCELLED -> {
+                // cancelled while the confirmation was on its way: the cancellation e-mail is the one that counts
+                return order.status();
+            }
+            case AUTHORIZED -> {
+                requireStatus(order, EmailType.ORDER_CONFIRMED, order.capture() == CapturePolicy.ON_FULFILMENT);
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                return OrderStatus.AUTHORIZED;
+            }
+            case PAID -> {
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                Instant now = clock.instant();
+                Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, now, "confirmation e-mail sent");
+                if (order.findFulfilment().isPresent()) {
+                    // fulfilled before the confirmation went out (always so when captured on fulfilment)
+                    confirmed = confirmed.transitionTo(OrderStatus.FULFILLED, now, "fulfilled");
+                }
+                orders.apply(new OrderTransition(order, confirmed, List.of()));
+                return confirmed.isIn(OrderStatus.FULFILLED) ? ship(confirmed) : OrderStatus.CONFIRMED;
+            }
+            case CONFIRMED -> {
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                return OrderStatus.CONFIRMED;
+            }
+            case FULFILLED -> {
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                return ship(order);
+            }
+            default -> {
+                requireStatus(order, EmailType.ORDER_CONFIRMED, false);
+                return order.status();
+            }
         }
-        if (type == EmailType.ORDER_CONFIRMED
-                && (order.isIn(OrderStatus.CANCELLING) || order.isIn(OrderStatus.CANCELLED))) {
-            // cancelled while the confirmation was on its way: the cancellation e-mail is the one that counts
-            return order.status();
-        }
-        OrderStatus expected = switch (type) {
-            case ORDER_CONFIRMED -> OrderStatus.PAID;
-            case ORDER_REJECTED -> OrderStatus.REJECTED;
-            case PAYMENT_FAILED -> OrderStatus.PAYMENT_FAILED;
-            case ORDER_CANCELLED -> OrderStatus.CANCELLED;
-            case ORDER_EXPIRED -> OrderStatus.EXPIRED;
-            case ORDER_REFUNDED -> throw new IllegalStateException("handled above");
-        };
-        boolean alreadyConfirmed = type == EmailType.ORDER_CONFIRMED
-                && (order.isIn(OrderStatus.CONFIRMED) || order.isIn(OrderStatus.FULFILLED));
-        if (!order.isIn(expected) && !alreadyConfirmed) {
+    }
+
+    /** The shipping notice of a FULFILLED order, once. */
+    private OrderStatus ship(Order order) {
+        requireStatus(order, EmailType.ORDER_SHIPPED, order.isIn(OrderStatus.FULFILLED));
+        sendOnce(order, EmailType.ORDER_SHIPPED, null);
+        return OrderStatus.FULFILLED;
+    }
+
+    private static void requireStatus(Order order, EmailType type, boolean ready) {
+        if (!ready) {
             throw new MessageRejectedException("order " + order.orderId() + " is " + order.status()
                     + ", not ready for the " + type + " e-mail");
         }
-        sendOnce(order, type, null);
-        if (type == EmailType.ORDER_CONFIRMED && order.isIn(OrderStatus.PAID)) {
-            Instant now = clock.instant();
-            Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, now, "confirmation e-mail sent");
-            if (order.findFulfilment().isPresent()) {
-                // fulfilled before the confirmation went out (or captured on fulfilment): it is done
-                confirmed = confirmed.transitionTo(OrderStatus.FULFILLED, now, "fulfilled");
-            }
-            orders.apply(new OrderTransition(order, confirmed, List.of()));
-            return confirmed.status();
-        }
-        return order.status();
     }
 
     private void sendOnce(Order order, EmailType type, RefundRecord refund) {

@@ -8,7 +8,9 @@ public enum EmailType {
     ORDER_CANCELLED("order-cancelled", "Your order is cancelled"),
     /** One per refund of the order (the claim is per refund, see {@link EmailClaims#claim(String, EmailType, String, java.time.Instant, java.time.Instant)}). */
     ORDER_REFUNDED("order-refunded", "You have been refunded"),
-    ORDER_EXPIRED("order-expired", "Your order has expired");
+    ORDER_EXPIRED("order-expired", "Your order has expired"),
+    /** The order's fulfilment is recorded: it shipped, with the tracking number if the warehouse gave one. */
+    ORDER_SHIPPED("order-shipped", "Your order is on its way");
 
     private final String templateName;
     private final String subject;

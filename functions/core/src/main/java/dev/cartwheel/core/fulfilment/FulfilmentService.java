@@ -24,8 +24,10 @@ import java.util.Set;
  * the version read, so against a racing cancellation exactly one wins: a fulfilled order can no longer be cancelled,
  * and a cancelling one can no longer be fulfilled.
  * <ul>
- *   <li>CONFIRMED: moves to FULFILLED at once; no money moves.</li>
- *   <li>PAID (the confirmation e-mail is on its way): recorded; the e-mail step moves it on to FULFILLED.</li>
+ *   <li>CONFIRMED: moves to FULFILLED at once; no money moves; {@code OrderFulfilled} tells the e-mail step to send
+ *       the shipping notice.</li>
+ *   <li>PAID (the confirmation e-mail is on its way): recorded; the e-mail step moves it on to FULFILLED and sends
+ *       the shipping notice.</li>
  *   <li>AUTHORIZED (captured on fulfilment, or a capture about to happen): recorded, and {@code FulfilmentRecorded}
  *       tells the payment step to capture; PAID, CONFIRMED and FULFILLED follow.</li>
  * </ul>
@@ -60,7 +62,7 @@ public final class FulfilmentService {
         for (int attempt = 1; ; attempt++) {
             Order order = orders.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
             if (order.findFulfilment().isPresent()) {
-                sendIfCaptureDue(order);
+                sendNext(order);
                 return order;
             }
             if (!FULFILLABLE.contains(order.status())) {
@@ -85,14 +87,17 @@ public final class FulfilmentService {
                 }
                 continue;
             }
-            sendIfCaptureDue(written);
+            sendNext(written);
             return written;
         }
     }
 
-    private void sendIfCaptureDue(Order order) {
+    /** What the fulfilment sets off: the capture of an authorized order, the shipping notice of a fulfilled one. */
+    private void sendNext(Order order) {
         if (order.isIn(OrderStatus.AUTHORIZED)) {
             publisher.publish(StepMessage.of(MessageType.FULFILMENT_RECORDED, order.orderId(), order.correlationId()));
+        } else if (order.isIn(OrderStatus.FULFILLED)) {
+            publisher.publish(StepMessage.of(MessageType.ORDER_FULFILLED, order.orderId(), order.correlationId()));
         }
     }
 

@@ -6,6 +6,13 @@ public enum MessageType {
     STOCK_RESERVED("StockReserved", Step.PAYMENT),
     ORDER_REJECTED("OrderRejected", Step.EMAIL),
     ORDER_PAID("OrderPaid", Step.EMAIL),
+    /**
+     * An order captured on fulfilment is authorized and waits for its fulfilment: the e-mail step sends the
+     * confirmation now (it is not sent again when the order is captured).
+     */
+    ORDER_AUTHORIZED("OrderAuthorized", Step.EMAIL),
+    /** An admin recorded the fulfilment of a confirmed order (FULFILLED): the e-mail step sends the shipping notice. */
+    ORDER_FULFILLED("OrderFulfilled", Step.EMAIL),
     PAYMENT_FAILED("PaymentFailed", Step.EMAIL),
     /** The customer's cancellation is recorded (CANCELLING): the payment step runs the cancellation saga. */
     CANCEL_REQUESTED("CancelRequested", Step.PAYMENT),

@@ -108,7 +108,7 @@ public final class PaymentService {
                 return resumePending(order);
             }
             case AUTHORIZED -> {
-                return order.isDueForCapture() ? capture(order) : OrderStatus.AUTHORIZED;
+                return order.isDueForCapture() ? capture(order) : awaitFulfilment(order);
             }
             case PAID -> send(MessageType.ORDER_PAID, order);
             case PAYMENT_FAILED -> send(MessageType.PAYMENT_FAILED, order);
@@ -168,7 +168,13 @@ public final class PaymentService {
         Order authorized = order.transitionTo(OrderStatus.AUTHORIZED, clock.instant(), "payment authorized")
                 .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
         orders.apply(new OrderTransition(order, authorized, List.of()));
-        return authorized.isDueForCapture() ? capture(authorized) : OrderStatus.AUTHORIZED;
+        return authorized.isDueForCapture() ? capture(authorized) : awaitFulfilment(authorized);
+    }
+
+    /** Captured on fulfilment: the order waits, held; its customer gets the confirmation now. */
+    private OrderStatus awaitFulfilment(Order order) {
+        send(MessageType.ORDER_AUTHORIZED, order);
+        return OrderStatus.AUTHORIZED;
     }
 
     private OrderStatus capture(Order order) {

@@ -50,7 +50,8 @@ class FulfilmentAndProviderRefundTest {
         assertThat(fulfilled.findFulfilment().orElseThrow().trackingNumber()).isEqualTo("1Z999");
         assertThat(repeated).isEqualTo(fulfilled);
         assertThat(orders.writes).isEqualTo(1);
-        assertThat(publisher.sent).isEmpty();
+        assertThat(publisher.sent).as("the shipping notice, for the request and its repeat").extracting(StepMessage::type)
+                .containsExactly(MessageType.ORDER_FULFILLED, MessageType.ORDER_FULFILLED);
         assertThat(gateway.operations).as("the fulfilment moved no money").containsOnlyKeys("ord_1:authorize");
         assertThatThrownBy(() -> cancellations.cancel(ALICE, "ord_1", null))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fulfilled");
@@ -76,8 +77,9 @@ class FulfilmentAndProviderRefundTest {
         assertThat(afterFulfilment).isEqualTo(OrderStatus.PAID);
         assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:capture");
         assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.COMMIT));
-        assertThat(publisher.sent).extracting(StepMessage::type)
-                .containsExactly(MessageType.FULFILMENT_RECORDED, MessageType.ORDER_PAID);
+        assertThat(publisher.sent).as("the confirmation as soon as it is held (again for the nudge), then the capture")
+                .extracting(StepMessage::type).containsExactly(MessageType.ORDER_AUTHORIZED, MessageType.ORDER_AUTHORIZED,
+                        MessageType.FULFILMENT_RECORDED, MessageType.ORDER_PAID);
     }
 
     @Test

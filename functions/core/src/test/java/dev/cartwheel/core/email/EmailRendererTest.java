@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
@@ -32,6 +34,36 @@ class EmailRendererTest {
         assertThat(message.subject()).contains("ord_1");
         assertThat(message.text()).contains("2 x Espresso cup (SKU-1) 25.00 USD").contains("Total: 25.00 USD");
         assertThat(message.html()).contains("<li>2 x Espresso cup (SKU-1) 25.00 USD</li>");
+    }
+
+    @Test
+    void confirmation_saysWhenTheCustomerIsCharged_nowOrWhenTheOrderShips() {
+        Order authorized = order("Espresso cup").withCapturePolicy(CapturePolicy.ON_FULFILMENT)
+                .transitionTo(OrderStatus.RESERVED, t0, "r").transitionTo(OrderStatus.AUTHORIZED, t0, "a");
+        Order paid = order("Espresso cup").transitionTo(OrderStatus.RESERVED, t0, "r")
+                .transitionTo(OrderStatus.AUTHORIZED, t0, "a").transitionTo(OrderStatus.PAID, t0, "p");
+
+        assertThat(renderer.render(EmailType.ORDER_CONFIRMED, authorized).text())
+                .contains("Your payment method is charged 25.00 USD when your order ships.");
+        assertThat(renderer.render(EmailType.ORDER_CONFIRMED, paid).html())
+                .contains("Your payment method has been charged 25.00 USD.");
+    }
+
+    @Test
+    void shippingNotice_givesTheTrackingNumber_whenThereIsOne() {
+        Order confirmed = order("Espresso cup").transitionTo(OrderStatus.RESERVED, t0, "r")
+                .transitionTo(OrderStatus.AUTHORIZED, t0, "a").transitionTo(OrderStatus.PAID, t0, "p")
+                .transitionTo(OrderStatus.CONFIRMED, t0, "c");
+        Order tracked = confirmed.withFulfilmentRecorded(new Fulfilment("1Z<999>", t0), t0)
+                .transitionTo(OrderStatus.FULFILLED, t0, "f");
+        Order untracked = confirmed.withFulfilmentRecorded(new Fulfilment(null, t0), t0)
+                .transitionTo(OrderStatus.FULFILLED, t0, "f");
+
+        EmailMessage withNumber = renderer.render(EmailType.ORDER_SHIPPED, tracked);
+        assertThat(withNumber.subject()).isEqualTo("Your order is on its way (ord_1)");
+        assertThat(withNumber.text()).contains("has shipped").contains("Tracking number: 1Z<999>");
+        assertThat(withNumber.html()).contains("Tracking number: 1Z&lt;999&gt;");
+        assertThat(renderer.render(EmailType.ORDER_SHIPPED, untracked).text()).doesNotContain("Tracking number");
     }
 
     @Test
