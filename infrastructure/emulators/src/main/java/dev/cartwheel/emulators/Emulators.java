@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * DynamoDB Local, ElasticMQ, the SES capture server, the EventBridge capture server and the Secrets Manager server, all
- * in this JVM on 127.0.0.1 free ports.
+ * in this JVM on 127.0.0.1 free ports. The EventBridge server's rules deliver to ElasticMQ's queues.
  * {@link #close()} stops them all.
  */
 public final class Emulators implements AutoCloseable {
@@ -26,6 +26,8 @@ public final class Emulators implements AutoCloseable {
     private final EventBridgeCaptureServer eventBridge;
     private final SecretsManagerServer secretsManager;
     private final Endpoints endpoints;
+    /** The client the EventBridge server's rules send to queues with. */
+    private final SqsClient ruleTargetsClient;
 
     private Emulators(EmbeddedDynamoDb dynamoDb, EmbeddedSqs sqs, SesCaptureServer ses, EventBridgeCaptureServer eventBridge,
                       SecretsManagerServer secretsManager) {
@@ -36,6 +38,8 @@ public final class Emulators implements AutoCloseable {
         this.secretsManager = secretsManager;
         this.endpoints = new Endpoints(dynamoDb.endpoint(), sqs.endpoint(), ses.endpoint(), eventBridge.endpoint(),
                 secretsManager.endpoint(), REGION, Endpoints.DUMMY_ACCESS_KEY_ID, Endpoints.DUMMY_SECRET_ACCESS_KEY);
+        this.ruleTargetsClient = AwsClients.sqs(endpoints);
+        eventBridge.routeTargetsWith(new SqsRuleTargets(ruleTargetsClient));
     }
 
     /** Starts the five emulators (stopping those already started if one fails). */
@@ -140,7 +144,7 @@ public final class Emulators implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (AutoCloseable c : List.<AutoCloseable>of(secretsManager, eventBridge, ses, sqs, dynamoDb)) {
+        for (AutoCloseable c : List.<AutoCloseable>of(secretsManager, eventBridge, ruleTargetsClient, ses, sqs, dynamoDb)) {
             try {
                 c.close();
             } catch (Exception e) {

@@ -26,7 +26,7 @@ import com.sun.net.httpserver.HttpExchange;
 /**
  * The project's own EventBridge endpoint: the JSON 1.1 protocol as {@code EventBridgeClient} speaks it
  * ({@code POST /}, {@code X-Amz-Target: AWSEvents.<Operation>}, {@code application/x-amz-json-1.1}), enough to create
- * event buses and put events on them, keeping every accepted event in memory instead of routing it to rules.
+ * event buses, put events on them and route them by rules to SQS queues, keeping every accepted event in memory.
  *
  * <ul>
  *   <li>{@code CreateEventBus}, {@code DescribeEventBus}, {@code ListEventBuses}, {@code DeleteEventBus}; the
@@ -38,6 +38,12 @@ import com.sun.net.httpserver.HttpExchange;
  *       {@code NotAuthorizedForSourceException}, one for a bus that does not exist with
  *       {@code ResourceNotFoundException}; failed entries carry ErrorCode/ErrorMessage and count in
  *       FailedEntryCount, the others get an EventId.</li>
+ *   <li>{@code PutRule} (event-pattern rules; a pattern is parsed by {@link EventPattern}, which refuses what it cannot
+ *       match exactly), {@code DescribeRule}, {@code ListRules}, {@code DeleteRule}, {@code PutTargets},
+ *       {@code RemoveTargets}, {@code ListTargetsByRule}. Each accepted event is matched against the enabled rules of
+ *       its bus, and for each matching rule handed to each of its targets through {@link RuleTargets} (an
+ *       {@link SqsRuleTargets} sends it to the queue), once, after the PutEvents answer is known; every delivery is
+ *       kept as a {@link RuleDelivery}. Input transformers are refused when the targets are put.</li>
  *   <li>{@code GET /_captured[?bus=NAME]} the accepted events as JSON (EventBridge's event envelope plus
  *       {@code eventBusName}); {@code DELETE /_captured} forgets them.</li>
  * </ul>
@@ -59,9 +65,24 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
     private final String accountId;
     private final Map<String, Bus> buses = new LinkedHashMap<>();
     private final List<BusEvent> events = new ArrayList<>();
+    /** Rules by bus name, then rule name. */
+    private final Map<String, Map<String, Rule>> rules = new LinkedHashMap<>();
+    private final List<RuleDelivery> deliveries = new ArrayList<>();
     private final Object monitor = new Object();
+    private volatile RuleTargets targets = RuleTargets.NONE;
 
     private record Bus(String name, String arn, String description, Instant created) {
+    }
+
+    private record Target(String id, String arn) {
+    }
+
+    private record Rule(String name, String busName, String arn, String patternJson, EventPattern pattern,
+                        boolean enabled, String description, Map<String, Target> targets) {
+
+        Rule withTargets(Map<String, Target> newTargets) {
+            return new Rule(name, busName, arn, patternJson, pattern, enabled, description, Map.copyOf(newTargets));
+        }
     }
 
     private EventBridgeCaptureServer(String region, String accountId, int port) {
@@ -74,6 +95,26 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
         operation("DescribeEventBus", this::describeEventBus);
         operation("ListEventBuses", this::listEventBuses);
         operation("DeleteEventBus", this::deleteEventBus);
+        operation("PutRule", this::putRule);
+        operation("DescribeRule", this::describeRule);
+        operation("ListRules", this::listRules);
+        operation("DeleteRule", this::deleteRule);
+        operation("PutTargets", this::putTargets);
+        operation("RemoveTargets", this::removeTargets);
+        operation("ListTargetsByRule", this::listTargetsByRule);
+    }
+
+    /** Where matched events go from now on (e.g. an {@link SqsRuleTargets}); by default nowhere ({@link RuleTargets#NONE}). */
+    public EventBridgeCaptureServer routeTargetsWith(RuleTargets ruleTargets) {
+        this.targets = java.util.Objects.requireNonNull(ruleTargets, "ruleTargets");
+        return this;
+    }
+
+    /** Every delivery to a rule's target so far, oldest first. */
+    public List<RuleDelivery> deliveries() {
+        synchronized (monitor) {
+            return List.copyOf(deliveries);
+        }
     }
 
     /** Starts on a free port of 127.0.0.1, for the default region and account. */
@@ -249,9 +290,38 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
             events.addAll(accepted);
             monitor.notifyAll();
         }
+        accepted.forEach(this::route);
         response.put("FailedEntryCount", failed);
         response.set("Entries", results);
         return response;
+    }
+
+    /** Hands the event to every target of every enabled rule of its bus that matches it. */
+    private void route(BusEvent event) {
+        List<Rule> candidates;
+        synchronized (monitor) {
+            candidates = List.copyOf(rules.getOrDefault(event.busName(), Map.of()).values());
+        }
+        ObjectNode envelope = event.envelope();
+        String body = envelope.toString();
+        for (Rule rule : candidates) {
+            if (!rule.enabled() || !rule.pattern().matches(envelope)) {
+                continue;
+            }
+            for (Target target : rule.targets().values()) {
+                String error = null;
+                try {
+                    targets.deliver(target.arn(), body);
+                } catch (RuntimeException e) {
+                    error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                }
+                synchronized (monitor) {
+                    deliveries.add(new RuleDelivery(event.busName(), rule.name(), target.id(), target.arn(), event.id(),
+                            event.detailType(), Instant.now(), error));
+                    monitor.notifyAll();
+                }
+            }
+        }
     }
 
     /** {@code Code:message} of what is wrong with an entry, or {@code null} when it is fine. Caller holds the monitor. */
@@ -388,6 +458,7 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
         }
         synchronized (monitor) {
             buses.remove(name);
+            rules.remove(name);
         }
         return JSON.createObjectNode();
     }
@@ -412,6 +483,164 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
         }
         int slash = nameOrArn.indexOf(":event-bus/");
         return nameOrArn.startsWith("arn:") && slash > 0 ? nameOrArn.substring(slash + ":event-bus/".length()) : nameOrArn;
+    }
+
+    // ---------------------------------------------------------------------------------------------- rules
+
+    private JsonNode putRule(JsonNode request) {
+        String name = text(request, "Name");
+        if (name == null || !name.matches("[.\\-_A-Za-z0-9]{1,64}")) {
+            throw validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+");
+        }
+        if (request.hasNonNull("ScheduleExpression")) {
+            throw validation("Rule " + name + ": schedule rules are not run by the local EventBridge (the local cloud "
+                    + "runs the template's Schedule events itself)");
+        }
+        String patternJson = text(request, "EventPattern");
+        if (patternJson == null) {
+            throw validation("Parameter(s) EventPattern must be specified.");
+        }
+        EventPattern pattern;
+        try {
+            pattern = EventPattern.parse(patternJson);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(400, "InvalidEventPatternException", e.getMessage());
+        }
+        String state = request.hasNonNull("State") ? request.get("State").asText() : "ENABLED";
+        if (!state.equals("ENABLED") && !state.equals("DISABLED")) {
+            throw validation("State must be ENABLED or DISABLED, not " + state);
+        }
+        String busName = busName(text(request, "EventBusName"));
+        Rule rule;
+        synchronized (monitor) {
+            if (!buses.containsKey(busName)) {
+                throw new ServiceException(400, "ResourceNotFoundException", "Event bus " + busName + " does not exist.");
+            }
+            Map<String, Rule> ofBus = rules.computeIfAbsent(busName, b -> new LinkedHashMap<>());
+            Rule existing = ofBus.get(name);
+            rule = new Rule(name, busName, ruleArn(busName, name), patternJson, pattern, state.equals("ENABLED"),
+                    text(request, "Description"), existing == null ? Map.of() : existing.targets());
+            ofBus.put(name, rule);
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.put("RuleArn", rule.arn());
+        return response;
+    }
+
+    private JsonNode describeRule(JsonNode request) {
+        Rule rule = rule(request, "Name");
+        ObjectNode node = ruleJson(rule);
+        node.put("CreatedBy", accountId);
+        return node;
+    }
+
+    private JsonNode listRules(JsonNode request) {
+        String busName = busName(text(request, "EventBusName"));
+        String prefix = text(request, "NamePrefix");
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("Rules");
+        synchronized (monitor) {
+            rules.getOrDefault(busName, Map.of()).values().stream()
+                    .filter(r -> prefix == null || r.name().startsWith(prefix))
+                    .sorted(Comparator.comparing(Rule::name)).forEach(r -> list.add(ruleJson(r)));
+        }
+        return response;
+    }
+
+    private JsonNode deleteRule(JsonNode request) {
+        Rule rule = rule(request, "Name");
+        if (!rule.targets().isEmpty()) {
+            throw validation("Rule can't be deleted since it has targets.");
+        }
+        synchronized (monitor) {
+            rules.get(rule.busName()).remove(rule.name());
+        }
+        return JSON.createObjectNode();
+    }
+
+    private JsonNode putTargets(JsonNode request) {
+        Rule rule = rule(request, "Rule");
+        JsonNode given = request.path("Targets");
+        if (!given.isArray() || given.isEmpty() || given.size() > 10) {
+            throw validation("Targets must be a list of 1 to 10 targets");
+        }
+        Map<String, Target> merged = new LinkedHashMap<>(rule.targets());
+        for (JsonNode target : given) {
+            String id = text(target, "Id");
+            String arn = text(target, "Arn");
+            if (id == null || arn == null) {
+                throw validation("A target needs an Id and an Arn");
+            }
+            for (String unsupported : List.of("Input", "InputPath", "InputTransformer", "SqsParameters",
+                    "DeadLetterConfig", "RetryPolicy")) {
+                if (target.has(unsupported)) {
+                    throw validation("Target " + id + ": " + unsupported + " is not supported by the local EventBridge");
+                }
+            }
+            merged.put(id, new Target(id, arn));
+        }
+        synchronized (monitor) {
+            rules.get(rule.busName()).put(rule.name(), rule.withTargets(merged));
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.put("FailedEntryCount", 0);
+        response.putArray("FailedEntries");
+        return response;
+    }
+
+    private JsonNode removeTargets(JsonNode request) {
+        Rule rule = rule(request, "Rule");
+        Map<String, Target> kept = new LinkedHashMap<>(rule.targets());
+        request.path("Ids").forEach(id -> kept.remove(id.asText()));
+        synchronized (monitor) {
+            rules.get(rule.busName()).put(rule.name(), rule.withTargets(kept));
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.put("FailedEntryCount", 0);
+        response.putArray("FailedEntries");
+        return response;
+    }
+
+    private JsonNode listTargetsByRule(JsonNode request) {
+        Rule rule = rule(request, "Rule");
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("Targets");
+        rule.targets().values().forEach(t -> list.addObject().put("Id", t.id()).put("Arn", t.arn()));
+        return response;
+    }
+
+    /** The rule named by {@code field} on the request's bus, or ResourceNotFoundException. */
+    private Rule rule(JsonNode request, String field) {
+        String busName = busName(text(request, "EventBusName"));
+        String name = text(request, field);
+        synchronized (monitor) {
+            Rule rule = rules.getOrDefault(busName, Map.of()).get(name);
+            if (rule == null) {
+                throw new ServiceException(400, "ResourceNotFoundException",
+                        "Rule " + name + " does not exist on EventBus " + busName + ".");
+            }
+            return rule;
+        }
+    }
+
+    private ObjectNode ruleJson(Rule rule) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("Name", rule.name());
+        node.put("Arn", rule.arn());
+        node.put("EventPattern", rule.patternJson());
+        node.put("State", rule.enabled() ? "ENABLED" : "DISABLED");
+        node.put("EventBusName", rule.busName());
+        if (rule.description() != null) {
+            node.put("Description", rule.description());
+        }
+        return node;
+    }
+
+    /** EventBridge's rule ARN: {@code rule/NAME} on the default bus, {@code rule/BUS/NAME} on a custom one. */
+    private String ruleArn(String busName, String name) {
+        return "arn:aws:events:" + region + ":" + accountId + ":rule/"
+                + (busName.equals(DEFAULT_BUS) ? "" : busName + "/") + name;
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing

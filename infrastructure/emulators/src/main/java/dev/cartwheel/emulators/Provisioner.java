@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetRandomPasswordRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
@@ -40,14 +42,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates a template's {@code AWS::DynamoDB::Table}s (with their stream when StreamSpecification names a view type),
- * {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s, {@code AWS::Events::EventBus}es and
- * {@code AWS::SecretsManager::Secret}s through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency
+ * {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s, {@code AWS::Events::EventBus}es, event-pattern
+ * {@code AWS::Events::Rule}s with their Targets, and {@code AWS::SecretsManager::Secret}s through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency
  * order (a dead-letter queue before the queue whose RedrivePolicy names it).
  *
  * <p>Physical names: the TableName / QueueName / Name property when given, else {@code <prefix>-<LogicalId>} (with
  * {@code .fifo} appended for FIFO queues). Other resource types are ignored. {@code Ref} of a table gives its name,
  * {@code GetAtt Table.StreamArn} its LatestStreamArn; {@code Ref} of an event bus gives its name,
- * {@code GetAtt Bus.Arn} its ARN; {@code Ref} of a secret (as {@code GetAtt Secret.Id}) gives its ARN, as in
+ * {@code GetAtt Bus.Arn} its ARN; {@code Ref} of a rule gives its name, {@code GetAtt Rule.Arn} its ARN (a schedule
+ * rule, one with ScheduleExpression and no EventPattern, is not created: the local cloud runs schedules itself);
+ * {@code Ref} of a secret (as {@code GetAtt Secret.Id}) gives its ARN, as in
  * CloudFormation. A secret gets its SecretString, or with GenerateSecretString a password made by
  * {@code GetRandomPassword} with its options (PasswordLength, ExcludeCharacters, ExcludePunctuation, ...), put under
  * GenerateStringKey in SecretStringTemplate when those are given.
@@ -57,7 +61,7 @@ public final class Provisioner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PROVISIONED_TYPES = Set.of(
             SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY, SamTemplate.EVENT_BUS,
-            SamTemplate.SECRETS_MANAGER_SECRET);
+            SamTemplate.EVENT_RULE, SamTemplate.SECRETS_MANAGER_SECRET);
     private static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final DynamoDbClient dynamoDb;
@@ -107,18 +111,22 @@ public final class Provisioner {
         }
         Map<String, PhysicalResource> created = new LinkedHashMap<>();
         for (TemplateResource resource : inDependencyOrder(template)) {
-            if ((resource.is(SamTemplate.EVENT_BUS) && eventBridge == null)
+            if (((resource.is(SamTemplate.EVENT_BUS) || resource.is(SamTemplate.EVENT_RULE)) && eventBridge == null)
                     || (resource.is(SamTemplate.SECRETS_MANAGER_SECRET) && secretsManager == null)) {
                 continue;
             }
             ProvisionedResources soFar = new ProvisionedResources(prefix, created);
             SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
             Map<String, Object> props = resolving.resolvedProperties(resource.logicalId());
+            if (resource.is(SamTemplate.EVENT_RULE) && props.get("EventPattern") == null) {
+                continue;
+            }
             PhysicalResource physical = switch (resource.type()) {
                 case SamTemplate.DYNAMODB_TABLE -> createTable(resource.logicalId(), props, prefix);
                 case SamTemplate.SQS_QUEUE -> createQueue(resource.logicalId(), props, prefix);
                 case SamTemplate.SES_EMAIL_IDENTITY -> createIdentity(resource.logicalId(), props);
                 case SamTemplate.EVENT_BUS -> createEventBus(resource.logicalId(), props, prefix);
+                case SamTemplate.EVENT_RULE -> createRule(resource.logicalId(), props, prefix);
                 case SamTemplate.SECRETS_MANAGER_SECRET -> createSecret(resource.logicalId(), props, prefix);
                 default -> throw new IllegalStateException(resource.type());
             };
@@ -365,6 +373,43 @@ public final class Provisioner {
         attributes.put("Arn", arn);
         attributes.put("Name", name);
         return new PhysicalResource(logicalId, SamTemplate.EVENT_BUS, name, null, arn, name, attributes);
+    }
+
+    /** An event-pattern rule on its bus (the default bus when EventBusName is absent), then its targets. */
+    private PhysicalResource createRule(String logicalId, Map<String, Object> props, String prefix) {
+        String name = props.get("Name") != null ? Yamls.stringify(props.get("Name")) : prefix + "-" + logicalId;
+        String bus = props.get("EventBusName") == null ? null : Yamls.stringify(props.get("EventBusName"));
+        String pattern;
+        try {
+            pattern = JSON.writeValueAsString(props.get("EventPattern"));
+        } catch (JsonProcessingException e) {
+            throw new TemplateException(logicalId + ": EventPattern is not JSON: " + e.getOriginalMessage());
+        }
+        String state = props.get("State") == null ? "ENABLED" : Yamls.stringify(props.get("State"));
+        List<Map<String, Object>> targets = list(props.get("Targets"), logicalId + ".Targets");
+        String arn;
+        try {
+            arn = eventBridge.putRule(r -> r.name(name).eventBusName(bus).eventPattern(pattern).state(state)
+                    .description(props.get("Description") == null ? null : Yamls.stringify(props.get("Description"))))
+                    .ruleArn();
+            if (!targets.isEmpty()) {
+                eventBridge.putTargets(r -> r.rule(name).eventBusName(bus).targets(targets.stream().map(target -> {
+                    for (String key : target.keySet()) {
+                        if (!key.equals("Id") && !key.equals("Arn")) {
+                            throw new TemplateException(logicalId + ": target property " + key
+                                    + " is not supported locally (only Id and Arn)");
+                        }
+                    }
+                    return Target.builder().id(Yamls.stringify(target.get("Id"))).arn(Yamls.stringify(target.get("Arn")))
+                            .build();
+                }).toList()));
+            }
+        } catch (EventBridgeException e) {
+            throw new TemplateException(logicalId + ": " + e.awsErrorDetails().errorMessage());
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("Arn", arn);
+        return new PhysicalResource(logicalId, SamTemplate.EVENT_RULE, name, null, arn, name, attributes);
     }
 
     // ---------------------------------------------------------------------------------------------- Secrets Manager

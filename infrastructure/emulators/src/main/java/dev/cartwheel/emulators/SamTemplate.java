@@ -35,6 +35,7 @@ public final class SamTemplate {
     public static final String SQS_QUEUE = "AWS::SQS::Queue";
     public static final String SES_EMAIL_IDENTITY = "AWS::SES::EmailIdentity";
     public static final String EVENT_BUS = "AWS::Events::EventBus";
+    public static final String EVENT_RULE = "AWS::Events::Rule";
     public static final String SECRETS_MANAGER_SECRET = "AWS::SecretsManager::Secret";
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
