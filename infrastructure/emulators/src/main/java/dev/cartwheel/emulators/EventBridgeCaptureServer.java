@@ -565,7 +565,7 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
         if (!given.isArray() || given.isEmpty() || given.size() > 10) {
             throw validation("Targets must be a list of 1 to 10 targets");
         }
-        Map<String, Target> merged = new LinkedHashMap<>(rule.targets());
+        Map<String, Target> merged = new LinkedHashMap<>();
         for (JsonNode target : given) {
             String id = text(target, "Id");
             String arn = text(target, "Arn");
@@ -580,21 +580,26 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
             }
             merged.put(id, new Target(id, arn));
         }
-        synchronized (monitor) {
-            rules.get(rule.busName()).put(rule.name(), rule.withTargets(merged));
-        }
-        ObjectNode response = JSON.createObjectNode();
-        response.put("FailedEntryCount", 0);
-        response.putArray("FailedEntries");
-        return response;
+        return changeTargets(rule, targets -> targets.putAll(merged));
     }
 
     private JsonNode removeTargets(JsonNode request) {
         Rule rule = rule(request, "Rule");
-        Map<String, Target> kept = new LinkedHashMap<>(rule.targets());
-        request.path("Ids").forEach(id -> kept.remove(id.asText()));
+        return changeTargets(rule, targets -> request.path("Ids").forEach(id -> targets.remove(id.asText())));
+    }
+
+    /** Changes the targets of the rule as it is now (a PutRule meanwhile keeps them) and answers: none failed. */
+    private JsonNode changeTargets(Rule rule, java.util.function.Consumer<Map<String, Target>> change) {
         synchronized (monitor) {
-            rules.get(rule.busName()).put(rule.name(), rule.withTargets(kept));
+            Map<String, Rule> ofBus = rules.getOrDefault(rule.busName(), Map.of());
+            Rule current = ofBus.get(rule.name());
+            if (current == null) {
+                throw new ServiceException(400, "ResourceNotFoundException",
+                        "Rule " + rule.name() + " does not exist on EventBus " + rule.busName() + ".");
+            }
+            Map<String, Target> targets = new LinkedHashMap<>(current.targets());
+            change.accept(targets);
+            ofBus.put(rule.name(), current.withTargets(targets));
         }
         ObjectNode response = JSON.createObjectNode();
         response.put("FailedEntryCount", 0);

@@ -184,9 +184,7 @@ final class Pipeline {
         headers.put("idempotency-key", idempotencyKey);
         event.setHeaders(headers);
         event.setBody(body);
-        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
-        claims.put("scope", scopes);
-        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        withScopes(event, scopes);
         return event;
     }
 
@@ -202,10 +200,15 @@ final class Pipeline {
         event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/fulfilment");
         event.getRequestContext().setRequestId(UUID.randomUUID().toString());
         event.setBody(body);
+        withScopes(event, scopes);
+        return event;
+    }
+
+    /** The event's caller has exactly {@code scopes} (space-separated, as in the token's {@code scope} claim). */
+    private static void withScopes(APIGatewayV2HTTPEvent event, String scopes) {
         Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
         claims.put("scope", scopes);
         event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
-        return event;
     }
 
     APIGatewayV2HTTPResponse fulfil(String orderId, String trackingNumber) {
