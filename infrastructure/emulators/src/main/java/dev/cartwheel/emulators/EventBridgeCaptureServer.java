@@ -549,11 +549,11 @@ public final class EventBridgeCaptureServer extends AwsJsonServer {
     }
 
     private JsonNode deleteRule(JsonNode request) {
-        Rule rule = rule(request, "Name");
-        if (!rule.targets().isEmpty()) {
-            throw validation("Rule can't be deleted since it has targets.");
-        }
         synchronized (monitor) {
+            Rule rule = rule(request, "Name");
+            if (!rule.targets().isEmpty()) {
+                throw validation("Rule can't be deleted since it has targets.");
+            }
             rules.get(rule.busName()).remove(rule.name());
         }
         return JSON.createObjectNode();

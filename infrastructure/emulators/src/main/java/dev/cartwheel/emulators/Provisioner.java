@@ -119,6 +119,10 @@ public final class Provisioner {
             SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
             Map<String, Object> props = resolving.resolvedProperties(resource.logicalId());
             if (resource.is(SamTemplate.EVENT_RULE) && props.get("EventPattern") == null) {
+                if (props.get("ScheduleExpression") == null) {
+                    throw new TemplateException(resource.logicalId() + ": an AWS::Events::Rule needs an EventPattern "
+                            + "or a ScheduleExpression");
+                }
                 continue;
             }
             PhysicalResource physical = switch (resource.type()) {

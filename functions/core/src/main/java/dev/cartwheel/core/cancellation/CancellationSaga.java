@@ -10,8 +10,10 @@ import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.Retry;
+import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StockMovement;
 import dev.cartwheel.core.payment.PaymentSettlement;
+import dev.cartwheel.core.payment.Refund;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.Map;
  * <ol>
  *   <li>returns the stock (released if reserved, restocked if sold) in one transaction with the order's
  *       {@code stockReturned} flag, conditional on the version read: exactly once;</li>
- *   <li>settles the payment ({@link PaymentSettlement}: void or refund, keyed, so a retry moves no money twice);</li>
+ *   <li>settles the payment ({@link PaymentSettlement}: void or refund, keyed, so a retry moves no money twice; a
+ *       refund made in the provider's dashboard is not refunded again, and is recorded with the cancellation);</li>
  *   <li>records CANCELLED with the outcome (conditional on the version) and</li>
  *   <li>sends {@code OrderCancelled} to the e-mail step, which mails the customer once.</li>
  * </ol>
@@ -71,6 +74,10 @@ public final class CancellationSaga {
         Order cancelled = current;
         for (Map.Entry<String, String> refund : outcome.completedRefunds().entrySet()) {
             cancelled = cancelled.withRefundCompleted(refund.getKey(), refund.getValue(), clock.instant());
+        }
+        for (Refund refund : outcome.unrecorded()) {
+            cancelled = cancelled.withProviderRefund(
+                    RefundRecord.fromProvider(refund.refundId(), refund.amount(), clock.instant()), clock.instant());
         }
         cancelled = cancelled.cancel(outcome.settlement(), outcome.refunded(), clock.instant());
         orders.apply(new OrderTransition(current, cancelled, List.of()));

@@ -66,7 +66,7 @@ public final class EmailRenderer {
 
     /** One sentence on when the customer pays: now, or (captured on fulfilment) when the order ships. */
     private static String charge(Order order) {
-        return order.capture() == CapturePolicy.ON_FULFILMENT && !order.isIn(OrderStatus.PAID)
+        return order.capture() == CapturePolicy.ON_FULFILMENT && order.isIn(OrderStatus.AUTHORIZED)
                 ? "Your payment method is charged " + order.total().toDisplayString() + " when your order ships."
                 : "Your payment method has been charged " + order.total().toDisplayString() + ".";
     }

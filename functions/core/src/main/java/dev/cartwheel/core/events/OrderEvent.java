@@ -1,6 +1,7 @@
 package dev.cartwheel.core.events;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.OrderStatus;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param refunded  what has been refunded of the order so far
  * @param unavailableSkus the SKUs that were short, for {@link OrderEventType#REJECTED}; else empty
  * @param refundId  the provider's refund id of a {@link OrderEventType#REFUNDED} event, else {@code null}
+ * @param capture   when the order's payment is captured: a warehouse ships an order captured on authorization once it
+ *                  is {@code order.confirmed}, one captured on fulfilment once it is {@code order.authorized}
  */
 public record OrderEvent(
         String eventId,
@@ -31,6 +34,7 @@ public record OrderEvent(
         List<Line> lines,
         List<String> unavailableSkus,
         String refundId,
+        CapturePolicy capture,
         String correlationId,
         Instant occurredAt) {
 

@@ -130,6 +130,7 @@ public final class OrderEventService {
         return new OrderEvent(eventId, type, order.orderId(), order.customerId(), status, order.version(),
                 order.total(), amount, order.refundedTotal(),
                 order.lines().stream().map(line -> new OrderEvent.Line(line.sku(), line.quantity())).toList(),
-                type == OrderEventType.REJECTED ? order.unavailableSkus() : List.of(), refundId, order.correlationId(), at);
+                type == OrderEventType.REJECTED ? order.unavailableSkus() : List.of(), refundId, order.capture(),
+                order.correlationId(), at);
     }
 }

@@ -32,6 +32,11 @@ public record RefundRecord(String key, Money amount, String reason, Instant requ
 
     /** Made at the provider ({@link #fromProvider}), not asked for through the API. */
     public boolean isFromProvider() {
+        return isProviderKey(key);
+    }
+
+    /** The key of a refund made at the provider; an API refund's Idempotency-Key may not look like one. */
+    public static boolean isProviderKey(String key) {
         return key.startsWith(PROVIDER_PREFIX);
     }
 

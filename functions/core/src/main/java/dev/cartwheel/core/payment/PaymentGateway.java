@@ -33,6 +33,9 @@ public interface PaymentGateway {
     /** The capture made under {@code idempotencyKey}, if the provider made one. */
     Optional<Capture> findCapture(String idempotencyKey);
 
+    /** The refund made under {@code idempotencyKey}, if the provider made one. Only looks; refunds nothing. */
+    Optional<Refund> findRefund(String idempotencyKey);
+
     /**
      * Every refund the provider made on {@code paymentId}, whoever asked for it: this backend, or someone in the
      * provider's dashboard (which the provider then announces by a {@code payment.refunded} webhook).

@@ -17,11 +17,8 @@ import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.order.StockMovement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
@@ -39,8 +36,8 @@ import java.util.stream.Collectors;
  * {@link OrderExpiry} ({@code ExpiryDue}), and settles a late authorization of an order found EXPIRED.
  *
  * <p>A webhook for a paid order ({@code payment.refunded}: someone refunded in the provider's dashboard) makes this
- * step ask the provider for the payment's refunds and record each one the order does not know, so the refundable
- * amount stays true and the customer gets the refund e-mail.
+ * step ask the provider for the payment's refunds and record each one the order does not know
+ * ({@link ProviderRefunds}), so the refundable amount stays true and the customer gets the refund e-mail.
  */
 public final class PaymentService {
 
@@ -51,6 +48,7 @@ public final class PaymentService {
     private final PaymentSettlement settlement;
     private final CancellationSaga cancellations;
     private final OrderExpiry expiry;
+    private final ProviderRefunds providerRefunds;
 
     /** The payment timeout when none is configured (template parameter {@code PaymentTimeoutSeconds}). */
     public static final Duration DEFAULT_PAYMENT_TIMEOUT = Duration.ofMinutes(15);
@@ -69,6 +67,7 @@ public final class PaymentService {
         this.settlement = new PaymentSettlement(gateway);
         this.cancellations = new CancellationSaga(orders, settlement, publisher, clock);
         this.expiry = new OrderExpiry(orders, settlement, publisher, clock, paymentTimeout);
+        this.providerRefunds = new ProviderRefunds(gateway);
     }
 
     /**
@@ -91,12 +90,23 @@ public final class PaymentService {
         return Retry.withCurrentOrder(orders, message.orderId(), this::advance);
     }
 
-    /** A provider webhook: refunds made at the provider are recorded on a paid order; any other order moves on. */
+    /**
+     * A provider webhook. On a paid order, refunds made at the provider are recorded, and {@code RefundIssued} is
+     * sent whenever the order has any (again on a redelivery, so a send lost after the write is made good; the e-mail
+     * step mails each refund once). Any other order moves on.
+     */
     private OrderStatus paymentUpdated(Order order) {
-        if (order.isIn(OrderStatus.PAID) || order.isIn(OrderStatus.CONFIRMED) || order.isIn(OrderStatus.FULFILLED)) {
-            recordProviderRefunds(order);
+        if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED) && !order.isIn(OrderStatus.FULFILLED)) {
+            return advance(order);
         }
-        return advance(order);
+        Order synced = providerRefunds.reconcile(order, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        if (synced != order) {
+            orders.apply(new OrderTransition(order, synced, List.of()));
+        }
+        if (synced.refunds().stream().anyMatch(RefundRecord::isCompleted)) {
+            send(MessageType.REFUND_ISSUED, synced);
+        }
+        return advance(synced);
     }
 
     private OrderStatus advance(Order order) {
@@ -200,35 +210,6 @@ public final class PaymentService {
             orders.apply(new OrderTransition(order, corrected, List.of()));
         }
         return order.status();
-    }
-
-    /**
-     * Records the provider's refunds of this order's payment that the order does not know. An admin refund recorded
-     * but not completed (its request crashed) is completed first, under its own key, so it is never taken for a
-     * dashboard refund and counted twice.
-     */
-    private void recordProviderRefunds(Order order) {
-        PaymentDetails payment = order.findPayment()
-                .orElseThrow(() -> new IllegalStateException("paid order " + order.orderId() + " has no payment"));
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Order current = order;
-        for (RefundRecord refund : order.refunds()) {
-            if (!refund.isCompleted()) {
-                String refundId = gateway.refund(PaymentSettlement.refundKey(order.orderId(), refund.key()),
-                        payment.paymentId(), refund.amount()).refundId();
-                current = current.withRefundCompleted(refund.key(), refundId, now);
-            }
-        }
-        Set<String> known = current.refunds().stream().map(RefundRecord::refundId).collect(Collectors.toSet());
-        for (Refund refund : gateway.findRefunds(payment.paymentId())) {
-            if (!known.contains(refund.refundId())) {
-                current = current.withProviderRefund(RefundRecord.fromProvider(refund.refundId(), refund.amount(), now), now);
-            }
-        }
-        if (current != order) {
-            orders.apply(new OrderTransition(order, current, List.of()));
-            send(MessageType.REFUND_ISSUED, current);
-        }
     }
 
     private void send(MessageType type, Order order) {

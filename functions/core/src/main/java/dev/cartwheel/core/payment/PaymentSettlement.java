@@ -4,9 +4,13 @@ import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.RefundRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Gives a cancelled order's money back, judged by what the provider actually did rather than by what the order
@@ -14,19 +18,29 @@ import java.util.Optional;
  * without recording it): no authorization -> nothing; an authorization (approved or still pending) without
  * capture -> void
  * ({@code orderId:void}); a capture -> refund of what earlier refunds left ({@code orderId:refund}), after
- * completing any admin refund still pending. Every call is keyed, so settling twice moves no money twice.
+ * completing any admin refund still pending. What earlier refunds left is read from the provider's refunds of the
+ * payment, so a refund made in the provider's dashboard that the order does not record yet is not refunded again. Every call is keyed, so settling twice moves no money twice.
  */
 public final class PaymentSettlement {
 
     /**
      * What settling did.
      *
+     * @param refunded         what the cancellation itself refunded
      * @param completedRefunds the provider refund ids of admin refunds that were still pending, by refund key
+     * @param unrecorded       refunds the provider made on the payment that the order does not record (made in the
+     *                         provider's dashboard, their webhook not applied yet): the saga records them
      */
-    public record Outcome(Cancellation.Settlement settlement, Money refunded, Map<String, String> completedRefunds) {
+    public record Outcome(Cancellation.Settlement settlement, Money refunded, Map<String, String> completedRefunds,
+                          List<Refund> unrecorded) {
 
         public Outcome {
             completedRefunds = Map.copyOf(completedRefunds);
+            unrecorded = List.copyOf(unrecorded);
+        }
+
+        static Outcome nothingMoved(Cancellation.Settlement settlement, Money zero) {
+            return new Outcome(settlement, zero, Map.of(), List.of());
         }
     }
 
@@ -47,26 +61,49 @@ public final class PaymentSettlement {
         Optional<Authorization> authorization = gateway.findAuthorization(PaymentGateway.key(orderId, "authorize"))
                 .filter(Authorization::holdsFunds);
         if (authorization.isEmpty()) {
-            return new Outcome(Cancellation.Settlement.NOTHING_TO_SETTLE, zero, Map.of());
+            return Outcome.nothingMoved(Cancellation.Settlement.NOTHING_TO_SETTLE, zero);
         }
         String paymentId = authorization.get().paymentId();
         Optional<Capture> capture = gateway.findCapture(PaymentGateway.key(orderId, "capture"));
         if (capture.isEmpty()) {
             gateway.voidAuthorization(PaymentGateway.key(orderId, "void"), paymentId);
-            return new Outcome(Cancellation.Settlement.VOIDED, zero, Map.of());
+            return Outcome.nothingMoved(Cancellation.Settlement.VOIDED, zero);
         }
         Map<String, String> completed = new LinkedHashMap<>();
-        Money refundedBefore = zero;
+        Set<String> recorded = new HashSet<>();
         for (RefundRecord refund : order.refunds()) {
-            if (!refund.isCompleted()) {
-                completed.put(refund.key(), gateway.refund(refundKey(orderId, refund.key()), paymentId, refund.amount()).refundId());
+            if (refund.isCompleted()) {
+                recorded.add(refund.refundId());
+            } else {
+                String refundId = gateway.refund(refundKey(orderId, refund.key()), paymentId, refund.amount()).refundId();
+                completed.put(refund.key(), refundId);
+                recorded.add(refundId);
             }
-            refundedBefore = refundedBefore.plus(refund.amount());
         }
-        Money rest = capture.get().amount().minus(refundedBefore);
-        if (rest.amount() > 0) {
-            gateway.refund(PaymentGateway.key(orderId, "refund"), paymentId, rest);
+        // what was refunded is the provider's record, not the order's: a dashboard refund may not be recorded yet
+        String cancellationKey = PaymentGateway.key(orderId, "refund");
+        Optional<Refund> cancellationRefund = gateway.findRefund(cancellationKey);
+        List<Refund> unrecorded = new ArrayList<>();
+        Money refundedOtherwise = zero;
+        for (Refund refund : gateway.findRefunds(paymentId)) {
+            if (cancellationRefund.isPresent() && cancellationRefund.get().refundId().equals(refund.refundId())) {
+                continue;
+            }
+            refundedOtherwise = refundedOtherwise.plus(refund.amount());
+            if (!recorded.contains(refund.refundId())) {
+                unrecorded.add(refund);
+            }
         }
-        return new Outcome(Cancellation.Settlement.REFUNDED, rest, completed);
+        Money rest;
+        if (cancellationRefund.isPresent()) {
+            rest = cancellationRefund.get().amount(); // a retry after the refund: it is not made again
+        } else {
+            Money captured = capture.get().amount();
+            rest = captured.isGreaterThan(refundedOtherwise) ? captured.minus(refundedOtherwise) : zero;
+            if (rest.amount() > 0) {
+                gateway.refund(cancellationKey, paymentId, rest);
+            }
+        }
+        return new Outcome(Cancellation.Settlement.REFUNDED, rest, completed, unrecorded);
     }
 }

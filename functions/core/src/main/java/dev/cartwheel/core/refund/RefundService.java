@@ -17,6 +17,7 @@ import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentSettlement;
+import dev.cartwheel.core.payment.ProviderRefunds;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,8 @@ import java.util.List;
  *
  * <p>The refund is first recorded on the order (conditional on the version read, so two refunds racing can never
  * together exceed the capture), then the provider refunds it under {@code orderId:refund:<Idempotency-Key>}, then
- * the record is completed with the provider's refund id and {@code RefundIssued} goes to the e-mail step. A retry
+ * the record is completed with the provider's refund id and {@code RefundIssued} goes to the e-mail step. Refunds
+ * made in the provider's dashboard are recorded first ({@link ProviderRefunds}), so what is left is the provider's. A retry
  * with the same key and body finds the record, finishes whatever a crash left undone and returns the same refund;
  * the same key with another body is {@code 409 idempotency-key-reused}.
  */
@@ -41,12 +43,14 @@ public final class RefundService {
     private final PaymentGateway gateway;
     private final StepPublisher publisher;
     private final Clock clock;
+    private final ProviderRefunds providerRefunds;
 
     public RefundService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock) {
         this.orders = orders;
         this.gateway = gateway;
         this.publisher = publisher;
         this.clock = clock;
+        this.providerRefunds = new ProviderRefunds(gateway);
     }
 
     /**
@@ -56,6 +60,10 @@ public final class RefundService {
      */
     public IssuedRefund refund(String orderId, String idempotencyKey, RefundRequest request) {
         OrderRequestValidator.validateIdempotencyKey(idempotencyKey);
+        if (RefundRecord.isProviderKey(idempotencyKey)) {
+            throw new InvalidRequestException(Problem.INVALID_HEADER, "Idempotency-Key",
+                    "Idempotency-Key must not start with provider: (it names refunds made at the payment provider)");
+        }
         validate(request);
         boolean recordedHere = false;
         for (int attempt = 1; ; attempt++) {
@@ -78,16 +86,22 @@ public final class RefundService {
                     throw new InvalidRequestException(Problem.INVALID_FIELD, "/amount/currency",
                             "amount.currency must be the order's currency " + order.total().currency());
                 }
-                if (request.amount().isGreaterThan(order.refundable())) {
-                    throw new InvalidRequestException(Problem.REFUND_EXCEEDS_CAPTURED, "/amount/amount",
-                            "at most " + order.refundable().toDisplayString() + " of " + order.total().toDisplayString()
-                                    + " can still be refunded");
-                }
                 // millisecond precision, as stored: the first answer and every replay show the same requestedAt
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                // what is left is judged after the refunds made at the provider (its dashboard) are on the order
+                Order current = providerRefunds.reconcile(order, now);
+                if (current != order) {
+                    write(order, current);
+                    publisher.publish(StepMessage.of(MessageType.REFUND_ISSUED, current.orderId(), current.correlationId()));
+                }
+                if (request.amount().isGreaterThan(current.refundable())) {
+                    throw new InvalidRequestException(Problem.REFUND_EXCEEDS_CAPTURED, "/amount/amount",
+                            "at most " + current.refundable().toDisplayString() + " of " + current.total().toDisplayString()
+                                    + " can still be refunded");
+                }
                 RefundRecord refund = new RefundRecord(idempotencyKey, request.amount(), request.reason(), now, null);
-                Order requested = order.withRefundRequested(refund, now);
-                write(order, requested);
+                Order requested = current.withRefundRequested(refund, now);
+                write(current, requested);
                 recordedHere = true;
                 return complete(requested, refund, false);
             } catch (StaleOrderException e) {

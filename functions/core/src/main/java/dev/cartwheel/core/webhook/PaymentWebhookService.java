@@ -8,8 +8,9 @@ import java.time.Clock;
 /**
  * Takes a verified provider webhook and tells the payment step to look at the order ({@code PaymentUpdated}). The
  * webhook is a hint, not the truth: the payment step asks the provider for the authorization's state, so a forged,
- * reordered or replayed notification cannot move money or an order by itself, and a lost one is made good by the
- * reconciler. A notification for an order that has not reached the payment step yet waits in the queue until it has.
+ * reordered or replayed notification cannot move money or an order by itself. A lost {@code payment.succeeded} or
+ * {@code payment.failed} is made good by the reconciler; a lost {@code payment.refunded} by the next refund or
+ * cancellation of the order, which read the provider's refunds themselves. A notification for an order that has not reached the payment step yet waits in the queue until it has.
  * The event id is remembered after the message is sent: a retry of the same notification is forwarded once (and if
  * the function dies in between, twice, which the payment step takes as a no-op).
  */

@@ -107,6 +107,11 @@ final class Fakes {
         }
 
         @Override
+        public Optional<Refund> findRefund(String idempotencyKey) {
+            return Optional.ofNullable(operations.get(idempotencyKey)).filter(Refund.class::isInstance).map(Refund.class::cast);
+        }
+
+        @Override
         public List<Refund> findRefunds(String paymentId) {
             return operations.values().stream().filter(Refund.class::isInstance).map(Refund.class::cast)
                     .filter(refund -> refund.paymentId().equals(paymentId)).toList();

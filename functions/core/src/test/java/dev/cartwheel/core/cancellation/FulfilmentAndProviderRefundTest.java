@@ -84,13 +84,14 @@ class FulfilmentAndProviderRefundTest {
 
     @Test
     void providerRefunds_areRecordedOnce_andAnAdminRefundWhoseRequestCrashedIsNotTakenForOne() {
-        // GIVEN a captured order, an admin refund of 500 recorded whose request died after the provider refunded it,
-        // and 300 refunded in the provider's dashboard
+        // GIVEN a captured order; an admin refund of 500 recorded whose request died after the provider refunded it;
+        // one of 200 recorded whose request died before the provider call; 300 refunded in the provider's dashboard
         Order order = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
         gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
-        Order withPendingRefund = order.withRefundRequested(
-                new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0);
-        orders.orders.put("ord_1", withPendingRefund);
+        Order withPendingRefunds = order
+                .withRefundRequested(new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0)
+                .withRefundRequested(new RefundRecord("k2", new Money(200, "EUR"), "late", T0, null), T0);
+        orders.orders.put("ord_1", withPendingRefunds);
         String adminRefundId = gateway.refund("ord_1:refund:k1", "pay_0", new Money(500, "EUR")).refundId();
         String dashboardRefundId = gateway.refund("dashboard:1", "pay_0", new Money(300, "EUR")).refundId();
 
@@ -101,13 +102,41 @@ class FulfilmentAndProviderRefundTest {
 
         // THEN
         Order refunded = orders.find("ord_1").orElseThrow();
-        assertThat(refunded.refunds()).extracting(RefundRecord::refundId).containsExactly(adminRefundId, dashboardRefundId);
-        assertThat(refunded.refunds().get(1).isFromProvider()).isTrue();
+        assertThat(refunded.refunds()).extracting(RefundRecord::refundId)
+                .containsExactly(adminRefundId, null, dashboardRefundId);
+        assertThat(refunded.refunds().get(2).isFromProvider()).isTrue();
         assertThat(refunded.refunds().get(0).isFromProvider()).isFalse();
-        assertThat(refunded.refundedTotal()).isEqualTo(new Money(800, "EUR"));
+        assertThat(gateway.operations).as("the webhook only looks: it made no refund").doesNotContainKey("ord_1:refund:k2");
+        assertThat(refunded.refundedTotal()).as("asked for or made: 500 + 200 + 300").isEqualTo(new Money(1000, "EUR"));
         assertThat(refunded.status()).isEqualTo(OrderStatus.CONFIRMED);
         assertThat(orders.writes).as("the duplicate wrote nothing").isEqualTo(writes);
-        assertThat(publisher.sent).extracting(StepMessage::type).containsExactly(MessageType.REFUND_ISSUED);
+        assertThat(publisher.sent).as("each delivery asks for the refund e-mails (the e-mail step sends each once)")
+                .extracting(StepMessage::type).containsExactly(MessageType.REFUND_ISSUED, MessageType.REFUND_ISSUED);
+    }
+
+    @Test
+    void cancellingAfterADashboardRefundTheOrderDoesNotRecordYet_refundsOnlyTheRest_andRecordsIt() {
+        // GIVEN a captured order of 2000 of which 300 were refunded in the provider's dashboard, its webhook not applied
+        Order order = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
+        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
+        String dashboardRefundId = gateway.refund("dashboard:1", "pay_0", new Money(300, "EUR")).refundId();
+
+        // WHEN the customer cancels, and the saga's message comes twice
+        cancellations.cancel(ALICE, "ord_1", null);
+        payment.handle(message(MessageType.CANCEL_REQUESTED));
+        payment.handle(message(MessageType.CANCEL_REQUESTED));
+
+        // THEN the cancellation refunded 1700 once; the order records the 300 too; together the capture
+        Order cancelled = orders.find("ord_1").orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(OrderStatus.CANCELLED);
+        assertThat(cancelled.findCancellation().orElseThrow().refunded()).isEqualTo(new Money(1700, "EUR"));
+        assertThat(gateway.findRefund("ord_1:refund").orElseThrow().amount()).isEqualTo(new Money(1700, "EUR"));
+        assertThat(cancelled.refunds()).singleElement().satisfies(refund -> {
+            assertThat(refund.refundId()).isEqualTo(dashboardRefundId);
+            assertThat(refund.isFromProvider()).isTrue();
+        });
+        assertThat(cancelled.refundedTotal()).isEqualTo(order.total());
+        assertThat(gateway.findRefunds("pay_0")).as("the dashboard's and the cancellation's, no more").hasSize(2);
     }
 
     private Order stored(OrderStatus status, CapturePolicy capture) {

@@ -83,6 +83,7 @@ public final class EventBridgeOrderEventPublisher implements OrderEventPublisher
         if (event.refundId() != null) {
             detail.put("refundId", event.refundId());
         }
+        detail.put("capture", event.capture().setting());
         detail.put("correlationId", event.correlationId());
         detail.put("occurredAt", event.occurredAt().toString());
         try {

@@ -134,6 +134,12 @@ public final class DynamoDbSimulatedPaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public Optional<Refund> findRefund(String idempotencyKey) {
+        return find(idempotencyKey).filter(record -> "refund".equals(record.get("operation").s()))
+                .map(record -> new Refund(record.get("refundId").s(), record.get("paymentId").s(), amount(record)));
+    }
+
+    @Override
     public List<Refund> findRefunds(String paymentId) {
         return find(refundsKey(paymentId)).map(item -> item.get("refunds").ss().stream().map(entry -> {
             String[] parts = entry.split(" ");

@@ -144,6 +144,11 @@ public final class FaultyPorts {
             }
 
             @Override
+            public Optional<Refund> findRefund(String idempotencyKey) {
+                return delegate.findRefund(idempotencyKey);
+            }
+
+            @Override
             public List<Refund> findRefunds(String paymentId) {
                 return delegate.findRefunds(paymentId);
             }
