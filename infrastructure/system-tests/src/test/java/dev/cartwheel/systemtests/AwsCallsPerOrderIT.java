@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -77,5 +79,46 @@ class AwsCallsPerOrderIT {
         Path out = Root.path("infrastructure", "system-tests", "target", "bench", "aws-calls-per-order.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toPrettyString());
+    }
+
+    /**
+     * What recording a fulfilment adds, per order, in each capture mode: from {@code POST /orders/{id}/fulfilment}
+     * until the queues are drained (captured on fulfilment: the capture, PAID, the e-mail step; both: the shipping
+     * notice).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"authorization", "fulfilment"})
+    void countCallsPerFulfilment(String captureOn, AwsEnvironment aws) {
+        Pipeline pipeline = new Pipeline(aws, Map.of("CaptureOn", captureOn), Pipeline::composed);
+        pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 1000);
+        String customer = newCustomer("shipped");
+        List<String> orderIds = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+            orderIds.add(pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1)));
+        }
+        pipeline.drain();
+
+        AwsCallCounter.start();
+        orderIds.forEach(orderId -> pipeline.fulfil(orderId, "1Z" + orderId.hashCode()));
+        pipeline.drain();
+        AwsCallCounter.stop();
+
+        for (String orderId : orderIds) {
+            assertThat(pipeline.order(customer, orderId).get("status").asText()).isEqualTo("FULFILLED");
+        }
+        Map<String, Long> calls = AwsCallCounter.calls();
+        assertThat(calls).containsKeys("DynamoDb.GetItem", "Sqs.SendMessage", "SesV2.SendEmail");
+        System.out.printf("%nAWS calls per fulfilment, CaptureOn=%s (%d orders; queue receives/deletes not included)%n",
+                captureOn, ORDERS);
+        long total = 0;
+        for (Map.Entry<String, Long> entry : calls.entrySet()) {
+            if (entry.getKey().startsWith("Sqs.ReceiveMessage") || entry.getKey().startsWith("Sqs.Delete")
+                    || entry.getKey().startsWith("Sqs.ChangeMessageVisibility") || entry.getKey().startsWith("Sqs.GetQueueAttributes")) {
+                continue;
+            }
+            System.out.printf("  %-32s %6.2f%n", entry.getKey(), (double) entry.getValue() / ORDERS);
+            total += entry.getValue();
+        }
+        System.out.printf("  %-32s %6.2f%n%n", "total calls", (double) total / ORDERS);
     }
 }
