@@ -112,6 +112,18 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         }
     }
 
+    /** A call the service refused (a failed condition, typically) is made and billed too: counted apart, by kind. */
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (!counting) {
+            return;
+        }
+        String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        String failure = context.exception().getClass().getSimpleName();
+        CALLS.computeIfAbsent(service + "." + operation + " (" + failure + ")", key -> new LongAdder()).increment();
+    }
+
     private static void read(List<ConsumedCapacity> capacities) {
         capacities.stream().filter(c -> c != null && c.capacityUnits() != null).forEach(c -> READ_UNITS.add(c.capacityUnits()));
     }
