@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwheel.core.money.Money;
-import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;

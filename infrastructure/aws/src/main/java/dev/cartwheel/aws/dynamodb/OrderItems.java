@@ -8,8 +8,8 @@ import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.money.Money;
-import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
