@@ -182,7 +182,9 @@ public record Order(
 
     /** What can still be refunded of the captured total. */
     public Money refundable() {
-        return total.minus(refundedTotal());
+        Money refunded = refundedTotal();
+        // never negative, even if a provider refunded more than the order knew could be refunded
+        return total.isGreaterThan(refunded) ? total.minus(refunded) : Money.zero(total.currency());
     }
 
     private Cancellation requireCancellation() {

@@ -29,6 +29,18 @@ class RefundArithmeticTest {
         assertThat(two.history()).isEqualTo(paid.history());
     }
 
+    @Test
+    void refundable_isNeverNegative_evenWhenTheProviderRefundedMoreThanWasLeft() {
+        Order paid = OrderStatusTest.orderIn(OrderStatus.PAID);
+        Order overRefunded = paid.withRefundRequested(new RefundRecord("k1", new Money(1500, "EUR"), "a", T1, "re_1"), T1)
+                .withProviderRefund(RefundRecord.fromProvider("re_2", new Money(1000, "EUR"), T1), T1);
+
+        assertThat(overRefunded.refundedTotal()).isEqualTo(new Money(2500, "EUR"));
+        assertThat(overRefunded.refundable()).isEqualTo(new Money(0, "EUR"));
+        assertThatThrownBy(() -> overRefunded.withProviderRefund(RefundRecord.fromProvider("re_2", new Money(1, "EUR"), T1), T1))
+                .as("a refund id is recorded once").isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest
     @EnumSource(value = OrderStatus.class, names = {"PENDING", "RESERVED", "AUTHORIZED", "PAID", "CONFIRMED"})
     void requestCancellation_recordsWhereTheStockIs(OrderStatus from) {
