@@ -9,6 +9,7 @@ import java.util.Optional;
  * operation ({@link #key}), so a retried call returns the first call's result and never moves money twice.
  *
  * @see PaymentProviderException for errors worth retrying
+ * @see PaymentRejectedException for definitive refusals, which no retry can change
  */
 public interface PaymentGateway {
 
