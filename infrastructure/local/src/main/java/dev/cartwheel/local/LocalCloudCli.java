@@ -127,7 +127,7 @@ public final class LocalCloudCli implements Runnable {
         @Option(names = "--no-prewarm", negatable = false, description = "Start execution environments on first invocation only")
         boolean noPrewarm;
 
-        @Option(names = {"-v", "--verbose"}, description = "Print function logs and REPORT lines")
+        @Option(names = {"-v", "--verbose"}, description = "Also print function logs, REPORT lines and the emulators' own output (always in the log file)")
         boolean verbose;
 
         @Option(names = "--schedule-rate-override", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -220,8 +220,8 @@ public final class LocalCloudCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path log = logFile("up");
-            LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, true)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort,
-                    eventBridgePort, secretsManagerPort));
+            LocalCloud cloud = ThirdPartyOutput.intoLog(log, options.verbose, () -> LocalCloud.start(options.config(fileLog(log,
+                    options.verbose)).withEmulatorPorts(dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort)));
             if (samEnvVars != null) {
                 Files.writeString(samEnvVars, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(cloud.samEnvVars("host.docker.internal")) + System.lineSeparator());
@@ -254,7 +254,7 @@ public final class LocalCloudCli implements Runnable {
                     Try:
                       curl -s %s/products
                       curl -s -X POST %s/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                           -H "Idempotency-Key: $(uuidgen)" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"tok_visa"}'
+                           -H "Idempotency-Key: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"tok_visa"}'
                       curl -s %s/orders -H "Authorization: Bearer $TOKEN"
 
                     sam local invoke (Docker) against these services:
@@ -323,7 +323,8 @@ public final class LocalCloudCli implements Runnable {
             long t0 = System.nanoTime();
             Path log = logFile("demo");
             System.out.println("Starting the local cloud (function logs: " + log + ")...");
-            try (LocalCloud cloud = LocalCloud.start(options.config(fileLog(log, options.verbose)))) {
+            try (LocalCloud cloud = ThirdPartyOutput.intoLog(log, options.verbose,
+                    () -> LocalCloud.start(options.config(fileLog(log, options.verbose))))) {
                 System.out.printf("Local cloud ready in %d ms at %s (console %s/_local/)%n", cloud.readyMillis(), cloud.apiUrl(), cloud.apiUrl());
                 boolean ok = new DemoRun(cloud, System.out).run(java.time.Duration.ofSeconds(timeoutSeconds));
                 System.out.printf("%nDemo %s in %.1f s%n", ok ? "PASSED" : "FAILED", (System.nanoTime() - t0) / 1e9);

@@ -31,7 +31,7 @@ class DemoIT {
     }
 
     @Test
-    void demoPlacesThreeOrdersAndExitsZero() throws Exception {
+    void demoPlacesItsFiveOrdersPrintsOnlyItsOwnLinesAndExitsZero() throws Exception {
         Path out = Path.of("target/demo-output.txt").toAbsolutePath();
         long t0 = System.nanoTime();
         // Correctness, not speed: a generous bound so a loaded CI machine does not fail it (the bench measures speed).
@@ -51,6 +51,17 @@ class DemoIT {
                 .contains("status CANCELLED (expected CANCELLED)").contains("An admin refunded one unit")
                 .contains("Your order is confirmed").contains("asynchronously authorized order").contains("webhook payment.succeeded")
                 .contains("status FULFILLED (expected FULFILLED)").contains("The warehouse shipped");
+        // a newcomer's first run: third-party banners and JVM warnings go to the log file, not the terminal
+        assertThat(printed).doesNotContain("SLF4J").doesNotContain("WARNING").doesNotContain("Initializing DynamoDB Local")
+                .doesNotContain("JAXB").doesNotContain("[InventoryFunction]");
+        assertThat(Files.readString(logFileNamedIn(printed))).contains("Initializing DynamoDB Local");
+    }
+
+    /** The log file the run names in its first line. */
+    static Path logFileNamedIn(String printed) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("function logs: (\\S+)\\)").matcher(printed);
+        assertThat(m.find()).as("the first line names the log file: " + printed.lines().findFirst().orElse("")).isTrue();
+        return Path.of(m.group(1));
     }
 
     @Test
