@@ -91,11 +91,26 @@ final class IdempotencyGrants {
         Matcher m = NEW.matcher(code);
         while (m.find()) {
             String arguments = arguments(code, m.end() - 1);
-            if (arguments.contains("\"" + ENVIRONMENT_VARIABLE + "\"")) {
+            if (passesTheTable(arguments) && !nestedConstructionPassesTheTable(arguments)) {
                 prefixes.put(m.group(1), prefixOf(m.group(1), code, function));
             }
         }
         return prefixes;
+    }
+
+    private static boolean passesTheTable(String arguments) {
+        return arguments.contains("\"" + ENVIRONMENT_VARIABLE + "\"");
+    }
+
+    /** {@code new Service(new Adapter(..., "IDEMPOTENCY_TABLE"))}: the adapter writes, not the service around it. */
+    private static boolean nestedConstructionPassesTheTable(String arguments) {
+        Matcher nested = NEW.matcher(arguments);
+        while (nested.find()) {
+            if (passesTheTable(arguments(arguments, nested.end() - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String prefixOf(String simpleName, String code, ServerlessFunction function) {

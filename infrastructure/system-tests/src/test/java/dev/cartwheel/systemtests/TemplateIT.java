@@ -236,7 +236,7 @@ class TemplateIT {
         TemplateResource api = TEMPLATE.resources(API).getFirst();
         Map<?, ?> defaults = (Map<?, ?>) api.properties().get("DefaultRouteSettings");
         assertThat(defaults).as("DefaultRouteSettings").isNotNull();
-        long defaultBurst = parameterNumber(defaults.get("ThrottlingBurstLimit"));
+        double defaultBurst = parameterNumber(defaults.get("ThrottlingBurstLimit"));
         double defaultRate = parameterNumber(defaults.get("ThrottlingRateLimit"));
         int publicRoutes = 0;
         for (ServerlessFunction function : TEMPLATE.functions().values()) {
@@ -416,7 +416,9 @@ class TemplateIT {
         assertThat(policyDocument).isInstanceOf(Map.class);
         Object statements = ((Map<?, ?>) policyDocument).get("Statement");
         assertThat(statements).isInstanceOf(List.class);
-        return ((List<?>) statements).stream().map(s -> (Map<?, ?>) s).toList();
+        List<Map<?, ?>> out = new ArrayList<>();
+        ((List<?>) statements).forEach(s -> out.add((Map<?, ?>) s));
+        return out;
     }
 
     private static List<String> servicePrincipals(Map<?, ?> statement) {

@@ -100,6 +100,8 @@ public final class RouteThrottles {
     }
 
     private static final class Bucket {
+        /** Floating-point slack: a refill that should make exactly one token does. */
+        private static final double EPSILON = 1e-9;
         private final double capacity;
         private final double perNano;
         private double tokens;
@@ -119,8 +121,8 @@ public final class RouteThrottles {
             }
             tokens = Math.min(capacity, tokens + (now - last) * perNano);
             last = now;
-            if (tokens >= 1 && capacity >= 1) {
-                tokens -= 1;
+            if (tokens + EPSILON >= 1 && capacity >= 1) {
+                tokens = Math.max(0, tokens - 1);
                 return new Decision(true, 0);
             }
             double missing = 1 - tokens;
