@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.representer.Representer;
  * Reads CloudFormation YAML: each short-form tag ({@code !Ref x}, {@code !GetAtt a.b}, {@code !Sub ...}) becomes its
  * long form ({@code {Ref: x}}, {@code {Fn::GetAtt: a.b}}, ...), and timestamps stay strings.
  */
-final class CfnYaml {
+public final class CfnYaml {
 
     private static final String[] FUNCTIONS = {
         "GetAtt", "Sub", "If", "Join", "Select", "Split", "Equals", "Not", "And", "Or", "FindInMap", "Base64",
@@ -30,7 +30,7 @@ final class CfnYaml {
     private CfnYaml() {
     }
 
-    static Object load(String text, String source) {
+    public static Object load(String text, String source) {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(16 * 1024 * 1024);
         options.setAllowDuplicateKeys(false);

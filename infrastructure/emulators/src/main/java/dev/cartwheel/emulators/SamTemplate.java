@@ -156,11 +156,16 @@ public final class SamTemplate {
         return parameters;
     }
 
-    /** Every parameter's value: the override, else the Default (a {@code List<String>} for list types). */
+    /**
+     * Every parameter's value: the override, else the Default (a {@code List<String>} for list types). A parameter
+     * with neither (one a deployment must name, e.g. {@code JwtIssuer}) is left out; a {@code Ref} to it fails.
+     */
     public Map<String, Object> parameterValues() {
         Map<String, Object> values = new LinkedHashMap<>();
         for (String name : parameters.keySet()) {
-            values.put(name, parameterValue(name));
+            if (parameterOverrides.containsKey(name) || parameters.get(name).defaultValue() != null) {
+                values.put(name, parameterValue(name));
+            }
         }
         return Collections.unmodifiableMap(values);
     }

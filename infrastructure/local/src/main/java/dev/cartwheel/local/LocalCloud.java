@@ -17,6 +17,7 @@ import dev.cartwheel.emulators.TemplateResource;
 import dev.cartwheel.local.api.HttpApiGateway;
 import dev.cartwheel.local.api.HttpApiSpec;
 import dev.cartwheel.local.api.JwtAuthority;
+import dev.cartwheel.local.api.RouteThrottles;
 import dev.cartwheel.local.console.ConsoleBackend;
 import dev.cartwheel.local.console.LocalConsole;
 import dev.cartwheel.local.esm.DynamoDbStreamEventSourceMapping;
@@ -72,6 +73,9 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String STACK_NAME = "cartwheel";
+    /** The issuer of the local cloud's tokens (the one in events/*.json), used as the template's JwtIssuer. */
+    public static final String LOCAL_ISSUER = "http://127.0.0.1:3000/_local/issuer";
+    static final String JWT_ISSUER = "JwtIssuer";
 
     private final LocalCloudConfig config;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -115,9 +119,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         long t0 = System.nanoTime();
         Files.createDirectories(config.home());
         authority = JwtAuthority.loadOrCreate(config.home().resolve("jwt-signing-key.pem"));
-        SamTemplate base = SamTemplate.load(config.template()).withRegion(config.region())
-                .withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(STACK_NAME)
-                .withParameters(config.parameterOverrides());
+        SamTemplate base = withLocalIssuer(SamTemplate.load(config.template()), config.parameterOverrides())
+                .withRegion(config.region()).withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(STACK_NAME);
 
         // ---- services: the embedded emulators, or the endpoint given
         if (config.awsEndpoint() == null) {
@@ -196,7 +199,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             lambda.prewarm();
         }
         gateway = new HttpApiGateway(api, lambda, authority, SamTemplate.DEFAULT_ACCOUNT_ID, config.port(),
-                new LocalConsole(this), line -> config.functionLog().accept("[HttpApi] " + line));
+                new LocalConsole(this), line -> config.functionLog().accept("[HttpApi] " + line),
+                RouteThrottles.fromTemplate(template, api.logicalId(), api.apiId()));
         closeables.add(gateway);
         gateway.start();
         for (FunctionSpec f : functions) {
@@ -307,6 +311,19 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             }
         }
         return new HttpApiSpec(logicalId, apiId, defaultAuthorizer, authorizers, routes);
+    }
+
+    /**
+     * The template with {@code overrides}, and with the local issuer as {@code JwtIssuer} unless the overrides name
+     * one: the template wants an https issuer of a real deployment (AllowedPattern {@code ^https://}, no Default); the
+     * local cloud signs its own tokens, so it serves the issuer {@value #LOCAL_ISSUER} and does not check that pattern.
+     */
+    public static SamTemplate withLocalIssuer(SamTemplate template, Map<String, String> overrides) {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        if (template.parameters().containsKey(JWT_ISSUER)) {
+            all.putIfAbsent(JWT_ISSUER, LOCAL_ISSUER);
+        }
+        return template.withParameters(all);
     }
 
     /** A stable, API-Gateway-looking id (10 lower-case alphanumerics) for the API's logical id. */

@@ -352,7 +352,7 @@ public final class LocalCloudCli implements Runnable {
             RunningCloud running = RunningCloud.find(LocalCloudConfig.defaultHome());
             if (running != null) {
                 System.err.println("Using the running local cloud at " + running.api());
-                SamTemplate t = SamTemplate.load(options.template.templatePath()).withParameters(options.template.overrides());
+                SamTemplate t = LocalCloud.withLocalIssuer(SamTemplate.load(options.template.templatePath()), options.template.overrides());
                 FunctionSpec spec = running.functionSpec(t, function, options.template.templatePath());
                 LambdaRuntime runtime = LambdaRuntime.defaults(LocalCloudConfig.defaultHome().resolve("runtime"));
                 try (FunctionPool pool = new FunctionPool(spec, runtime, running.environment(), 1, out)) {
@@ -393,7 +393,7 @@ public final class LocalCloudCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SamTemplate t = SamTemplate.load(template.templatePath()).withParameters(template.overrides());
+            SamTemplate t = LocalCloud.withLocalIssuer(SamTemplate.load(template.templatePath()), template.overrides());
             Map<String, Object> params = t.parameterValues();
             JwtAuthority authority = JwtAuthority.loadOrCreate(LocalCloudConfig.defaultHome().resolve("jwt-signing-key.pem"));
             String mail = email == null ? sub + "@example.com" : email;

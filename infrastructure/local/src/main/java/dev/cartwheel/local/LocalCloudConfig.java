@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param region             the region
  * @param seed               a catalog seed file ({"products":[...]}), or null for the built-in sample catalog
  * @param port               the HTTP API port (0 = any free port)
- * @param localConcurrency   concurrency of a function without ReservedConcurrentExecutions
+ * @param localConcurrency   most concurrent environments of a function (a lower ReservedConcurrentExecutions wins)
  * @param fastRetrySeconds   null (faithful: failed SQS messages wait out the queue's VisibilityTimeout), or the
  *                           visibility, in seconds, given to failed messages instead
  * @param prewarm            start one execution environment per function at start-up

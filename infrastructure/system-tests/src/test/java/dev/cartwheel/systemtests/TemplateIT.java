@@ -175,6 +175,256 @@ class TemplateIT {
         }
     }
 
+    // ------------------------------------------------------------------ issue 12: security and payments review
+
+    /** The template with the one parameter a deployment must name (no Default) set. */
+    private static final SamTemplate DEPLOYED = TEMPLATE.withParameters(Map.of("JwtIssuer", "https://issuer.example"));
+    private static final String API = "AWS::Serverless::HttpApi";
+
+    /** Item 2: an alarm that cannot be published is never delivered. */
+    @Test
+    void everyAlarmTopic_isEncryptedWithARotatedKeyOfItsOwn_thatCloudWatchMayUse_andCloudWatchMayPublishToIt() {
+        Set<String> topics = new java.util.TreeSet<>();
+        for (TemplateResource alarm : TEMPLATE.resources(ALARM)) {
+            for (String action : strings(TEMPLATE.resolvedProperties(alarm.logicalId()).get("AlarmActions"))) {
+                topics.add(action);
+            }
+        }
+        assertThat(topics).as("alarm actions").isNotEmpty();
+        for (String topic : topics) {
+            TemplateResource resource = TEMPLATE.resource(topic).orElseThrow(() -> new AssertionError("no topic " + topic));
+            assertThat(resource.type()).isEqualTo("AWS::SNS::Topic");
+            Object keyId = resource.properties().get("KmsMasterKeyId");
+            assertThat(keyId).as(topic + " KmsMasterKeyId: a key of the template, not an AWS-managed alias").isInstanceOf(Map.class);
+            String key = TEMPLATE.dependencies(topic).stream()
+                    .filter(id -> TEMPLATE.resource(id).map(r -> r.is("AWS::KMS::Key")).orElse(false))
+                    .findFirst().orElseThrow(() -> new AssertionError(topic + " is not encrypted with a key of the template"));
+            Map<String, Object> keyProps = TEMPLATE.resolvedProperties(key);
+            assertThat(String.valueOf(keyProps.get("EnableKeyRotation"))).as(key + " rotation").isEqualTo("true");
+            List<Map<?, ?>> keyStatements = statements(keyProps.get("KeyPolicy"));
+            assertThat(keyStatements).as(key + ": CloudWatch may use the key to publish encrypted alarms").anySatisfy(st -> {
+                assertThat(st.get("Effect")).isEqualTo("Allow");
+                assertThat(servicePrincipals(st)).contains("cloudwatch.amazonaws.com");
+                assertThat(strings(st.get("Action"))).contains("kms:Decrypt").anyMatch(a -> a.startsWith("kms:GenerateDataKey"));
+                assertThat(st.get("Condition")).isNull();
+            });
+            String root = "arn:aws:iam::" + SamTemplate.DEFAULT_ACCOUNT_ID + ":root";
+            assertThat(keyStatements).as(key + ": the account administers it (no key nobody can manage)").anySatisfy(st -> {
+                assertThat(st.get("Effect")).isEqualTo("Allow");
+                assertThat(st.get("Principal")).isInstanceOf(Map.class);
+                assertThat(strings(((Map<?, ?>) st.get("Principal")).get("AWS"))).contains(root);
+                assertThat(strings(st.get("Action"))).contains("kms:*");
+            });
+            assertThat(keyStatements).as(key + ": nothing denied").noneMatch(st -> "Deny".equals(st.get("Effect")));
+
+            List<TemplateResource> topicPolicies = TEMPLATE.resources("AWS::SNS::TopicPolicy").stream()
+                    .filter(p -> TEMPLATE.dependencies(p.logicalId()).contains(topic)).toList();
+            assertThat(topicPolicies).as(topic + " topic policy").singleElement().satisfies(policy -> {
+                List<Map<?, ?>> st = statements(TEMPLATE.resolvedProperties(policy.logicalId()).get("PolicyDocument"));
+                assertThat(st).anySatisfy(s -> {
+                    assertThat(s.get("Effect")).isEqualTo("Allow");
+                    assertThat(servicePrincipals(s)).contains("cloudwatch.amazonaws.com");
+                    assertThat(strings(s.get("Action"))).contains("sns:Publish");
+                });
+            });
+        }
+    }
+
+    /** Item 3: the stage throttles every route, the public ones tighter, all from parameters. */
+    @Test
+    void theApi_throttlesEveryRoute_andThePublicRoutesTighter_fromTemplateParameters() {
+        TemplateResource api = TEMPLATE.resources(API).getFirst();
+        Map<?, ?> defaults = (Map<?, ?>) api.properties().get("DefaultRouteSettings");
+        assertThat(defaults).as("DefaultRouteSettings").isNotNull();
+        double defaultBurst = parameterNumber(defaults.get("ThrottlingBurstLimit"));
+        double defaultRate = parameterNumber(defaults.get("ThrottlingRateLimit"));
+        int publicRoutes = 0;
+        for (ServerlessFunction function : TEMPLATE.functions().values()) {
+            for (FunctionEvent event : function.events(FunctionEvent.HTTP_API)) {
+                if (!"NONE".equals(event.authorizer().orElse(null))) {
+                    continue;
+                }
+                publicRoutes++;
+                Map<?, ?> own = (Map<?, ?>) TEMPLATE.resource(function.logicalId()).orElseThrow().properties().get("Events");
+                Map<?, ?> raw = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) own.get(event.name())).get("Properties")).get("RouteSettings");
+                assertThat(raw).as(function.logicalId() + "." + event.name() + " (public) RouteSettings").isNotNull();
+                assertThat(parameterNumber(raw.get("ThrottlingBurstLimit"))).as("burst tighter than the default")
+                        .isLessThan(defaultBurst);
+                assertThat(parameterNumber(raw.get("ThrottlingRateLimit"))).as("rate tighter than the default")
+                        .isLessThan(defaultRate);
+            }
+        }
+        assertThat(publicRoutes).as("GET /products and POST /webhooks/payments").isGreaterThanOrEqualTo(2);
+    }
+
+    /** Item 3: a flood on the API cannot take the concurrency the order pipeline needs. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void everyApiFunction_hasReservedConcurrencyFromAParameter_andEverySqsSourceAMaximumConcurrency(String logicalId) {
+        ServerlessFunction function = TEMPLATE.function(logicalId);
+        Map<String, Object> raw = TEMPLATE.resource(logicalId).orElseThrow().properties();
+        if (!function.events(FunctionEvent.HTTP_API).isEmpty()) {
+            assertThat(raw.get("ReservedConcurrentExecutions")).as(logicalId + " ReservedConcurrentExecutions")
+                    .isInstanceOf(Map.class);
+            parameterNumber(raw.get("ReservedConcurrentExecutions"));
+            assertThat(function.reservedConcurrentExecutions()).isPositive();
+        }
+        for (FunctionEvent event : function.events(FunctionEvent.SQS)) {
+            Object scaling = event.properties().get("ScalingConfig");
+            assertThat(scaling).as(logicalId + "." + event.name() + " ScalingConfig").isInstanceOf(Map.class);
+            int maximum = Integer.parseInt(String.valueOf(((Map<?, ?>) scaling).get("MaximumConcurrency")));
+            assertThat(maximum).as("Lambda accepts 2 to 1000").isBetween(2, 1000);
+            if (function.reservedConcurrentExecutions() != null) {
+                assertThat(maximum).isLessThanOrEqualTo(function.reservedConcurrentExecutions());
+            }
+        }
+    }
+
+    /** Item 3: access logs with a retention, and never a credential in them. */
+    @Test
+    void theApi_writesAccessLogsToALogGroupWithRetention_withoutAnyRequestHeader() {
+        TemplateResource api = DEPLOYED.resources(API).getFirst();
+        Map<String, Object> props = DEPLOYED.resolvedProperties(api.logicalId());
+        Map<?, ?> settings = (Map<?, ?>) props.get("AccessLogSettings");
+        assertThat(settings).as("AccessLogSettings").isNotNull();
+        String format = String.valueOf(settings.get("Format"));
+        assertThat(format).contains("$context.requestId", "$context.status", "$context.routeKey");
+        assertThat(format.toLowerCase(java.util.Locale.ROOT)).as("no header, no token, no e-mail in the access log")
+                .doesNotContain("authorization").doesNotContain("$request").doesNotContain("header")
+                .doesNotContain("claims.email").doesNotContain("$input");
+        String destination = String.valueOf(settings.get("DestinationArn"));
+        String group = DEPLOYED.resources(LOG_GROUP).stream().map(TemplateResource::logicalId)
+                .filter(id -> destination.equals(String.valueOf(DEPLOYED.resolve(Map.of("Fn::GetAtt", List.of(id, "Arn"))))))
+                .findFirst().orElseThrow(() -> new AssertionError("no log group of the template is " + destination));
+        assertThat(Integer.parseInt(String.valueOf(DEPLOYED.resolvedProperties(group).get("RetentionInDays")))).isBetween(1, 3653);
+    }
+
+    /** Item 9: orders, money and idempotency records survive a stack deletion, a replacement or a slip of the console. */
+    @Test
+    void everyTable_isRetainedOnDeletionAndReplacement_andDeletionProtected() {
+        List<TemplateResource> tables = TEMPLATE.resources(SamTemplate.DYNAMODB_TABLE);
+        assertThat(tables).extracting(TemplateResource::logicalId).contains("OrdersTable", "IdempotencyTable");
+        Map<String, Object> resources = rawResources();
+        for (TemplateResource table : tables) {
+            Map<?, ?> declaration = (Map<?, ?>) resources.get(table.logicalId());
+            assertThat(declaration.get("DeletionPolicy")).as(table.logicalId() + " DeletionPolicy").isEqualTo("Retain");
+            assertThat(declaration.get("UpdateReplacePolicy")).as(table.logicalId() + " UpdateReplacePolicy").isEqualTo("Retain");
+            assertThat(String.valueOf(TEMPLATE.resolvedProperties(table.logicalId()).get("DeletionProtectionEnabled")))
+                    .as(table.logicalId() + " DeletionProtectionEnabled").isEqualTo("true");
+        }
+    }
+
+    /** Item 9: a grant no code uses is a grant an attacker gets for free. */
+    @Test
+    void noFunction_isGrantedConditionCheckItem_forNoAdapterSendsAConditionCheck() throws Exception {
+        try (Stream<Path> sources = java.nio.file.Files.walk(Root.path("infrastructure/aws/src/main/java"))) {
+            List<Path> checking = sources.filter(p -> p.toString().endsWith(".java")).filter(p -> {
+                try {
+                    return java.nio.file.Files.readString(p).contains("ConditionCheck.builder()")
+                            || java.nio.file.Files.readString(p).contains(".conditionCheck(");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+            assertThat(checking).as("adapters sending a ConditionCheck (grant dynamodb:ConditionCheckItem to their function then)")
+                    .isEmpty();
+        }
+        for (ServerlessFunction function : TEMPLATE.functions().values()) {
+            for (Object policy : (List<?>) function.properties().get("Policies")) {
+                for (Map<?, ?> statement : statements(policy)) {
+                    assertThat(strings(statement.get("Action"))).as(function.logicalId()).doesNotContain("dynamodb:ConditionCheckItem");
+                }
+            }
+        }
+    }
+
+    /**
+     * Item 9: each function reads and writes only its own key prefixes of the shared idempotency table, and exactly
+     * the ones its code uses (a prefix the code writes but the role does not allow fails in production only: no
+     * emulator enforces IAM).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void eachFunction_mayTouchOnlyItsOwnKeyPrefixesOfTheIdempotencyTable_exactlyThoseItsCodeWrites(String logicalId) {
+        ServerlessFunction function = TEMPLATE.function(logicalId);
+        List<IdempotencyGrants.Grant> grants = IdempotencyGrants.grants(TEMPLATE, function);
+        boolean usesTable = function.environment().containsKey(IdempotencyGrants.ENVIRONMENT_VARIABLE);
+        if (!usesTable) {
+            assertThat(grants).as(logicalId + " has no IDEMPOTENCY_TABLE, so no grant on it").isEmpty();
+            return;
+        }
+        Map<String, String> prefixes = IdempotencyGrants.prefixesInCode(function);
+        assertThat(prefixes).as(logicalId + ": the adapters its handler builds with IDEMPOTENCY_TABLE").isNotEmpty();
+        assertThat(grants).as(logicalId + " grants on the idempotency table").isNotEmpty();
+        Set<String> patterns = new java.util.TreeSet<>();
+        for (IdempotencyGrants.Grant grant : grants) {
+            assertThat(grant.conditionOperator()).as(logicalId + " " + grant.actions() + ": a dynamodb:LeadingKeys condition")
+                    .isIn("ForAllValues:StringLike", "ForAllValues:StringEquals");
+            assertThat(grant.actions()).as("no Scan or Query: they name no leading key").noneMatch(a -> a.contains("Scan") || a.contains("Query"));
+            patterns.addAll(grant.leadingKeys());
+        }
+        Set<String> expected = new java.util.TreeSet<>();
+        prefixes.values().forEach(prefix -> expected.add(prefix + "*"));
+        assertThat(patterns).as(logicalId + ": exactly the prefixes of " + prefixes).isEqualTo(expected);
+        // and every pattern admits only keys of its prefix: no wildcard before the prefix ends
+        for (String pattern : patterns) {
+            String prefix = pattern.substring(0, pattern.length() - 1);
+            assertThat(prefix).doesNotContain("*").doesNotContain("?").isNotEmpty();
+        }
+    }
+
+    /** Item 9: API Gateway fetches the issuer's keys; an http issuer lets a network attacker mint tokens. */
+    @Test
+    void theJwtIssuer_mustBeAnHttpsUrl_andADeploymentMustNameIt() {
+        Map<?, ?> declaration = (Map<?, ?>) ((Map<?, ?>) rawDocument().get("Parameters")).get("JwtIssuer");
+        assertThat(declaration.get("Default")).as("no default issuer: a deployment names its own").isNull();
+        String pattern = String.valueOf(declaration.get("AllowedPattern"));
+        assertThat("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc").matches(pattern);
+        assertThat("http://127.0.0.1:3000/_local/issuer").doesNotMatch(pattern);
+        assertThat("http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc").doesNotMatch(pattern);
+        assertThat("").doesNotMatch(pattern);
+    }
+
+    private static Map<String, Object> rawDocument() {
+        try {
+            Object root = dev.cartwheel.emulators.CfnYaml.load(java.nio.file.Files.readString(Root.path("template.yaml")), "template.yaml");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> document = (Map<String, Object>) root;
+            return document;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> rawResources() {
+        return (Map<String, Object>) rawDocument().get("Resources");
+    }
+
+    /** A value that must be a Ref to a Number parameter: its Default. */
+    private static double parameterNumber(Object value) {
+        assertThat(value).as("a template parameter (Ref), so that a deployment can tune it").isInstanceOf(Map.class);
+        Object ref = ((Map<?, ?>) value).get("Ref");
+        assertThat(ref).as("Ref in " + value).isNotNull();
+        dev.cartwheel.emulators.TemplateParameter parameter = TEMPLATE.parameters().get(String.valueOf(ref));
+        assertThat(parameter).as("parameter " + ref).isNotNull();
+        assertThat(parameter.type()).isEqualTo("Number");
+        return Double.parseDouble(parameter.defaultValue());
+    }
+
+    private static List<Map<?, ?>> statements(Object policyDocument) {
+        assertThat(policyDocument).isInstanceOf(Map.class);
+        Object statements = ((Map<?, ?>) policyDocument).get("Statement");
+        assertThat(statements).isInstanceOf(List.class);
+        List<Map<?, ?>> out = new ArrayList<>();
+        ((List<?>) statements).forEach(s -> out.add((Map<?, ?>) s));
+        return out;
+    }
+
+    private static List<String> servicePrincipals(Map<?, ?> statement) {
+        return statement.get("Principal") instanceof Map<?, ?> principal ? strings(principal.get("Service")) : List.of();
+    }
+
     // ----------------------------------------------------------------------------------------------------------------
 
     private static Object compose(ClassLoader loader, Class<?> handler, Map<String, String> env) throws Exception {

@@ -22,6 +22,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class DynamoDbEmailClaims implements EmailClaims {
 
+    /**
+     * The prefix of every key of the e-mail claims in the shared idempotency table; template.yaml limits the e-mail
+     * role to it ({@code dynamodb:LeadingKeys}), and TemplateIT checks the two agree.
+     */
+    public static final String IDEMPOTENCY_KEY_PREFIX = "email#";
+
     /** Claims outlive every redelivery and redrive by far, then expire through the table's TTL. */
     private static final Duration RETENTION = Duration.ofDays(30);
 
@@ -65,6 +71,6 @@ public final class DynamoDbEmailClaims implements EmailClaims {
 
     private static Map<String, AttributeValue> key(String orderId, EmailType type, String occurrence) {
         String suffix = occurrence == null || occurrence.isEmpty() ? "" : "#" + occurrence;
-        return Map.of("pk", s("email#" + orderId + "#" + type.name() + suffix));
+        return Map.of("pk", s(IDEMPOTENCY_KEY_PREFIX + orderId + "#" + type.name() + suffix));
     }
 }

@@ -44,7 +44,11 @@ public final class DynamoDbOrderStore implements OrderStore {
 
     public static final String BY_CUSTOMER_INDEX = "byCustomer";
     public static final String OPEN_ORDERS_INDEX = "openOrders";
-    static final String IDEMPOTENCY_PREFIX = "checkout#";
+    /**
+     * The prefix of every key this store writes to the shared idempotency table; template.yaml limits the checkout
+     * role to it ({@code dynamodb:LeadingKeys}), and TemplateIT checks the two agree.
+     */
+    public static final String IDEMPOTENCY_KEY_PREFIX = "checkout#";
 
     private final DynamoDbClient dynamoDb;
     private final String ordersTable;
@@ -65,7 +69,7 @@ public final class DynamoDbOrderStore implements OrderStore {
     @Override
     public void create(Order order, IdempotencyRecord record) {
         Map<String, AttributeValue> key = new HashMap<>();
-        key.put("pk", s(IDEMPOTENCY_PREFIX + record.key()));
+        key.put("pk", s(IDEMPOTENCY_KEY_PREFIX + record.key()));
         key.put("requestHash", s(record.requestHash()));
         key.put("orderId", s(record.orderId()));
         key.put("expiresAt", n(record.expiresAt().getEpochSecond()));
@@ -95,7 +99,7 @@ public final class DynamoDbOrderStore implements OrderStore {
     @Override
     public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(idempotencyTable)
-                .key(Map.of("pk", s(IDEMPOTENCY_PREFIX + key))).consistentRead(true)).item();
+                .key(Map.of("pk", s(IDEMPOTENCY_KEY_PREFIX + key))).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }

@@ -17,6 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class DynamoDbWebhookInbox implements WebhookInbox {
 
+    /**
+     * The prefix of every key of the inbox in the shared idempotency table; template.yaml limits the webhook role to
+     * it ({@code dynamodb:LeadingKeys}), and TemplateIT checks the two agree.
+     */
+    public static final String IDEMPOTENCY_KEY_PREFIX = "webhook#";
+
     private static final Duration RETENTION = Duration.ofDays(30);
 
     private final DynamoDbClient dynamoDb;
@@ -43,6 +49,6 @@ public final class DynamoDbWebhookInbox implements WebhookInbox {
     }
 
     private static Map<String, AttributeValue> key(String eventId) {
-        return Map.of("pk", s("webhook#" + eventId));
+        return Map.of("pk", s(IDEMPOTENCY_KEY_PREFIX + eventId));
     }
 }

@@ -38,7 +38,10 @@ import java.util.function.Consumer;
 /**
  * The local API Gateway HTTP API: routes from the template's HttpApi events, the JWT authorizer enforced before the
  * function runs (401 / 403 as API Gateway answers them), the payload-format-2.0 event built as API Gateway builds it,
- * and the function's response mapped back. Serves on 127.0.0.1 only; {@code /_local/} goes to the console handler.
+ * and the function's response mapped back. The stage's route throttles ({@link RouteThrottles}) come first: a request
+ * beyond its route's bucket is answered 429 with {@code Retry-After} and reaches neither the authorizer nor the
+ * function. Serves on 127.0.0.1 only; {@code /_local/} goes to the console handler. The events it keeps for the
+ * console carry no credential: their {@code authorization} header is redacted.
  */
 public final class HttpApiGateway implements AutoCloseable {
 
@@ -55,10 +58,20 @@ public final class HttpApiGateway implements AutoCloseable {
     private final HttpServer server;
     private final Deque<ObjectNode> recentEvents = new ArrayDeque<>();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
     private final Consumer<String> accessLog;
+    private final RouteThrottles throttles;
+    /** What the recorded events show instead of a credential. */
+    public static final String REDACTED = "[redacted]";
 
     public HttpApiGateway(HttpApiSpec api, LambdaService lambda, JwtAuthority authority, String accountId, int port,
                           HttpHandler localHandler, Consumer<String> accessLog) throws IOException {
+        this(api, lambda, authority, accountId, port, localHandler, accessLog, RouteThrottles.none());
+    }
+
+    public HttpApiGateway(HttpApiSpec api, LambdaService lambda, JwtAuthority authority, String accountId, int port,
+                          HttpHandler localHandler, Consumer<String> accessLog, RouteThrottles throttles) throws IOException {
+        this.throttles = throttles;
         this.api = api;
         this.matcher = new RouteMatcher(api.routes());
         this.lambda = lambda;
@@ -95,7 +108,26 @@ public final class HttpApiGateway implements AutoCloseable {
         return rejected.get();
     }
 
+    /** Requests refused by a route throttle (429) without invoking a function. */
+    public long throttledCount() {
+        return throttled.get();
+    }
+
+    public RouteThrottles throttles() {
+        return throttles;
+    }
+
     private synchronized void remember(ObjectNode event) {
+        // what the console shows must not hand out the callers' bearer tokens (nor any other credential header)
+        if (event.get("headers") instanceof ObjectNode h) {
+            List<String> credentials = new ArrayList<>(List.of("authorization", "proxy-authorization"));
+            api.authorizers().values().forEach(a -> credentials.add(a.headerName()));
+            credentials.forEach(name -> {
+                if (h.has(name)) {
+                    h.put(name, REDACTED);
+                }
+            });
+        }
         recentEvents.addFirst(event);
         while (recentEvents.size() > 50) {
             recentEvents.removeLast();
@@ -124,6 +156,13 @@ public final class HttpApiGateway implements AutoCloseable {
             return message(ex, requestId, 404, "Not Found", null);
         }
         HttpApiSpec.Route route = match.get().route();
+
+        // ---- the stage's throttle of this route, before the authorizer and the function
+        RouteThrottles.Decision admission = throttles.acquire(route.route().routeKey());
+        if (!admission.allowed()) {
+            throttled.incrementAndGet();
+            return tooManyRequests(ex, requestId, route.route().routeKey(), admission.retryAfterSeconds());
+        }
         Map<String, String> headers = headers(ex);
 
         // ---- the JWT authorizer, before anything runs
@@ -334,6 +373,24 @@ public final class HttpApiGateway implements AutoCloseable {
             body = out.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
         }
         return write(ex, status, body);
+    }
+
+    /**
+     * 429 for a request beyond its route's throttle. API Gateway in AWS answers {@code {"message":"Too Many Requests"}}
+     * without Retry-After (HTTP APIs cannot change that); the local cloud answers RFC 9457 problem+json and says when
+     * the bucket holds a token again, so that clients and tests see when to retry.
+     */
+    private int tooManyRequests(HttpExchange ex, String requestId, String routeKey, long retryAfterSeconds) throws IOException {
+        var h = ex.getResponseHeaders();
+        h.set("Content-Type", "application/problem+json");
+        h.set("apigw-requestid", requestId);
+        h.set("Retry-After", Long.toString(retryAfterSeconds));
+        ObjectNode problem = JSON.createObjectNode();
+        problem.put("type", "https://cartwheel.dev/problems/throttled");
+        problem.put("title", "Too Many Requests");
+        problem.put("status", 429);
+        problem.put("detail", "The route " + routeKey + " is over its throttling limit; retry after " + retryAfterSeconds + " s");
+        return write(ex, 429, JSON.writeValueAsBytes(problem));
     }
 
     private int message(HttpExchange ex, String requestId, int status, String message, String wwwAuthenticate) throws IOException {

@@ -17,6 +17,14 @@ import java.util.Objects;
  * the mailbox rendered as HTML, the events on the event buses, the payment provider's webhooks, the functions) over a small JSON API under
  * {@code /_local/api/}; and the local
  * issuer's discovery documents under {@code /_local/issuer/}.
+ *
+ * <p>It runs on the developer's machine and can redrive queues, so it answers only requests meant for it
+ * ({@link #allowed}): the {@code Host} must be {@code 127.0.0.1}, {@code localhost} or {@code [::1]} (with any port),
+ * which defeats DNS rebinding (a page of evil.example whose name now points at 127.0.0.1 still sends
+ * {@code Host: evil.example}); and a state-changing request (anything but GET/HEAD) coming from a browser must be
+ * same-origin: its {@code Origin}, when sent, must be this console's own origin, and its {@code Sec-Fetch-Site}, when
+ * sent, must be {@code same-origin}. A request without either header is not a browser's cross-site request (curl,
+ * the CLI) and is served. Refusals are 403 problem+json.
  */
 public final class LocalConsole implements HttpHandler {
 
@@ -33,11 +41,80 @@ public final class LocalConsole implements HttpHandler {
         }
     }
 
+    /** Why a request is refused, or empty when the console may serve it. */
+    static java.util.Optional<String> allowed(String method, String host, String origin, String secFetchSite) {
+        if (host == null || !isLoopbackAuthority(host)) {
+            return java.util.Optional.of("the console answers only Host 127.0.0.1 or localhost, not " + host);
+        }
+        boolean safe = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+        if (safe) {
+            return java.util.Optional.empty();
+        }
+        if (origin != null) {
+            java.net.URI o;
+            try {
+                o = java.net.URI.create(origin.strip());
+            } catch (IllegalArgumentException e) {
+                return java.util.Optional.of("cross-origin " + method + " refused (Origin " + origin + ")");
+            }
+            String authority = o.getRawAuthority();
+            if (!"http".equalsIgnoreCase(o.getScheme()) || authority == null
+                    || !authority.equalsIgnoreCase(host.strip()) || !isLoopbackAuthority(authority)) {
+                return java.util.Optional.of("cross-origin " + method + " refused (Origin " + origin + ")");
+            }
+        }
+        if (secFetchSite != null && !secFetchSite.strip().equalsIgnoreCase("same-origin")) {
+            return java.util.Optional.of("cross-origin " + method + " refused (Sec-Fetch-Site " + secFetchSite + ")");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** {@code 127.0.0.1}, {@code localhost} or {@code [::1]}, each with an optional port. */
+    static boolean isLoopbackAuthority(String authority) {
+        String a = authority.strip().toLowerCase(java.util.Locale.ROOT);
+        String hostPart;
+        String port = null;
+        if (a.startsWith("[")) {
+            int close = a.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            hostPart = a.substring(0, close + 1);
+            String rest = a.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    return false;
+                }
+                port = rest.substring(1);
+            }
+        } else {
+            int colon = a.indexOf(':');
+            hostPart = colon < 0 ? a : a.substring(0, colon);
+            port = colon < 0 ? null : a.substring(colon + 1);
+        }
+        if (port != null && !port.matches("[0-9]{1,5}")) {
+            return false;
+        }
+        return hostPart.equals("127.0.0.1") || hostPart.equals("localhost") || hostPart.equals("[::1]");
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            java.util.Optional<String> refusal = allowed(method, ex.getRequestHeaders().getFirst("Host"),
+                    ex.getRequestHeaders().getFirst("Origin"), ex.getRequestHeaders().getFirst("Sec-Fetch-Site"));
+            if (refusal.isPresent()) {
+                ObjectNode problem = JSON.createObjectNode();
+                problem.put("type", "https://cartwheel.dev/problems/forbidden");
+                problem.put("title", "Forbidden");
+                problem.put("status", 403);
+                problem.put("detail", refusal.get());
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                send(ex, 403, "application/problem+json", JSON.writeValueAsBytes(problem));
+                return;
+            }
             try {
                 if (path.equals("/_local") || path.equals("/_local/")) {
                     if (path.equals("/_local")) {

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The execution environments of one function: warm ones are reused (most recently used first), a new one is started
- * when all are busy, up to the concurrency limit (ReservedConcurrentExecutions, or the local cap when the template
- * sets none); an environment that timed out or crashed is discarded and replaced on the next invocation.
+ * when all are busy, up to the concurrency limit (the local cap, or ReservedConcurrentExecutions when the template
+ * sets a lower one); an environment that timed out or crashed is discarded and replaced on the next invocation.
  */
 public final class FunctionPool implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class FunctionPool implements AutoCloseable {
         this.runtime = runtime;
         this.environment = environment;
         this.log = log;
-        this.maxConcurrency = spec.reservedConcurrency() != null ? spec.reservedConcurrency() : localCap;
+        // the local cap bounds every function (each environment is a JVM here); a lower reservation bounds it further
+        this.maxConcurrency = spec.reservedConcurrency() != null ? Math.min(spec.reservedConcurrency(), localCap) : localCap;
         this.permits = new Semaphore(Math.max(0, maxConcurrency), true);
     }
 

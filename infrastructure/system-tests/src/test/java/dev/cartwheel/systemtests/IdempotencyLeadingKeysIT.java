@@ -1,0 +1,91 @@
+package dev.cartwheel.systemtests;
+
+import static dev.cartwheel.systemtests.Pipeline.newCustomer;
+import static dev.cartwheel.systemtests.Pipeline.orderBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.cartwheel.core.webhook.WebhookSignature;
+import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
+import dev.cartwheel.testing.AwsEmulators;
+import dev.cartwheel.testing.AwsEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 12 item 9, from the data side: the keys the real composition roots write to the shared idempotency table
+ * during a whole order (checkout's Idempotency-Key record, the e-mail claims, the webhook inbox) are each allowed by the
+ * {@code dynamodb:LeadingKeys} grant of a function whose code writes that prefix, and by no other function's grant.
+ * DynamoDB Local does not enforce IAM: without this, a condition that does not match the real keys would first fail in
+ * production.
+ */
+@ExtendWith(AwsEmulators.class)
+class IdempotencyLeadingKeysIT {
+
+    private static final byte[] SECRET = "whsec_test_secret".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void everyKeyWrittenDuringAnOrder_isAdmittedByTheGrantOfTheFunctionWhoseCodeWritesIt_andByNoOther(AwsEnvironment aws) {
+        // GIVEN a whole order: placed, reserved, paid, e-mailed; and a provider webhook for it
+        Pipeline pipeline = new Pipeline(aws);
+        pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 10);
+        String customer = newCustomer("ida");
+        String orderId = pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1));
+        pipeline.drain();
+        String event = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment.succeeded\",\"created\":"
+                + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"" + orderId + "\"}}";
+        APIGatewayV2HTTPResponse webhook = new PaymentWebhookHandler(
+                PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")), () -> SECRET, Clock.systemUTC(),
+                System.out).handleRequest(signed(event), null);
+        assertThat(webhook.getStatusCode()).as(webhook.getBody()).isEqualTo(200);
+
+        // WHEN we read every key of the table
+        List<String> keys = new ArrayList<>();
+        aws.dynamoDb().scanPaginator(r -> r.tableName(pipeline.table(IdempotencyGrants.TABLE))).items()
+                .forEach(item -> keys.add(item.get("pk").s()));
+
+        // THEN each is admitted by the function(s) whose code writes its prefix, and by no other
+        Map<String, Map<String, String>> prefixesByFunction = new LinkedHashMap<>();
+        Map<String, List<IdempotencyGrants.Grant>> grantsByFunction = new LinkedHashMap<>();
+        for (ServerlessFunction function : pipeline.stack.template().functions().values()) {
+            List<IdempotencyGrants.Grant> grants = IdempotencyGrants.grants(pipeline.stack.template(), function);
+            grantsByFunction.put(function.logicalId(), grants);
+            prefixesByFunction.put(function.logicalId(), function.environment().containsKey(IdempotencyGrants.ENVIRONMENT_VARIABLE)
+                    ? IdempotencyGrants.prefixesInCode(function) : Map.of());
+        }
+        assertThat(keys).as("checkout, e-mail and webhook keys").anyMatch(k -> k.startsWith("checkout#"))
+                .anyMatch(k -> k.startsWith("email#")).anyMatch(k -> k.startsWith("webhook#"));
+        for (String key : keys) {
+            List<String> writers = prefixesByFunction.entrySet().stream()
+                    .filter(e -> e.getValue().values().stream().anyMatch(key::startsWith)).map(Map.Entry::getKey).toList();
+            assertThat(writers).as("a function's code writes " + key).isNotEmpty();
+            grantsByFunction.forEach((function, grants) -> {
+                boolean admitted = !grants.isEmpty() && grants.stream().allMatch(g -> g.conditionOperator() != null)
+                        && grants.stream().anyMatch(g -> IdempotencyGrants.admits(g, key));
+                assertThat(admitted).as(function + (writers.contains(function) ? " must" : " must not") + " be allowed " + key
+                        + " (grants " + grants + ")").isEqualTo(writers.contains(function));
+            });
+        }
+    }
+
+    private static APIGatewayV2HTTPEvent signed(String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
+        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
+        headers.put("webhook-signature", WebhookSignature.sign(body, SECRET, Instant.now()));
+        event.setHeaders(headers);
+        event.setBody(body);
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        return event;
+    }
+}
