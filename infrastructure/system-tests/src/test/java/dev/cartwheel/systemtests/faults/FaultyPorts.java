@@ -61,6 +61,11 @@ public final class FaultyPorts {
             }
 
             @Override
+            public List<Order> findHeld(Instant updatedBefore, int limit) {
+                return delegate.findHeld(updatedBefore, limit);
+            }
+
+            @Override
             public void apply(OrderTransition transition) {
                 delegate.apply(transition);
                 if (returnsStock(transition)) {
