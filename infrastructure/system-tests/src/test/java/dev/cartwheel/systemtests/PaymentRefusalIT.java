@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartwheel.emulators.BusEvent;
 import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.orderevents.OrderEventsHandler;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.testing.AwsEmulators;
@@ -64,6 +66,25 @@ class PaymentRefusalIT {
         // AND the warehouse asking again is told not to ship it
         assertThat(askedAgain.getStatusCode()).isEqualTo(409);
         assertThat(Pipeline.json(askedAgain).get("detail").asText()).contains("do not ship");
+        // AND the bus says order.payment_failed, never order.fulfilled, and the CapturesFailed alarm metric is raised
+        List<String> metrics = publishOrderEvents(aws, pipeline);
+        assertThat(ofOrder(aws, pipeline, orderId)).extracting(BusEvent::detailType).containsExactly("order.placed",
+                "order.reserved", "order.authorized", "order.payment_failed");
+        assertThat(metrics).filteredOn(line -> line.contains("\"CapturesFailed\":1")).hasSize(1);
+    }
+
+    /** Pumps the OrdersTable stream into the order-events function; returns the lines it printed (its EMF metrics). */
+    private static List<String> publishOrderEvents(AwsEnvironment aws, Pipeline pipeline) {
+        LogCapture out = new LogCapture();
+        OrderEventsHandler handler = new OrderEventsHandler(
+                OrderEventsHandler.compose(pipeline.settings("OrderEventsFunction")), out.stream());
+        aws.streamPump().drain(pipeline.stack.streamArn("OrdersTable"), event -> handler.handleRequest(event, null));
+        return out.lines();
+    }
+
+    private static List<BusEvent> ofOrder(AwsEnvironment aws, Pipeline pipeline, String orderId) {
+        return aws.eventBus().events(pipeline.stack.eventBusName("OrderEventBus")).stream()
+                .filter(event -> orderId.equals(event.detailText("orderId"))).toList();
     }
 
     @Test
@@ -141,6 +162,11 @@ class PaymentRefusalIT {
         assertThat(mails).extracting(CapturedEmail::subject).containsExactly(
                 "Your order is confirmed (" + orderId + ")", "Your order is cancelled (" + orderId + ")");
         assertThat(mails.getLast().text()).contains("We will contact you about your payment.").doesNotContain("refunded");
+        // AND the RefundsFailed alarm metric is raised once, and no order.refunded event is published
+        List<String> metrics = publishOrderEvents(aws, pipeline);
+        assertThat(metrics).filteredOn(line -> line.contains("\"RefundsFailed\":1")).hasSize(1);
+        assertThat(ofOrder(aws, pipeline, orderId)).extracting(BusEvent::detailType).doesNotContain("order.refunded")
+                .endsWith("order.cancelled");
     }
 
     @Test
