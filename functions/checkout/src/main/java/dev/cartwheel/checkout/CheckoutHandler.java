@@ -125,7 +125,17 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
         Caller caller = HttpApi.caller(event);
+        if (isAdmin(caller)) {
+            // admins see any order, with its audit trail (who refunded, fulfilled, cancelled, and when) and the
+            // provider's reasons for refusals
+            return HttpApi.json(200, OrderJson.admin(checkout.getAnyOrder(orderId(event))), Map.of());
+        }
         return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
+    }
+
+    /** The caller may see any order and its audit trail. */
+    private static boolean isAdmin(Caller caller) {
+        return caller.hasScope("orders/admin");
     }
 
     private APIGatewayV2HTTPResponse cancel(APIGatewayV2HTTPEvent event) {
@@ -135,30 +145,42 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         CancelBody body = hasBody(event) ? HttpApi.body(event, CancelBody.class) : new CancelBody(null);
         Order order = cancellations.cancel(caller, orderId, body.reason());
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
-                order.correlationId(), "checkout", order.status().name(), "cancellation recorded"));
+                order.correlationId(), "checkout", order.status().name(), "cancellation recorded", caller.actor().sub()));
         return HttpApi.json(200, OrderJson.cancellation(order), Map.of("location", OrderJson.location(order)));
     }
 
     private APIGatewayV2HTTPResponse refund(APIGatewayV2HTTPEvent event) {
-        HttpApi.requireScope(HttpApi.caller(event), "orders/admin");
+        Caller caller = HttpApi.caller(event);
+        HttpApi.requireScope(caller, "orders/admin");
         String orderId = orderId(event);
         RefundBody body = HttpApi.body(event, RefundBody.class);
-        IssuedRefund issued = refunds.refund(orderId, HttpApi.idempotencyKey(event), body.toRequest());
+        IssuedRefund issued = refunds.refund(orderId, HttpApi.idempotencyKey(event), body.toRequest(), caller.actor());
+        if (issued.refund().isFailed()) {
+            log.warn(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
+                    issued.order().correlationId(), "checkout", "refund-rejected", "the provider refused the refund",
+                    caller.actor().sub()));
+            return HttpApi.problem(422, "refund-rejected", "Refund rejected by the payment provider",
+                    "the payment provider refused this refund (" + issued.refund().failure() + "); it is recorded as "
+                            + "FAILED on the order and nothing was refunded");
+        }
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
-                issued.order().correlationId(), "checkout", issued.replayed() ? "replayed" : "refunded", "refund issued"));
+                issued.order().correlationId(), "checkout", issued.replayed() ? "replayed" : "refunded", "refund issued",
+                caller.actor().sub()));
         return HttpApi.json(201, OrderJson.refund(issued.order(), issued.refund()), Map.of(
                 "location", OrderJson.location(issued.order()),
                 "idempotent-replayed", Boolean.toString(issued.replayed())));
     }
 
     private APIGatewayV2HTTPResponse fulfil(APIGatewayV2HTTPEvent event) {
-        HttpApi.requireScope(HttpApi.caller(event), "orders/admin");
+        Caller caller = HttpApi.caller(event);
+        HttpApi.requireScope(caller, "orders/admin");
         String orderId = orderId(event);
         FulfilmentBody body = hasBody(event) ? HttpApi.body(event, FulfilmentBody.class) : new FulfilmentBody(null);
-        Order order = fulfilments.fulfil(orderId, body.trackingNumber());
+        Order order = fulfilments.fulfil(orderId, body.trackingNumber(), caller.actor());
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId, order.correlationId(),
-                "checkout", order.status().name(), "fulfilment recorded"));
-        // 200 once FULFILLED; 202 while the capture (or the confirmation e-mail) that leads there is on its way
+                "checkout", order.status().name(), "fulfilment recorded", caller.actor().sub()));
+        // 200 once FULFILLED (ship it); 202 while the capture (or the confirmation e-mail) that leads there is on its
+        // way: do not ship before the order is FULFILLED (order.fulfilled); PAYMENT_FAILED means never
         return HttpApi.json(order.isIn(OrderStatus.FULFILLED) ? 200 : 202, OrderJson.fulfilment(order),
                 Map.of("location", OrderJson.location(order)));
     }

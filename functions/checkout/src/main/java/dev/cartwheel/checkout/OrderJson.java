@@ -3,6 +3,7 @@ package dev.cartwheel.checkout;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.core.audit.AuditEntry;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.Fulfilment;
@@ -76,6 +77,48 @@ final class OrderJson {
     }
 
     /**
+     * The admin's view of an order: {@link #full} plus who did what and when ({@code audit}: actors by {@code sub},
+     * never an e-mail address), the provider's reason for every refused refund ({@code refunds[].failure}) and for a
+     * cancellation refund it refused ({@code cancellation.failure}).
+     */
+    static ObjectNode admin(Order order) {
+        ObjectNode body = full(order);
+        body.put("customerId", order.customerId());
+        if (body.get("refunds") instanceof ArrayNode refunds) {
+            for (int i = 0; i < order.refunds().size(); i++) {
+                RefundRecord refund = order.refunds().get(i);
+                ObjectNode node = (ObjectNode) refunds.get(i);
+                if (refund.requestedBy() != null) {
+                    node.put("requestedBy", refund.requestedBy().sub());
+                }
+                if (refund.isFailed()) {
+                    node.put("failure", refund.failure());
+                }
+            }
+        }
+        order.findCancellation().ifPresent(cancellation -> {
+            ObjectNode node = (ObjectNode) body.get("cancellation");
+            if (cancellation.requestedBy() != null) {
+                node.put("requestedBy", cancellation.requestedBy().sub());
+            }
+            if (cancellation.failure() != null) {
+                node.put("failure", cancellation.failure());
+            }
+        });
+        order.findFulfilment().filter(fulfilment -> fulfilment.recordedBy() != null)
+                .ifPresent(fulfilment -> ((ObjectNode) body.get("fulfilment")).put("recordedBy", fulfilment.recordedBy().sub()));
+        ArrayNode audit = body.putArray("audit");
+        for (AuditEntry entry : order.auditTrail()) {
+            ObjectNode node = audit.addObject().put("action", entry.action()).put("actor", entry.actor().sub())
+                    .put("at", entry.at().toString());
+            if (entry.subject() != null) {
+                node.put("subject", entry.subject());
+            }
+        }
+        return body;
+    }
+
+    /**
      * The 200 body of {@code POST /orders/{orderId}/cancel}: the cancellation as recorded, identical for every
      * repeat of the request (poll {@code GET /orders/{orderId}} for the saga's progress).
      */
@@ -125,7 +168,7 @@ final class OrderJson {
         }
         node.set("amount", money(refund.amount()));
         node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
-                .put("status", refund.isCompleted() ? "REFUNDED" : "PENDING");
+                .put("status", refund.state().name());
         if (refund.isCompleted()) {
             node.put("refundId", refund.refundId());
         }

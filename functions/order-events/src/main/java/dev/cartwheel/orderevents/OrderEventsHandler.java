@@ -10,6 +10,7 @@ import dev.cartwheel.aws.eventbridge.EventBridgeClients;
 import dev.cartwheel.aws.eventbridge.EventBridgeOrderEventPublisher;
 import dev.cartwheel.aws.lambda.EmfMetrics;
 import dev.cartwheel.aws.lambda.StructuredLog;
+import dev.cartwheel.core.events.OrderAlert;
 import dev.cartwheel.core.events.OrderChange;
 import dev.cartwheel.core.events.OrderEventService;
 import dev.cartwheel.core.events.OrderEventType;
@@ -60,6 +61,17 @@ public final class OrderEventsHandler implements RequestHandler<DynamodbEvent, S
         // counted once: the events of the changes before a failure are not published again, the rest are on the retry
         publication.published().forEach(published -> metrics.count(funnelMetric(published.type())));
         Optional<String> failedFrom = publication.findFailedFrom();
+        // alarm metrics (CapturesFailed, RefundsFailed, ...), once per write: those after a failure come on the retry
+        for (OrderChange change : changes) {
+            if (failedFrom.isPresent() && change.position().equals(failedFrom.get())) {
+                break;
+            }
+            for (OrderAlert alert : OrderAlert.of(change)) {
+                metrics.count(alert.metric());
+                log.warn(new StructuredLog.Entry(requestId, change.after().orderId(), change.after().correlationId(),
+                        "order-events", alert.metric(), alert.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
+            }
+        }
         if (failedFrom.isPresent()) {
             log.warn(new StructuredLog.Entry(requestId, null, null, "order-events", "retry",
                     "events not published from stream record " + failedFrom.get() + " on; retried from there"));

@@ -46,7 +46,8 @@ public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchRe
                 new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
                 Clock.systemUTC(),
-                java.time.Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
+                java.time.Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),
+                java.time.Duration.ofDays(Long.parseLong(settings.require("AUTHORIZATION_HOLD_DAYS"))));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
+import dev.cartwheel.aws.lambda.EmfMetrics;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
@@ -26,6 +27,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
     private final ReconcilerService reconciler;
     private final StructuredLog log;
+    private final EmfMetrics metrics;
 
     public ReconcilerHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
@@ -39,6 +41,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     public ReconcilerHandler(ReconcilerService reconciler, java.io.PrintStream logOut) {
         this.reconciler = reconciler;
         this.log = StructuredLog.forFunction("reconciler", logOut);
+        this.metrics = new EmfMetrics("reconciler", logOut, Clock.systemUTC());
     }
 
     public static ReconcilerService compose(AwsClientSettings settings) {
@@ -52,14 +55,27 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
                         Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
                 Clock.systemUTC(),
                 Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))),
-                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),
+                Duration.ofDays(Long.parseLong(settings.require("AUTHORIZATION_HOLD_DAYS"))));
     }
 
     @Override
     public Map<String, Integer> handleRequest(Map<String, Object> event, Context context) {
-        Map<MessageType, Integer> sent = reconciler.reconcile(ORDERS_PER_RUN);
+        Map<MessageType, Integer> sent = new java.util.EnumMap<>(reconciler.reconcile(ORDERS_PER_RUN));
+        ReconcilerService.HoldReview holds = reconciler.reviewHolds(ORDERS_PER_RUN);
+        if (holds.expiring() > 0) {
+            sent.merge(MessageType.EXPIRY_DUE, holds.expiring(), Integer::sum);
+        }
+        // every run, so the alarm sees zero as well as a breach: held orders whose authorization lapses within a day
+        metrics.count("AuthorizationsNearLapse", holds.nearLapse());
         Map<String, Integer> summary = new java.util.TreeMap<>();
         sent.forEach((type, count) -> summary.put(type.name(), count));
+        if (holds.nearLapse() > 0) {
+            summary.put("AUTHORIZATIONS_NEAR_LAPSE", holds.nearLapse());
+            log.warn(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
+                    "reconciler", "authorizations-near-lapse", holds.nearLapse()
+                            + " orders held for their fulfilment lose their payment authorization within a day: ship or cancel them"));
+        }
         log.info(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
                 "reconciler", "nudged", "messages sent: " + summary));
         return summary;

@@ -216,6 +216,17 @@ final class Pipeline {
                 trackingNumber == null ? null : "{\"trackingNumber\":\"" + trackingNumber + "\"}"), null);
     }
 
+    /** {@code GET /orders/{orderId}} by an admin ({@code support-agent-1}, scope {@code orders/admin}): any order, its audit trail. */
+    JsonNode adminOrder(String orderId) {
+        APIGatewayV2HTTPEvent event = getOrder("support-agent-1", orderId);
+        withScopes(event, "orders/read orders/admin");
+        APIGatewayV2HTTPResponse response = checkout.handleRequest(event, null);
+        if (response.getStatusCode() != 200) {
+            throw new AssertionError("expected 200, got " + response.getStatusCode() + " " + response.getBody());
+        }
+        return json(response);
+    }
+
     APIGatewayV2HTTPResponse cancel(String customer, String orderId, String body) {
         return checkout.handleRequest(cancelOrder(customer, orderId, body), null);
     }

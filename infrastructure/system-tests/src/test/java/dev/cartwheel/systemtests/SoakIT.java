@@ -64,6 +64,9 @@ class SoakIT {
         // GIVEN random faults at every point
         Map<FaultPoint, Double> probabilities = new EnumMap<>(FaultPoint.class);
         for (FaultPoint point : FaultPoint.values()) {
+            if (point.isRefusal()) {
+                continue;
+            }
             // a crash fails its whole batch of up to ten: crashes are rarer than the faults a single message sees
             // (a redelivery is drawn once per batch, so it gets a higher rate)
             probabilities.put(point, point.isCrash() ? 0.01 : point == FaultPoint.REDELIVERY ? 0.25 : 0.08);

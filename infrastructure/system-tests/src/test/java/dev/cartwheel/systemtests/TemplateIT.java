@@ -138,6 +138,36 @@ class TemplateIT {
         });
     }
 
+    /**
+     * Issue 12: a definitive refusal of a capture or refund, and a held payment near or past its lapse, each raise an
+     * EMF metric (namespace Cartwheel, dimension function = the function that emits it) that an alarm watches.
+     */
+    @Test
+    void paymentRefusalsAndLapsingHolds_eachHaveAnAlarmOnTheMetricTheirFunctionEmits() {
+        Map<String, String> emittedBy = new HashMap<>();
+        for (dev.cartwheel.core.events.OrderAlert alert : dev.cartwheel.core.events.OrderAlert.values()) {
+            emittedBy.put(alert.metric(), "order-events");
+        }
+        emittedBy.put("AuthorizationsNearLapse", "reconciler");
+        assertThat(emittedBy).containsKeys("CapturesFailed", "RefundsFailed", "AuthorizationHoldsLapsed");
+        emittedBy.forEach((metric, function) -> {
+            List<TemplateResource> alarms = TEMPLATE.resources(ALARM).stream().filter(alarm -> {
+                Map<String, Object> p = TEMPLATE.resolvedProperties(alarm.logicalId());
+                return "Cartwheel".equals(p.get("Namespace")) && metric.equals(p.get("MetricName"));
+            }).toList();
+            assertThat(alarms).as(metric).singleElement().satisfies(alarm -> {
+                Map<String, Object> p = TEMPLATE.resolvedProperties(alarm.logicalId());
+                assertThat(String.valueOf(p.get("Dimensions"))).as(metric).contains("function").contains(function);
+                assertThat(p.get("ComparisonOperator")).isEqualTo("GreaterThanThreshold");
+                assertThat(Double.parseDouble(String.valueOf(p.get("Threshold")))).isZero();
+                assertThat(TEMPLATE.dependencies(alarm.logicalId())).as(metric + " notifies").contains("AlarmTopic");
+            });
+        });
+        assertThat(String.valueOf(TEMPLATE.parameterValues().get("AuthorizationHoldDays"))).isEqualTo("7");
+        assertThat(TEMPLATE.environment("PaymentFunction")).containsEntry("AUTHORIZATION_HOLD_DAYS", "7");
+        assertThat(TEMPLATE.environment("ReconcilerFunction")).containsEntry("AUTHORIZATION_HOLD_DAYS", "7");
+    }
+
     @Test
     void everyTable_hasPointInTimeRecovery() {
         List<TemplateResource> tables = TEMPLATE.resources(SamTemplate.DYNAMODB_TABLE);

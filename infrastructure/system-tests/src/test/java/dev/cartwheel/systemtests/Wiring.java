@@ -108,7 +108,8 @@ final class Wiring {
                         settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges),
                 publisher(settings, Map.of(Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.PAYMENT_CRASH_BEFORE_SEND),
                 paymentClock,
-                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),
+                Duration.ofDays(Long.parseLong(settings.require("AUTHORIZATION_HOLD_DAYS"))));
     }
 
     private EmailService email(Pipeline pipeline) {
@@ -170,7 +171,8 @@ final class Wiring {
                         Step.EMAIL, "EMAIL_QUEUE_URL"), null),
                 Clock.offset(Clock.systemUTC(), ahead),
                 Duration.ofSeconds(Long.parseLong(settings.require("STUCK_AFTER_SECONDS"))),
-                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS")))), logs.stream());
+                Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),
+                Duration.ofDays(Long.parseLong(settings.require("AUTHORIZATION_HOLD_DAYS")))), logs.stream());
     }
 
     private OrderStore orders(AwsClientSettings settings, boolean products, boolean idempotency, FaultPoint afterCommit) {

@@ -28,6 +28,9 @@ import java.util.Map;
  *   <li>records CANCELLED with the outcome (conditional on the version) and</li>
  *   <li>sends {@code OrderCancelled} to the e-mail step, which mails the customer once.</li>
  * </ol>
+ * A refund the provider refuses for good ({@code PaymentRejectedException}) is not retried: the order ends CANCELLED
+ * with settlement REFUND_FAILED and the provider's reason, an admin refund it could not complete is recorded FAILED,
+ * and the order-events function raises the {@code RefundsFailed} alarm metric from that write.
  * A crash anywhere resumes on redelivery (or the reconciler's nudge for an order stuck in CANCELLING) at the first
  * step not yet recorded; a duplicate for a CANCELLED order only re-sends {@code OrderCancelled}.
  */
@@ -79,7 +82,14 @@ public final class CancellationSaga {
             cancelled = cancelled.withProviderRefund(
                     RefundRecord.fromProvider(refund.refundId(), refund.amount(), clock.instant()), clock.instant());
         }
-        cancelled = cancelled.cancel(outcome.settlement(), outcome.refunded(), clock.instant());
+        for (Map.Entry<String, String> refused : outcome.failedRefunds().entrySet()) {
+            cancelled = cancelled.withRefundFailed(refused.getKey(), refused.getValue(), clock.instant());
+        }
+        // a refund the provider refuses for good is recorded, not retried into the DLQ: the cancellation completes (the
+        // stock is back), the order says REFUND_FAILED and why, and the RefundsFailed alarm calls an admin
+        cancelled = outcome.settlement() == Cancellation.Settlement.REFUND_FAILED
+                ? cancelled.cancelWithRefundFailure(outcome.refunded(), outcome.failure(), clock.instant())
+                : cancelled.cancel(outcome.settlement(), outcome.refunded(), clock.instant());
         orders.apply(new OrderTransition(current, cancelled, List.of()));
         send(cancelled);
         return OrderStatus.CANCELLED;

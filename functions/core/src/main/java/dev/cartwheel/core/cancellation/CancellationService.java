@@ -67,7 +67,8 @@ public final class CancellationService {
                         "order " + orderId + " is " + state + " and can no longer be cancelled");
             }
             // millisecond precision, as stored: the first answer and every repeat show the same requestedAt
-            Order cancelling = order.requestCancellation(why, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            Order cancelling = order.requestCancellation(why, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                    caller.actor());
             try {
                 Retry.onConflict(() -> {
                     orders.apply(new OrderTransition(order, cancelling, List.of()));

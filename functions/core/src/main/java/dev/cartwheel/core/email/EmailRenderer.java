@@ -79,6 +79,8 @@ public final class EmailRenderer {
                     ? cancellation.refunded().toDisplayString() + " was refunded to your payment method."
                     : "Your payment had already been refunded in full.";
             case NOTHING_TO_SETTLE, OPEN -> "Nothing was charged.";
+            // the provider refused the refund: the customer is not told of a refund that did not happen
+            case REFUND_FAILED -> "We will contact you about your payment.";
         }).orElse("");
     }
 

@@ -18,8 +18,10 @@ import java.util.Objects;
  * @param refunded  what has been refunded of the order so far
  * @param unavailableSkus the SKUs that were short, for {@link OrderEventType#REJECTED}; else empty
  * @param refundId  the provider's refund id of a {@link OrderEventType#REFUNDED} event, else {@code null}
- * @param capture   when the order's payment is captured: a warehouse ships an order captured on authorization once it
- *                  is {@code order.confirmed}, one captured on fulfilment once it is {@code order.authorized}
+ * @param capture   when the order's payment is captured. A warehouse picks an order captured on authorization on
+ *                  {@code order.confirmed} and one captured on fulfilment on {@code order.authorized}, asks to ship it
+ *                  ({@code POST /orders/{orderId}/fulfilment}), and ships it only on {@code order.fulfilled}, which
+ *                  follows a capture in both modes ({@code order.payment_failed}: the capture was refused, never ship)
  */
 public record OrderEvent(
         String eventId,

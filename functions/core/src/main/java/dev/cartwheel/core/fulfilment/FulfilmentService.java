@@ -1,5 +1,6 @@
 package dev.cartwheel.core.fulfilment;
 
+import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
 import dev.cartwheel.core.exceptions.OrderNotFoundException;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code POST /orders/{orderId}/fulfilment} (admins, the warehouse): records that the order shipped. Conditional on
+ * {@code POST /orders/{orderId}/fulfilment} (admins, the warehouse): the warehouse asks to ship the order. Conditional on
  * the version read, so against a racing cancellation exactly one wins: a fulfilled order can no longer be cancelled,
  * and a cancelling one can no longer be fulfilled.
  * <ul>
@@ -29,8 +30,12 @@ import java.util.Set;
  *   <li>PAID (the confirmation e-mail is on its way): recorded; the e-mail step moves it on to FULFILLED and sends
  *       the shipping notice.</li>
  *   <li>AUTHORIZED (captured on fulfilment, or a capture about to happen): recorded, and {@code FulfilmentRecorded}
- *       tells the payment step to capture; PAID, CONFIRMED and FULFILLED follow.</li>
+ *       tells the payment step to capture; PAID, CONFIRMED and FULFILLED follow if the capture succeeds,
+ *       PAYMENT_FAILED (stock released) if the provider refuses it. The warehouse does not ship yet: it ships on
+ *       FULFILLED ({@code order.fulfilled}) and drops the order on PAYMENT_FAILED ({@code order.payment_failed}).</li>
  * </ul>
+ * So no order is FULFILLED, the only status that means "ship it", unless its payment is captured. Asking again for an
+ * order whose capture failed is {@code 409 order-not-fulfillable}. Who asked is recorded ({@link Actor}).
  * Recording it again returns the recorded fulfilment (with its first tracking number) and re-sends the message, so a
  * client retry also repairs a crash between the write and the send.
  */
@@ -38,6 +43,8 @@ public final class FulfilmentService {
 
     public static final int MAX_TRACKING_NUMBER_LENGTH = 100;
     private static final Set<OrderStatus> FULFILLABLE = Set.of(OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+    private static final Set<OrderStatus> FULFILLED_OR_ON_THE_WAY = Set.of(OrderStatus.AUTHORIZED, OrderStatus.PAID,
+            OrderStatus.CONFIRMED, OrderStatus.FULFILLED);
     private static final int ATTEMPTS = 5;
 
     private final OrderStore orders;
@@ -58,9 +65,18 @@ public final class FulfilmentService {
      *                                 order is AUTHORIZED, PAID or CONFIRMED (or already fulfilled)
      */
     public Order fulfil(String orderId, String trackingNumber) {
+        return fulfil(orderId, trackingNumber, null);
+    }
+
+    /** {@link #fulfil(String, String)} asked for by {@code actor} (recorded with the fulfilment; {@code null}: none). */
+    public Order fulfil(String orderId, String trackingNumber, Actor actor) {
         validate(trackingNumber);
         for (int attempt = 1; ; attempt++) {
             Order order = orders.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+            if (order.findFulfilment().isPresent() && !FULFILLED_OR_ON_THE_WAY.contains(order.status())) {
+                throw new InvalidRequestException(Problem.ORDER_NOT_FULFILLABLE, "orderId", "order " + orderId + " is "
+                        + order.status() + ": its payment could not be captured; do not ship it");
+            }
             if (order.findFulfilment().isPresent()) {
                 sendNext(order);
                 return order;
@@ -71,7 +87,7 @@ public final class FulfilmentService {
             }
             // millisecond precision, as stored: the first answer and every repeat show the same recordedAt
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Order recorded = order.withFulfilmentRecorded(new Fulfilment(trackingNumber, now), now);
+            Order recorded = order.withFulfilmentRecorded(new Fulfilment(trackingNumber, now, actor), now);
             if (recorded.isIn(OrderStatus.CONFIRMED)) {
                 recorded = recorded.transitionTo(OrderStatus.FULFILLED, now, "fulfilled");
             }

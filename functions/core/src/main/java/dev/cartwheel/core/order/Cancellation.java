@@ -1,5 +1,6 @@
 package dev.cartwheel.core.order;
 
+import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.money.Money;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +16,12 @@ import java.util.Objects;
  * @param stockReturned whether the saga has moved the stock back (written with the stock movements in one transaction)
  * @param settlement    what the saga did with the payment, {@link Settlement#OPEN} until it did it
  * @param refunded      the amount the cancellation refunded (zero unless {@link Settlement#REFUNDED})
+ * @param requestedBy   who asked for it (the customer); {@code null} for cancellations recorded before actors were
+ * @param failure       why the provider refused the cancellation's refund for good, with
+ *                      {@link Settlement#REFUND_FAILED}; else {@code null}
  */
 public record Cancellation(String reason, Instant requestedAt, OrderStatus from, boolean stockReturned,
-                           Settlement settlement, Money refunded) {
+                           Settlement settlement, Money refunded, Actor requestedBy, String failure) {
 
     /** What happened to the customer's money. */
     public enum Settlement {
@@ -28,7 +32,17 @@ public record Cancellation(String reason, Instant requestedAt, OrderStatus from,
         /** The authorization (hold) was voided; nothing was charged. */
         VOIDED,
         /** The capture was refunded (what earlier refunds had not given back yet). */
-        REFUNDED
+        REFUNDED,
+        /**
+         * The provider refused the refund for good: the order is cancelled and its stock back, but the customer's
+         * money is not returned. An admin must settle it at the provider ({@code RefundsFailed} alarm).
+         */
+        REFUND_FAILED
+    }
+
+    public Cancellation(String reason, Instant requestedAt, OrderStatus from, boolean stockReturned,
+                        Settlement settlement, Money refunded) {
+        this(reason, requestedAt, from, stockReturned, settlement, refunded, null, null);
     }
 
     public Cancellation {
@@ -49,10 +63,19 @@ public record Cancellation(String reason, Instant requestedAt, OrderStatus from,
     }
 
     Cancellation withStockReturned() {
-        return new Cancellation(reason, requestedAt, from, true, settlement, refunded);
+        return new Cancellation(reason, requestedAt, from, true, settlement, refunded, requestedBy, failure);
     }
 
     Cancellation settled(Settlement outcome, Money amount) {
-        return new Cancellation(reason, requestedAt, from, stockReturned, outcome, amount);
+        return new Cancellation(reason, requestedAt, from, stockReturned, outcome, amount, requestedBy, null);
+    }
+
+    Cancellation settledWithFailure(Money amount, String why) {
+        return new Cancellation(reason, requestedAt, from, stockReturned, Settlement.REFUND_FAILED, amount, requestedBy,
+                Objects.requireNonNull(why, "why"));
+    }
+
+    Cancellation by(Actor actor) {
+        return new Cancellation(reason, requestedAt, from, stockReturned, settlement, refunded, actor, failure);
     }
 }

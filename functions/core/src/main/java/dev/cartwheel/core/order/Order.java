@@ -1,8 +1,12 @@
 package dev.cartwheel.core.order;
 
+import dev.cartwheel.core.audit.Actor;
+import dev.cartwheel.core.audit.AuditEntry;
 import dev.cartwheel.core.money.Money;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -125,12 +129,17 @@ public record Order(
      * @throws IllegalTransitionException if the order can no longer be cancelled (its status, or it is fulfilled)
      */
     public Order requestCancellation(String reason, Instant at) {
+        return requestCancellation(reason, at, null);
+    }
+
+    /** {@link #requestCancellation(String, Instant)}, recording who asked ({@code null}: not known). */
+    public Order requestCancellation(String reason, Instant at, Actor actor) {
         if (fulfilment != null) {
             throw new IllegalTransitionException(orderId, status, OrderStatus.CANCELLING);
         }
         Order cancelling = transitionTo(OrderStatus.CANCELLING, at, "cancellation requested: " + reason);
         return cancelling.revised(new Cancellation(reason, at, status, false, Cancellation.Settlement.OPEN,
-                Money.zero(total.currency())), refunds, cancelling.version, at);
+                Money.zero(total.currency()), actor, null), refunds, cancelling.version, at);
     }
 
     /** The cancellation saga moved the stock back (written in one transaction with the movements). */
@@ -141,6 +150,16 @@ public record Order(
     /** CANCELLING -> CANCELLED with the customer's reason, the payment settled as {@code settlement}. */
     public Order cancel(Cancellation.Settlement settlement, Money refunded, Instant at) {
         Cancellation settled = requireCancellation().settled(settlement, refunded);
+        Order cancelled = transitionTo(OrderStatus.CANCELLED, at, settled.reason());
+        return cancelled.revised(settled, refunds, cancelled.version, at);
+    }
+
+    /**
+     * CANCELLING -> CANCELLED although the provider refused the cancellation's refund for good: the stock is back, the
+     * money is not ({@link Cancellation.Settlement#REFUND_FAILED}, with why). An admin settles it at the provider.
+     */
+    public Order cancelWithRefundFailure(Money refunded, String failure, Instant at) {
+        Cancellation settled = requireCancellation().settledWithFailure(refunded, failure);
         Order cancelled = transitionTo(OrderStatus.CANCELLED, at, settled.reason());
         return cancelled.revised(settled, refunds, cancelled.version, at);
     }
@@ -166,6 +185,15 @@ public record Order(
         return revised(cancellation, all, version + 1, at);
     }
 
+    /** The refund under {@code key}, still pending, refused by the provider for good ({@code failure} says why). */
+    public Order withRefundFailed(String key, String failure, Instant at) {
+        List<RefundRecord> all = new ArrayList<>();
+        for (RefundRecord refund : refunds) {
+            all.add(refund.key().equals(key) && refund.isPending() ? refund.failed(failure) : refund);
+        }
+        return revised(cancellation, all, version + 1, at);
+    }
+
     public Optional<Cancellation> findCancellation() {
         return Optional.ofNullable(cancellation);
     }
@@ -174,9 +202,13 @@ public record Order(
         return refunds.stream().filter(refund -> refund.key().equals(key)).findFirst();
     }
 
-    /** What the refunds asked for so far add up to (completed or not), plus what a cancellation refunded. */
+    /**
+     * What the refunds asked for so far add up to (completed or pending, not those the provider refused), plus what a
+     * cancellation refunded.
+     */
     public Money refundedTotal() {
-        Money sum = refunds.stream().map(RefundRecord::amount).reduce(Money.zero(total.currency()), Money::plus);
+        Money sum = refunds.stream().filter(refund -> !refund.isFailed()).map(RefundRecord::amount)
+                .reduce(Money.zero(total.currency()), Money::plus);
         return cancellation == null ? sum : sum.plus(cancellation.refunded());
     }
 
@@ -218,6 +250,47 @@ public record Order(
      */
     public boolean isAwaitingFulfilment() {
         return status == OrderStatus.AUTHORIZED && !isDueForCapture();
+    }
+
+    /**
+     * When the payment was authorized (the last move to AUTHORIZED), if it was: the provider's hold runs from then.
+     */
+    public Optional<Instant> findAuthorizedAt() {
+        return history.reversed().stream().filter(change -> change.status() == OrderStatus.AUTHORIZED)
+                .map(StatusChange::at).findFirst();
+    }
+
+    /**
+     * An order waiting for its fulfilment whose authorization hold ends within {@code margin}: the provider keeps
+     * a hold {@code hold} long after the authorization (AuthorizationHoldDays), then lets it lapse.
+     */
+    public boolean isHoldEndingWithin(Duration hold, Duration margin, Instant now) {
+        return isAwaitingFulfilment() && findAuthorizedAt()
+                .map(authorizedAt -> !now.isBefore(authorizedAt.plus(hold).minus(margin))).orElse(false);
+    }
+
+    /**
+     * Who did what to this order, oldest first: the customer's cancellation, the warehouse's fulfilment, every admin
+     * refund, each with its actor and time. Actions recorded without an actor (before actors were) are left out.
+     */
+    public List<AuditEntry> auditTrail() {
+        List<AuditEntry> trail = new ArrayList<>();
+        if (cancellation != null && cancellation.requestedBy() != null) {
+            trail.add(new AuditEntry(AuditEntry.CANCELLATION_REQUESTED, cancellation.requestedBy(),
+                    cancellation.requestedAt(), null));
+        }
+        if (fulfilment != null && fulfilment.recordedBy() != null) {
+            trail.add(new AuditEntry(AuditEntry.FULFILMENT_RECORDED, fulfilment.recordedBy(), fulfilment.recordedAt(),
+                    fulfilment.trackingNumber()));
+        }
+        for (RefundRecord refund : refunds) {
+            if (refund.requestedBy() != null) {
+                trail.add(new AuditEntry(AuditEntry.REFUND_REQUESTED, refund.requestedBy(), refund.requestedAt(),
+                        refund.key()));
+            }
+        }
+        trail.sort(Comparator.comparing(AuditEntry::at));
+        return List.copyOf(trail);
     }
 
     /** Some step or the reconciler still has work to do for this order (it is in the open-orders index). */

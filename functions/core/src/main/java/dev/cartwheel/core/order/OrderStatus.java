@@ -14,7 +14,12 @@ import java.util.Set;
  * RESERVED | AUTHORIZED -> PAYMENT_FAILED  (declined; stock released)
  * PENDING | RESERVED | PAYMENT_PENDING | AUTHORIZED | PAID | CONFIRMED -> CANCELLING -> CANCELLED   (the customer cancels)
  * PENDING | RESERVED | PAYMENT_PENDING -> EXPIRED   (not paid in time; stock released)
+ * AUTHORIZED -> EXPIRED   (captured on fulfilment, not shipped before the authorization hold ends; hold voided)
+ * AUTHORIZED -> PAYMENT_FAILED   (also: the capture refused for good; stock released, never FULFILLED)
  * </pre>
+ *
+ * <p>FULFILLED is reached only from CONFIRMED, which is reached only from PAID: no order is FULFILLED (the
+ * warehouse's signal to ship) unless its payment was captured.
  *
  * <p>An order captured on fulfilment ({@link CapturePolicy#ON_FULFILMENT}) waits in AUTHORIZED until an admin records
  * its fulfilment; the capture, PAID and CONFIRMED follow, and the e-mail step moves it on to FULFILLED. An order
@@ -50,7 +55,7 @@ public enum OrderStatus {
             case PENDING -> EnumSet.of(RESERVED, REJECTED, CANCELLING, EXPIRED);
             case RESERVED -> EnumSet.of(PAYMENT_PENDING, AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
             case PAYMENT_PENDING -> EnumSet.of(AUTHORIZED, PAYMENT_FAILED, CANCELLING, EXPIRED);
-            case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING);
+            case AUTHORIZED -> EnumSet.of(PAID, PAYMENT_FAILED, CANCELLING, EXPIRED);
             case PAID -> EnumSet.of(CONFIRMED, CANCELLING);
             case CONFIRMED -> EnumSet.of(FULFILLED, CANCELLING);
             case CANCELLING -> EnumSet.of(CANCELLED);
@@ -75,8 +80,11 @@ public enum OrderStatus {
         return canTransitionTo(CANCELLING);
     }
 
-    /** An order in this status expires if it is not paid within the payment timeout. */
+    /**
+     * An order in this status is unpaid and expires if it is not paid within the payment timeout. (An AUTHORIZED
+     * order waiting for its fulfilment expires too, but on another clock: its authorization hold.)
+     */
     public boolean isExpirable() {
-        return canTransitionTo(EXPIRED);
+        return this == PENDING || this == RESERVED || this == PAYMENT_PENDING;
     }
 }

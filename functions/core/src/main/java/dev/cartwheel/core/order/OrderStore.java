@@ -30,6 +30,13 @@ public interface OrderStore {
     java.util.List<Order> findStuck(java.time.Instant updatedBefore, int limit);
 
     /**
+     * Orders waiting for their fulfilment with their payment held ({@link Order#isAwaitingFulfilment()}) whose last
+     * change (their authorization: nothing else writes a held order) is older than {@code updatedBefore}, at most
+     * {@code limit}. Read from a sparse index of held orders, never a table scan.
+     */
+    java.util.List<Order> findHeld(java.time.Instant updatedBefore, int limit);
+
+    /**
      * Persists a status change with its stock movements in one transaction.
      *
      * @throws StaleOrderException        if the stored order is no longer at {@code transition.before()}'s version

@@ -23,7 +23,8 @@ import java.util.List;
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
  * reserved stock committed as sold. An order captured on fulfilment waits in AUTHORIZED, its stock still reserved,
- * until an admin records its fulfilment ({@code FulfilmentRecorded}); then it is captured. A decline releases the stock and records PAYMENT_FAILED in one
+ * until an admin records its fulfilment ({@code FulfilmentRecorded}); then it is captured. A capture the provider
+ * refuses for good ({@link PaymentRejectedException}) ends the order PAYMENT_FAILED, its stock released. A decline releases the stock and records PAYMENT_FAILED in one
  * transaction. A provider that answers "pending" leaves the order PAYMENT_PENDING until its webhook
  * ({@code PaymentUpdated}) or the reconciler's nudge makes this step ask again; the provider's record is the truth,
  * the webhook only says when to look. Each provider call is keyed by order and operation, so a redelivery after a crash at any
@@ -60,13 +61,19 @@ public final class PaymentService {
     /** @param paymentTimeout an order not paid this long after it was placed expires ({@code ExpiryDue}) */
     public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock,
                           Duration paymentTimeout) {
+        this(orders, gateway, publisher, clock, paymentTimeout, OrderExpiry.DEFAULT_AUTHORIZATION_HOLD);
+    }
+
+    /** @param authorizationHold how long the provider holds an authorization ({@code AuthorizationHoldDays}) */
+    public PaymentService(OrderStore orders, PaymentGateway gateway, StepPublisher publisher, Clock clock,
+                          Duration paymentTimeout, Duration authorizationHold) {
         this.orders = orders;
         this.gateway = gateway;
         this.publisher = publisher;
         this.clock = clock;
         this.settlement = new PaymentSettlement(gateway);
         this.cancellations = new CancellationSaga(orders, settlement, publisher, clock);
-        this.expiry = new OrderExpiry(orders, settlement, publisher, clock, paymentTimeout);
+        this.expiry = new OrderExpiry(orders, settlement, publisher, clock, paymentTimeout, authorizationHold);
         this.providerRefunds = new ProviderRefunds(gateway);
     }
 
@@ -190,7 +197,11 @@ public final class PaymentService {
     private OrderStatus capture(Order order) {
         PaymentDetails payment = order.findPayment()
                 .orElseThrow(() -> new IllegalStateException("authorized order " + order.orderId() + " has no payment"));
-        gateway.capture(PaymentGateway.key(order.orderId(), "capture"), payment.paymentId(), order.total());
+        try {
+            gateway.capture(PaymentGateway.key(order.orderId(), "capture"), payment.paymentId(), order.total());
+        } catch (PaymentRejectedException e) {
+            return captureRefused(order, payment, e);
+        }
         Order paid = order.transitionTo(OrderStatus.PAID, clock.instant(), "payment captured");
         orders.apply(new OrderTransition(order, paid, StockMovement.forLines(order.lines(), StockMovement.Kind.COMMIT)));
         send(MessageType.ORDER_PAID, order);
@@ -198,12 +209,32 @@ public final class PaymentService {
     }
 
     /**
+     * The provider refused the capture for good (the authorization lapsed, was declined at capture, ...): retrying
+     * cannot take the money, so the order must not ship. Whatever is left of the hold is voided, and the order ends
+     * PAYMENT_FAILED with its reserved stock released in the same transaction, never PAID and so never FULFILLED.
+     * {@code PaymentFailed} mails the customer; the order event {@code order.payment_failed} tells the warehouse not
+     * to ship, and the order-events function raises the {@code CapturesFailed} alarm metric from this write.
+     */
+    private OrderStatus captureRefused(Order order, PaymentDetails payment, PaymentRejectedException e) {
+        settlement.voidHold(order.orderId(), payment.paymentId());
+        Order failed = order.transitionTo(OrderStatus.PAYMENT_FAILED, clock.instant(),
+                "payment could not be captured: " + PaymentSettlement.describe(e));
+        orders.apply(new OrderTransition(order, failed, StockMovement.forLines(order.lines(), StockMovement.Kind.RELEASE)));
+        send(MessageType.PAYMENT_FAILED, order);
+        return OrderStatus.PAYMENT_FAILED;
+    }
+
+    /**
      * The order was cancelled under this step: give back whatever the provider holds. For a CANCELLED order whose
      * recorded settlement no longer matches (a capture landed after the saga voided), the record is corrected.
      */
     private OrderStatus settleCancelled(Order order) {
-        PaymentSettlement.Outcome outcome = settlement.settle(order);
         Cancellation recorded = order.findCancellation().orElseThrow();
+        if (recorded.settlement() == Cancellation.Settlement.REFUND_FAILED) {
+            // the provider refused this order's refund for good; an admin settles it, no step retries it
+            return order.status();
+        }
+        PaymentSettlement.Outcome outcome = settlement.settle(order);
         if (order.isIn(OrderStatus.CANCELLED) && outcome.settlement() != recorded.settlement()
                 && outcome.settlement() == Cancellation.Settlement.REFUNDED) {
             Order corrected = order.withSettlementCorrected(outcome.settlement(), outcome.refunded(), clock.instant());

@@ -31,7 +31,7 @@ public final class ProviderRefunds {
                 .orElseThrow(() -> new IllegalStateException("paid order " + order.orderId() + " has no payment"));
         Order current = order;
         for (RefundRecord refund : order.refunds()) {
-            if (!refund.isCompleted()) {
+            if (refund.isPending()) {
                 var made = gateway.findRefund(PaymentSettlement.refundKey(order.orderId(), refund.key()));
                 if (made.isPresent()) {
                     current = current.withRefundCompleted(refund.key(), made.get().refundId(), now);

@@ -1,5 +1,6 @@
 package dev.cartwheel.core.refund;
 
+import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.checkout.OrderRequestValidator;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
@@ -16,6 +17,7 @@ import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.payment.PaymentGateway;
+import dev.cartwheel.core.payment.PaymentRejectedException;
 import dev.cartwheel.core.payment.PaymentSettlement;
 import dev.cartwheel.core.payment.ProviderRefunds;
 import java.time.Clock;
@@ -33,6 +35,11 @@ import java.util.List;
  * made in the provider's dashboard are recorded first ({@link ProviderRefunds}), so what is left is the provider's. A retry
  * with the same key and body finds the record, finishes whatever a crash left undone and returns the same refund;
  * the same key with another body is {@code 409 idempotency-key-reused}.
+ *
+ * <p>A refund the provider refuses for good ({@link PaymentRejectedException}) is recorded FAILED with the provider's
+ * reason: it is not counted in what was refunded, no {@code RefundIssued} is sent (no customer is mailed, no
+ * {@code order.refunded} event), and a retry with the same key returns the same failed refund without asking the
+ * provider again. A new refund needs a new key. The admin who asked is recorded with every refund ({@link Actor}).
  */
 public final class RefundService {
 
@@ -59,6 +66,14 @@ public final class RefundService {
      *                                 CONFIRMED or FULFILLED, 409 {@code idempotency-key-reused}, 422 {@code refund-exceeds-captured}
      */
     public IssuedRefund refund(String orderId, String idempotencyKey, RefundRequest request) {
+        return refund(orderId, idempotencyKey, request, null);
+    }
+
+    /**
+     * {@link #refund(String, String, RefundRequest)} asked for by {@code actor} (recorded on the refund; {@code null}
+     * for none). The returned refund may be {@link RefundRecord#isFailed() failed}: the provider refused it.
+     */
+    public IssuedRefund refund(String orderId, String idempotencyKey, RefundRequest request, Actor actor) {
         OrderRequestValidator.validateIdempotencyKey(idempotencyKey);
         if (RefundRecord.isProviderKey(idempotencyKey)) {
             throw new InvalidRequestException(Problem.INVALID_HEADER, "Idempotency-Key",
@@ -99,7 +114,8 @@ public final class RefundService {
                             "at most " + current.refundable().toDisplayString() + " of " + current.total().toDisplayString()
                                     + " can still be refunded");
                 }
-                RefundRecord refund = new RefundRecord(idempotencyKey, request.amount(), request.reason(), now, null);
+                RefundRecord refund = new RefundRecord(idempotencyKey, request.amount(), request.reason(), now, null,
+                        actor, null);
                 Order requested = current.withRefundRequested(refund, now);
                 write(current, requested);
                 recordedHere = true;
@@ -113,13 +129,25 @@ public final class RefundService {
     }
 
     private IssuedRefund complete(Order order, RefundRecord refund, boolean replayed) {
+        if (refund.isFailed()) {
+            // refused for good earlier: the same answer, nothing sent, the provider not asked again
+            return new IssuedRefund(order, refund, replayed);
+        }
         Order current = order;
         RefundRecord completed = refund;
         if (!refund.isCompleted()) {
             PaymentDetails payment = order.findPayment()
                     .orElseThrow(() -> new IllegalStateException("refunded order " + order.orderId() + " has no payment"));
-            String refundId = gateway.refund(PaymentSettlement.refundKey(order.orderId(), refund.key()),
-                    payment.paymentId(), refund.amount()).refundId();
+            String refundId;
+            try {
+                refundId = gateway.refund(PaymentSettlement.refundKey(order.orderId(), refund.key()),
+                        payment.paymentId(), refund.amount()).refundId();
+            } catch (PaymentRejectedException e) {
+                Order failed = order.withRefundFailed(refund.key(), PaymentSettlement.describe(e),
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                write(order, failed);
+                return new IssuedRefund(failed, failed.findRefund(refund.key()).orElseThrow(), replayed);
+            }
             current = order.withRefundCompleted(refund.key(), refundId, clock.instant());
             write(order, current);
             completed = current.findRefund(refund.key()).orElseThrow();

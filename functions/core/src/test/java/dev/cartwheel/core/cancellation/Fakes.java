@@ -59,6 +59,12 @@ final class Fakes {
         }
 
         @Override
+        public List<Order> findHeld(Instant updatedBefore, int limit) {
+            return orders.values().stream().filter(Order::isAwaitingFulfilment)
+                    .filter(order -> order.updatedAt().isBefore(updatedBefore)).limit(limit).toList();
+        }
+
+        @Override
         public void apply(OrderTransition transition) {
             Order stored = orders.get(transition.before().orderId());
             if (stored.version() != transition.before().version()) {
@@ -73,6 +79,19 @@ final class Fakes {
     /** A provider that remembers each operation by idempotency key and answers a repeat with the first result. */
     static final class Gateway implements PaymentGateway {
         final Map<String, Object> operations = new LinkedHashMap<>();
+        /** Operations ({@code capture}, {@code refund}, {@code void}) the provider refuses for good, as a real one may. */
+        final java.util.Set<String> refusing = new java.util.HashSet<>();
+        /** Every call refused, by idempotency key. */
+        final List<String> refused = new ArrayList<>();
+
+        private void refuseIf(String operation, String idempotencyKey) {
+            if (refusing.contains(operation)) {
+                refused.add(idempotencyKey);
+                throw new dev.cartwheel.core.payment.PaymentRejectedException(
+                        operation.equals("capture") ? "charge_expired_for_capture" : "charge_disputed",
+                        "the provider refuses this " + operation);
+            }
+        }
 
         @Override
         public Authorization authorize(String idempotencyKey, String paymentToken, Money amount) {
@@ -82,16 +101,19 @@ final class Fakes {
 
         @Override
         public Capture capture(String idempotencyKey, String paymentId, Money amount) {
+            refuseIf("capture", idempotencyKey);
             return (Capture) operations.computeIfAbsent(idempotencyKey, k -> new Capture("cap_1", paymentId, amount));
         }
 
         @Override
         public void voidAuthorization(String idempotencyKey, String paymentId) {
+            refuseIf("void", idempotencyKey);
             operations.putIfAbsent(idempotencyKey, "void " + paymentId);
         }
 
         @Override
         public Refund refund(String idempotencyKey, String paymentId, Money amount) {
+            refuseIf("refund", idempotencyKey);
             return (Refund) operations.computeIfAbsent(idempotencyKey,
                     k -> new Refund("re_" + operations.size(), paymentId, amount));
         }

@@ -64,6 +64,11 @@ class EmailServiceTest {
         }
 
         @Override
+        public List<Order> findHeld(Instant updatedBefore, int limit) {
+            return List.of();
+        }
+
+        @Override
         public void apply(OrderTransition transition) {
             if (orders.get(transition.before().orderId()).version() != transition.before().version()) {
                 throw new StaleOrderException(transition.before().orderId());

@@ -25,7 +25,9 @@ class OrderStatusTest {
                     OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
             Map.entry(OrderStatus.PAYMENT_PENDING, EnumSet.of(OrderStatus.AUTHORIZED, OrderStatus.PAYMENT_FAILED,
                     OrderStatus.CANCELLING, OrderStatus.EXPIRED)),
-            Map.entry(OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING)),
+            // EXPIRED: held for its fulfilment past the authorization hold
+            Map.entry(OrderStatus.AUTHORIZED, EnumSet.of(OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLING,
+                    OrderStatus.EXPIRED)),
             Map.entry(OrderStatus.PAID, EnumSet.of(OrderStatus.CONFIRMED, OrderStatus.CANCELLING)),
             Map.entry(OrderStatus.CONFIRMED, EnumSet.of(OrderStatus.FULFILLED, OrderStatus.CANCELLING)),
             Map.entry(OrderStatus.FULFILLED, EnumSet.noneOf(OrderStatus.class)),
@@ -70,6 +72,16 @@ class OrderStatusTest {
         assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(OrderStatus::isCancellable))
                 .containsExactlyInAnyOrder(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING,
                         OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+    }
+
+    @Test
+    void fulfilled_theWarehousesSignalToShip_isReachedOnlyThroughACapture() {
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.canTransitionTo(OrderStatus.FULFILLED)))
+                .containsExactly(OrderStatus.CONFIRMED);
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.canTransitionTo(OrderStatus.CONFIRMED)))
+                .containsExactly(OrderStatus.PAID);
+        assertThat(EnumSet.allOf(OrderStatus.class).stream().filter(status -> status.canTransitionTo(OrderStatus.PAID)))
+                .containsExactly(OrderStatus.AUTHORIZED);
     }
 
     @Test

@@ -124,16 +124,26 @@ public final class DynamoDbOrderStore implements OrderStore {
 
     @Override
     public List<Order> findStuck(java.time.Instant updatedBefore, int limit) {
+        return findInShards(OrderItems.OPEN_PREFIX, updatedBefore, limit, Order::isOpen);
+    }
+
+    @Override
+    public List<Order> findHeld(java.time.Instant updatedBefore, int limit) {
+        return findInShards(OrderItems.HOLD_PREFIX, updatedBefore, limit, Order::isAwaitingFulfilment);
+    }
+
+    private List<Order> findInShards(String prefix, java.time.Instant updatedBefore, int limit,
+                                     java.util.function.Predicate<Order> still) {
         List<Order> stuck = new ArrayList<>();
         for (int shard = 0; shard < OrderItems.OPEN_SHARDS && stuck.size() < limit; shard++) {
-            String shardKey = "open#" + shard;
+            String shardKey = prefix + shard;
             int remaining = limit - stuck.size();
             QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
                     .keyConditionExpression("openShard = :shard AND updatedAt < :before")
                     .expressionAttributeValues(Map.of(":shard", s(shardKey), ":before", Attributes.time(updatedBefore)))
                     .limit(remaining));
             for (Map<String, AttributeValue> key : response.items()) {
-                find(string(key, "orderId")).filter(Order::isOpen).ifPresent(stuck::add);
+                find(string(key, "orderId")).filter(still).ifPresent(stuck::add);
             }
         }
         return stuck;

@@ -7,6 +7,7 @@ import static dev.cartwheel.aws.dynamodb.Attributes.s;
 import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
+import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.CapturePolicy;
@@ -32,12 +33,24 @@ final class OrderItems {
      */
     static final String OPEN_SHARD = "openShard";
     static final int OPEN_SHARDS = 8;
+    /**
+     * The prefix of {@link #OPEN_SHARD}'s values for orders whose payment is held until they ship
+     * ({@link Order#isAwaitingFulfilment()}): the same sparse index holds them under their own partition keys
+     * ({@code hold#0..7}), so the reconciler finds holds near their lapse with a query, never a scan, and its
+     * stuck-order queries ({@code open#0..7}) never see them.
+     */
+    static final String HOLD_PREFIX = "hold#";
+    static final String OPEN_PREFIX = "open#";
 
     private OrderItems() {
     }
 
     static String openShard(String orderId) {
-        return "open#" + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
+        return OPEN_PREFIX + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
+    }
+
+    static String holdShard(String orderId) {
+        return HOLD_PREFIX + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
     }
 
     static Map<String, AttributeValue> toItem(Order order) {
@@ -58,6 +71,8 @@ final class OrderItems {
                 "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
         if (order.isOpen()) {
             item.put(OPEN_SHARD, s(openShard(order.orderId())));
+        } else if (order.isAwaitingFulfilment()) {
+            item.put(OPEN_SHARD, s(holdShard(order.orderId())));
         }
         item.put("capture", s(order.capture().setting()));
         order.findFulfilment().ifPresent(fulfilment -> item.put("fulfilment", fulfilment(fulfilment)));
@@ -107,25 +122,49 @@ final class OrderItems {
         if (fulfilment.trackingNumber() != null) {
             m.put("trackingNumber", s(fulfilment.trackingNumber()));
         }
+        putActor(m, "recordedBy", fulfilment.recordedBy());
         return AttributeValue.fromM(m);
     }
 
     private static Fulfilment fulfilment(Map<String, AttributeValue> m) {
         AttributeValue trackingNumber = m.get("trackingNumber");
-        return new Fulfilment(trackingNumber == null ? null : trackingNumber.s(), instant(m, "recordedAt"));
+        return new Fulfilment(trackingNumber == null ? null : trackingNumber.s(), instant(m, "recordedAt"),
+                actor(m, "recordedBy"));
     }
 
     private static AttributeValue cancellation(Cancellation cancellation) {
-        return AttributeValue.fromM(Map.of(
+        Map<String, AttributeValue> m = new HashMap<>(Map.of(
                 "reason", s(cancellation.reason()), "requestedAt", time(cancellation.requestedAt()),
                 "from", s(cancellation.from().name()), "stockReturned", AttributeValue.fromBool(cancellation.stockReturned()),
                 "settlement", s(cancellation.settlement().name()), "refunded", money(cancellation.refunded())));
+        putActor(m, "requestedBy", cancellation.requestedBy());
+        if (cancellation.failure() != null) {
+            m.put("failure", s(cancellation.failure()));
+        }
+        return AttributeValue.fromM(m);
     }
 
     private static Cancellation cancellation(Map<String, AttributeValue> m) {
         return new Cancellation(string(m, "reason"), instant(m, "requestedAt"), OrderStatus.valueOf(string(m, "from")),
                 m.get("stockReturned").bool(), Cancellation.Settlement.valueOf(string(m, "settlement")),
-                money(m.get("refunded").m()));
+                money(m.get("refunded").m()), actor(m, "requestedBy"), optional(m, "failure"));
+    }
+
+    /** The actor's {@code sub} only: the audit trail names who by id, never by e-mail address. */
+    private static void putActor(Map<String, AttributeValue> m, String field, Actor actor) {
+        if (actor != null) {
+            m.put(field, s(actor.sub()));
+        }
+    }
+
+    private static Actor actor(Map<String, AttributeValue> m, String field) {
+        AttributeValue value = m.get(field);
+        return value == null ? null : new Actor(value.s());
+    }
+
+    private static String optional(Map<String, AttributeValue> m, String field) {
+        AttributeValue value = m.get(field);
+        return value == null ? null : value.s();
     }
 
     private static AttributeValue refund(RefundRecord refund) {
@@ -137,13 +176,16 @@ final class OrderItems {
         if (refund.refundId() != null) {
             m.put("refundId", s(refund.refundId()));
         }
+        putActor(m, "requestedBy", refund.requestedBy());
+        if (refund.failure() != null) {
+            m.put("failure", s(refund.failure()));
+        }
         return AttributeValue.fromM(m);
     }
 
     private static RefundRecord refund(Map<String, AttributeValue> m) {
-        AttributeValue refundId = m.get("refundId");
         return new RefundRecord(string(m, "key"), money(m.get("amount").m()), string(m, "reason"),
-                instant(m, "requestedAt"), refundId == null ? null : refundId.s());
+                instant(m, "requestedAt"), optional(m, "refundId"), actor(m, "requestedBy"), optional(m, "failure"));
     }
 
     private static AttributeValue line(OrderLine line) {

@@ -34,6 +34,11 @@ public final class EmfMetrics {
         put(metric, 1, "Count");
     }
 
+    /** Adds {@code n} to a counter (a gauge-like count of what one run found, e.g. {@code AuthorizationsNearLapse}). */
+    public void count(String metric, long n) {
+        put(metric, n, "Count");
+    }
+
     public void milliseconds(String metric, long value) {
         put(metric, value, "Milliseconds");
     }

@@ -69,6 +69,8 @@ public final class StructuredLog {
         putIfPresent(line, "step", entry.step());
         putIfPresent(line, "outcome", entry.outcome());
         putIfPresent(line, "message", entry.message() == null ? null : redact(entry.message()));
+        // who acted, by id; an identity provider whose sub is an e-mail address still gets it masked
+        putIfPresent(line, "actor", entry.actor() == null ? null : redact(entry.actor()));
         synchronized (out) {
             out.println(line);
         }
@@ -97,7 +99,16 @@ public final class StructuredLog {
         }
     }
 
-    /** The fields of one log line; any may be {@code null}. */
-    public record Entry(String requestId, String orderId, String correlationId, String step, String outcome, String message) {
+    /**
+     * The fields of one log line; any may be {@code null}.
+     *
+     * @param actor the {@code sub} of who caused it (an admin's refund, the customer's cancellation), never an e-mail
+     */
+    public record Entry(String requestId, String orderId, String correlationId, String step, String outcome, String message,
+                        String actor) {
+
+        public Entry(String requestId, String orderId, String correlationId, String step, String outcome, String message) {
+            this(requestId, orderId, correlationId, step, outcome, message, null);
+        }
     }
 }

@@ -56,6 +56,20 @@ class ObservabilityTest {
     }
 
     @Test
+    void logLine_namesTheActorById_andMasksAnActorIdThatIsAnEmailAddress() throws Exception {
+        StructuredLog log = new StructuredLog("checkout", "INFO", out);
+        log.info(new StructuredLog.Entry("req-1", "ord_1", "corr-1", "checkout", "refunded", "refund issued",
+                "support-agent-1"));
+        log.info(new StructuredLog.Entry("req-2", "ord_1", "corr-1", "checkout", "refunded", "refund issued",
+                "support@example.com"));
+
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(Json.mapper().readTree(lines.get(0)).get("actor").asText()).isEqualTo("support-agent-1");
+        assertThat(Json.mapper().readTree(lines.get(1)).get("actor").asText()).isEqualTo("***@***");
+        assertThat(lines.get(1)).doesNotContain("support@example.com");
+    }
+
+    @Test
     void logLevel_fromTheEnvironmentFiltersLines() {
         StructuredLog log = new StructuredLog("email", "ERROR", out);
         log.info(new StructuredLog.Entry(null, null, null, null, null, "quiet"));

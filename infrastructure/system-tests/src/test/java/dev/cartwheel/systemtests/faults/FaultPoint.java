@@ -35,7 +35,14 @@ public enum FaultPoint {
     /** DynamoDB throttled a {@code TransactWriteItems} ({@code ProvisionedThroughputExceededException}). */
     THROTTLE(false),
     /** DynamoDB cancelled a {@code TransactWriteItems} with {@code TransactionConflict}. */
-    TRANSACTION_CONFLICT(false);
+    TRANSACTION_CONFLICT(false),
+    /**
+     * The provider refused a capture for good ({@code PaymentRejectedException}, e.g. the authorization lapsed), the
+     * same whichever gateway is underneath.
+     */
+    PROVIDER_REJECTS_CAPTURE(false),
+    /** The provider refused a refund for good ({@code PaymentRejectedException}). */
+    PROVIDER_REJECTS_REFUND(false);
 
     private final boolean crash;
 
@@ -46,5 +53,13 @@ public enum FaultPoint {
     /** A crash kills the whole invocation ({@link SimulatedCrash}); the other faults are errors the code sees. */
     public boolean isCrash() {
         return crash;
+    }
+
+    /**
+     * A definitive refusal by the provider: it changes how an order ends (PAYMENT_FAILED, a FAILED refund), so the
+     * soak, whose invariants assume every paid order completes, does not inject it.
+     */
+    public boolean isRefusal() {
+        return this == PROVIDER_REJECTS_CAPTURE || this == PROVIDER_REJECTS_REFUND;
     }
 }

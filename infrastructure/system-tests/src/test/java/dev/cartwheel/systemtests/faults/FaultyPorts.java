@@ -14,6 +14,7 @@ import dev.cartwheel.core.payment.Authorization;
 import dev.cartwheel.core.payment.Capture;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentProviderException;
+import dev.cartwheel.core.payment.PaymentRejectedException;
 import dev.cartwheel.core.payment.Refund;
 import java.time.Instant;
 import java.util.List;
@@ -61,6 +62,11 @@ public final class FaultyPorts {
             }
 
             @Override
+            public List<Order> findHeld(Instant updatedBefore, int limit) {
+                return delegate.findHeld(updatedBefore, limit);
+            }
+
+            @Override
             public void apply(OrderTransition transition) {
                 delegate.apply(transition);
                 if (returnsStock(transition)) {
@@ -86,7 +92,9 @@ public final class FaultyPorts {
     }
 
     /**
-     * A payment provider that answers with a transient error when {@link FaultPoint#PROVIDER_ERROR} fires, and whose
+     * A payment provider that answers with a transient error when {@link FaultPoint#PROVIDER_ERROR} fires, refuses a
+     * capture or refund for good when {@link FaultPoint#PROVIDER_REJECTS_CAPTURE} / {@link FaultPoint#PROVIDER_REJECTS_REFUND}
+     * fires (whichever gateway is underneath), and whose
      * caller dies right after a successful authorization, capture, void or refund; every capture it returns is entered in {@code charges}.
      */
     public static PaymentGateway gateway(PaymentGateway delegate, Faults faults, Charges charges) {
@@ -108,6 +116,10 @@ public final class FaultyPorts {
                 if (faults.fire(FaultPoint.PROVIDER_ERROR, orderId)) {
                     throw new PaymentProviderException("processing_error: injected outage");
                 }
+                if (faults.fire(FaultPoint.PROVIDER_REJECTS_CAPTURE, orderId)) {
+                    throw new PaymentRejectedException("charge_expired_for_capture",
+                            "the authorization expired before it was captured");
+                }
                 Capture capture = delegate.capture(idempotencyKey, paymentId, amount);
                 charges.record(orderId, capture.captureId());
                 faults.crashIf(FaultPoint.PAYMENT_CRASH_AFTER_CHARGE, orderId);
@@ -127,6 +139,10 @@ public final class FaultyPorts {
             public Refund refund(String idempotencyKey, String paymentId, Money amount) {
                 if (faults.fire(FaultPoint.PROVIDER_ERROR, orderIdOf(idempotencyKey))) {
                     throw new PaymentProviderException("processing_error: injected outage");
+                }
+                if (faults.fire(FaultPoint.PROVIDER_REJECTS_REFUND, orderIdOf(idempotencyKey))) {
+                    throw new PaymentRejectedException("charge_disputed",
+                            "the charge is disputed and cannot be refunded");
                 }
                 Refund refund = delegate.refund(idempotencyKey, paymentId, amount);
                 faults.crashIf(FaultPoint.CRASH_AFTER_VOID_OR_REFUND, orderIdOf(idempotencyKey));
