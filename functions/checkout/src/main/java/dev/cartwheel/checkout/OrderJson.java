@@ -9,6 +9,7 @@ import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
 
@@ -32,6 +33,10 @@ final class OrderJson {
         return body;
     }
 
+    /**
+     * The customer's view of their order ({@code GET /orders/{orderId}}): no e-mail address, payment token, admin
+     * idempotency keys or internal reasons. The cancellation's reason is the customer's own.
+     */
     static ObjectNode full(Order order) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("orderId", order.orderId())
@@ -66,10 +71,10 @@ final class OrderJson {
         if (!order.refunds().isEmpty() || order.findCancellation().isPresent()) {
             body.set("refundedTotal", money(order.refundedTotal()));
         }
+        // the customer's view: statuses and times; the steps' reasons (decline codes, stock shortages) are internal
         ArrayNode history = body.putArray("history");
         for (StatusChange change : order.history()) {
-            history.addObject().put("status", change.status().name()).put("at", change.at().toString())
-                    .put("reason", change.reason());
+            history.addObject().put("status", change.status().name()).put("at", change.at().toString());
         }
         body.set("links", links(order));
         return body;
@@ -88,18 +93,6 @@ final class OrderJson {
         return body;
     }
 
-    /**
-     * The body of {@code POST /orders/{orderId}/fulfilment}: the order's status and its fulfilment as recorded,
-     * the same fulfilment for every repeat of the request.
-     */
-    static ObjectNode fulfilment(Order order) {
-        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId())
-                .put("status", order.status().name());
-        body.set("fulfilment", fulfilmentJson(order.findFulfilment().orElseThrow()));
-        body.set("links", links(order));
-        return body;
-    }
-
     private static ObjectNode fulfilmentJson(Fulfilment fulfilment) {
         ObjectNode node = Json.mapper().createObjectNode().put("recordedAt", fulfilment.recordedAt().toString());
         if (fulfilment.trackingNumber() != null) {
@@ -108,23 +101,14 @@ final class OrderJson {
         return node;
     }
 
-    /** The 201 body of {@code POST /orders/{orderId}/refunds}, identical for every replay of the request. */
-    static ObjectNode refund(Order order, RefundRecord refund) {
-        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
-        body.set("refund", refundJson(refund));
-        body.set("links", links(order));
-        return body;
-    }
-
+    /**
+     * A refund as its customer sees it: amount, when, status and the provider's refund id. Never the admin's
+     * idempotency key, the admin's reason or where it was made (the admin function's ApiJson shows those).
+     */
     private static ObjectNode refundJson(RefundRecord refund) {
         ObjectNode node = Json.mapper().createObjectNode();
-        if (refund.isFromProvider()) {
-            node.put("origin", "provider");
-        } else {
-            node.put("origin", "api").put("idempotencyKey", refund.key());
-        }
         node.set("amount", money(refund.amount()));
-        node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
+        node.put("requestedAt", refund.requestedAt().toString())
                 .put("status", refund.isCompleted() ? "REFUNDED" : "PENDING");
         if (refund.isCompleted()) {
             node.put("refundId", refund.refundId());
@@ -135,11 +119,11 @@ final class OrderJson {
     static ObjectNode page(OrderPage page) {
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode items = body.putArray("items");
-        for (Order order : page.items()) {
+        for (OrderSummary order : page.items()) {
             ObjectNode item = items.addObject().put("orderId", order.orderId()).put("status", order.status().name())
                     .put("createdAt", order.createdAt().toString());
             item.set("total", money(order.total()));
-            item.set("links", links(order));
+            item.putObject("links").put("self", "/orders/" + order.orderId());
         }
         page.findNextCursor().ifPresentOrElse(cursor -> body.put("nextCursor", cursor), () -> body.putNull("nextCursor"));
         return body;
