@@ -9,6 +9,7 @@ import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
@@ -35,7 +36,7 @@ final class OrderJson {
 
     /**
      * The customer's view of their order ({@code GET /orders/{orderId}}): no e-mail address, payment token, admin
-     * idempotency keys or internal reasons. The cancellation's reason is the customer's own.
+     * idempotency keys or provider decline codes. The cancellation's reason is the customer's own.
      */
     static ObjectNode full(Order order) {
         ObjectNode body = Json.mapper().createObjectNode()
@@ -71,13 +72,21 @@ final class OrderJson {
         if (!order.refunds().isEmpty() || order.findCancellation().isPresent()) {
             body.set("refundedTotal", money(order.refundedTotal()));
         }
-        // the customer's view: statuses and times; the steps' reasons (decline codes, stock shortages) are internal
         ArrayNode history = body.putArray("history");
         for (StatusChange change : order.history()) {
-            history.addObject().put("status", change.status().name()).put("at", change.at().toString());
+            history.addObject().put("status", change.status().name()).put("at", change.at().toString())
+                    .put("reason", customerReason(change));
         }
         body.set("links", links(order));
         return body;
+    }
+
+    /**
+     * A status change's reason as its customer sees it: the provider's decline code stays internal (it may say
+     * "fraudulent" or "stolen_card"); the other reasons are the pipeline's plain words or the customer's own.
+     */
+    private static String customerReason(StatusChange change) {
+        return change.status() == OrderStatus.PAYMENT_FAILED ? "payment declined" : change.reason();
     }
 
     /**
@@ -102,13 +111,13 @@ final class OrderJson {
     }
 
     /**
-     * A refund as its customer sees it: amount, when, status and the provider's refund id. Never the admin's
-     * idempotency key, the admin's reason or where it was made (the admin function's ApiJson shows those).
+     * A refund as its customer sees it: where it was made, amount, the reason (the refund e-mail tells it too), when,
+     * status and the provider's refund id. Never the admin's idempotency key (the admin function's ApiJson shows it).
      */
     private static ObjectNode refundJson(RefundRecord refund) {
-        ObjectNode node = Json.mapper().createObjectNode();
+        ObjectNode node = Json.mapper().createObjectNode().put("origin", refund.isFromProvider() ? "provider" : "api");
         node.set("amount", money(refund.amount()));
-        node.put("requestedAt", refund.requestedAt().toString())
+        node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
                 .put("status", refund.isCompleted() ? "REFUNDED" : "PENDING");
         if (refund.isCompleted()) {
             node.put("refundId", refund.refundId());
