@@ -65,23 +65,23 @@ class AdminRoutesIT {
 
     @Test
     void anAdminRouteNeedsTheScopeAndTheAdminGroup_aScopeAloneIs403AndChangesNothing() throws Exception {
-        String product = "{\"name\":\"Milk jug\",\"price\":{\"amount\":900,\"currency\":\"USD\"}}";
+        String product = "{\"name\":\"Knock box\",\"price\":{\"amount\":900,\"currency\":\"USD\"}}";
         // a storefront client that may ask for the admin scope, but a user outside the admin group
         String scopeOnly = cloud.token("mallory", "mallory@example.com", "orders/read orders/write orders/admin inventory/admin");
         String otherGroup = cloud.token("mallory", "mallory@example.com", "inventory/admin orders/admin", List.of("staff", "cartwheel-admins"));
         String admin = cloud.adminToken("ops", "ops@example.com", "inventory/admin");
 
-        HttpResponse<String> byScope = send(put("MILK-JUG", scopeOnly, product).header("If-None-Match", "*"));
-        HttpResponse<String> byOtherGroup = send(put("MILK-JUG", otherGroup, product).header("If-None-Match", "*"));
+        HttpResponse<String> byScope = send(put("KNOCK-BOX", scopeOnly, product).header("If-None-Match", "*"));
+        HttpResponse<String> byOtherGroup = send(put("KNOCK-BOX", otherGroup, product).header("If-None-Match", "*"));
         HttpResponse<String> adjustByScope = send(adjust("ESPRESSO-CUP", scopeOnly, "key-" + UUID.randomUUID(),
                 "{\"delta\":1000,\"reason\":\"free cups\"}"));
         HttpResponse<String> refundByScope = send(HttpRequest.newBuilder(uri("/orders/ord_00000000-0000-4000-8000-000000000001/refunds"))
                 .header("Authorization", "Bearer " + scopeOnly).header("Content-Type", "application/json")
                 .header("Idempotency-Key", "key-" + UUID.randomUUID())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":{\"amount\":100,\"currency\":\"USD\"},\"reason\":\"x\"}")));
-        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/products/MILK-JUG")));
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/products/KNOCK-BOX")));
         HttpResponse<String> cups = send(HttpRequest.newBuilder(uri("/products/ESPRESSO-CUP")));
-        HttpResponse<String> byAdmin = send(put("MILK-JUG", admin, product).header("If-None-Match", "*"));
+        HttpResponse<String> byAdmin = send(put("KNOCK-BOX", admin, product).header("If-None-Match", "*"));
 
         for (HttpResponse<String> refused : List.of(byScope, byOtherGroup, adjustByScope, refundByScope)) {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);

@@ -37,6 +37,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class Pipeline {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * For tests that place many orders for one customer before draining: lifts the template's
+     * MaxOpenOrdersPerCustomer (default 5) out of their way.
+     */
+    static final Map<String, String> NO_OPEN_ORDER_LIMIT = Map.of("MaxOpenOrdersPerCustomer", "1000000");
 
     final AwsEnvironment aws;
     final ProvisionedStack stack;
