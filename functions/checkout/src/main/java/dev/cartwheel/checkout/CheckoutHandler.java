@@ -12,22 +12,14 @@ import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.core.cancellation.CancellationService;
 import dev.cartwheel.core.checkout.Caller;
 import dev.cartwheel.core.checkout.CheckoutService;
 import dev.cartwheel.core.checkout.PlaceOrderRequest;
 import dev.cartwheel.core.checkout.PlacedOrder;
-import dev.cartwheel.core.exceptions.InvalidRequestException;
-import dev.cartwheel.core.fulfilment.FulfilmentService;
 import dev.cartwheel.core.messaging.Step;
-import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Order;
-import dev.cartwheel.core.order.OrderStatus;
-import dev.cartwheel.core.refund.IssuedRefund;
-import dev.cartwheel.core.refund.RefundRequest;
-import dev.cartwheel.core.refund.RefundService;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -35,9 +27,8 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}}, {@code POST /orders/{orderId}/cancel}
- * {@code POST /orders/{orderId}/refunds} and {@code POST /orders/{orderId}/fulfilment} behind the HTTP API's JWT
- * authorizer.
+ * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}} and {@code POST /orders/{orderId}/cancel}
+ * behind the HTTP API's JWT authorizer: the customer's routes. Refunds and fulfilments are the admin function's.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -47,33 +38,45 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private final CheckoutService checkout;
     private final CancellationService cancellations;
-    private final RefundService refunds;
-    private final FulfilmentService fulfilments;
+    private final String adminGroup;
     private final StructuredLog log;
 
     /** The services behind this function's routes. */
-    public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds,
-                           FulfilmentService fulfilments) {
+    public record Services(CheckoutService checkout, CancellationService cancellations) {
     }
 
+    /** The template's default {@code AdminGroup}. */
+    public static final String DEFAULT_ADMIN_GROUP = "cartwheel-admin";
+
     public CheckoutHandler() {
-        this(compose(AwsClientSettings.fromEnvironment()));
+        this(AwsClientSettings.fromEnvironment());
+    }
+
+    private CheckoutHandler(AwsClientSettings settings) {
+        this(compose(settings), settings.require("ADMIN_GROUP"), System.out);
     }
 
     public CheckoutHandler(Services services) {
         this(services, System.out);
     }
 
-    /** @param logOut where the log lines go (standard output on Lambda; tests capture them) */
     public CheckoutHandler(Services services, java.io.PrintStream logOut) {
+        this(services, DEFAULT_ADMIN_GROUP, logOut);
+    }
+
+    /**
+     * @param adminGroup the group ({@code cognito:groups}) whose members, with the {@code orders/admin} scope, may read
+     *                   any order with its audit trail
+     * @param logOut     where the log lines go (standard output on Lambda; tests capture them)
+     */
+    public CheckoutHandler(Services services, String adminGroup, java.io.PrintStream logOut) {
         this.checkout = services.checkout();
         this.cancellations = services.cancellations();
-        this.refunds = services.refunds();
-        this.fulfilments = services.fulfilments();
+        this.adminGroup = adminGroup;
         this.log = StructuredLog.forFunction("checkout", logOut);
     }
 
-    /** The services wired to DynamoDB, SQS and the payment provider as template.yaml configures this function. */
+    /** The services wired to DynamoDB and SQS as template.yaml configures this function. */
     public static Services compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
@@ -81,18 +84,14 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
                 settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
         SqsStepPublisher publisher = new SqsStepPublisher(SqsClients.create(settings), Map.of(
                 Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
-                Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
-                Step.EMAIL, settings.require("EMAIL_QUEUE_URL")));
+                Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL")));
         Clock clock = Clock.systemUTC();
         return new Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                         publisher, clock, () -> "ord_" + UUID.randomUUID(),
-                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
-                new CancellationService(orders, publisher, clock),
-                new RefundService(orders,
-                        new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
-                        publisher, clock),
-                new FulfilmentService(orders, publisher, clock));
+                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
+                        Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
+                new CancellationService(orders, publisher, clock));
     }
 
     @Override
@@ -102,8 +101,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "GET /orders" -> listOrders(event);
             case "GET /orders/{orderId}" -> getOrder(event);
             case "POST /orders/{orderId}/cancel" -> cancel(event);
-            case "POST /orders/{orderId}/refunds" -> refund(event);
-            case "POST /orders/{orderId}/fulfilment" -> fulfil(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -133,9 +130,9 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
     }
 
-    /** The caller may see any order and its audit trail. */
-    private static boolean isAdmin(Caller caller) {
-        return caller.hasScope("orders/admin");
+    /** The caller may see any order and its audit trail: the admin scope alone is not enough, as for every admin route. */
+    private boolean isAdmin(Caller caller) {
+        return caller.hasScope("orders/admin") && caller.inGroup(adminGroup);
     }
 
     private APIGatewayV2HTTPResponse cancel(APIGatewayV2HTTPEvent event) {
@@ -147,42 +144,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
                 order.correlationId(), "checkout", order.status().name(), "cancellation recorded", caller.actor().sub()));
         return HttpApi.json(200, OrderJson.cancellation(order), Map.of("location", OrderJson.location(order)));
-    }
-
-    private APIGatewayV2HTTPResponse refund(APIGatewayV2HTTPEvent event) {
-        Caller caller = HttpApi.caller(event);
-        HttpApi.requireScope(caller, "orders/admin");
-        String orderId = orderId(event);
-        RefundBody body = HttpApi.body(event, RefundBody.class);
-        IssuedRefund issued = refunds.refund(orderId, HttpApi.idempotencyKey(event), body.toRequest(), caller.actor());
-        if (issued.refund().isFailed()) {
-            log.warn(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
-                    issued.order().correlationId(), "checkout", "refund-rejected", "the provider refused the refund",
-                    caller.actor().sub()));
-            return HttpApi.problem(422, "refund-rejected", "Refund rejected by the payment provider",
-                    "the payment provider refused this refund (" + issued.refund().failure() + "); it is recorded as "
-                            + "FAILED on the order and nothing was refunded");
-        }
-        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId,
-                issued.order().correlationId(), "checkout", issued.replayed() ? "replayed" : "refunded", "refund issued",
-                caller.actor().sub()));
-        return HttpApi.json(201, OrderJson.refund(issued.order(), issued.refund()), Map.of(
-                "location", OrderJson.location(issued.order()),
-                "idempotent-replayed", Boolean.toString(issued.replayed())));
-    }
-
-    private APIGatewayV2HTTPResponse fulfil(APIGatewayV2HTTPEvent event) {
-        Caller caller = HttpApi.caller(event);
-        HttpApi.requireScope(caller, "orders/admin");
-        String orderId = orderId(event);
-        FulfilmentBody body = hasBody(event) ? HttpApi.body(event, FulfilmentBody.class) : new FulfilmentBody(null);
-        Order order = fulfilments.fulfil(orderId, body.trackingNumber(), caller.actor());
-        log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), orderId, order.correlationId(),
-                "checkout", order.status().name(), "fulfilment recorded", caller.actor().sub()));
-        // 200 once FULFILLED (ship it); 202 while the capture (or the confirmation e-mail) that leads there is on its
-        // way: do not ship before the order is FULFILLED (order.fulfilled); PAYMENT_FAILED means never
-        return HttpApi.json(order.isIn(OrderStatus.FULFILLED) ? 200 : 202, OrderJson.fulfilment(order),
-                Map.of("location", OrderJson.location(order)));
     }
 
     /** The path's order id; one that cannot exist is "not found" like any other unknown order. */
@@ -200,31 +161,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     /** The optional body of {@code POST /orders/{orderId}/cancel}. */
     record CancelBody(String reason) {
-    }
-
-    /** The optional body of {@code POST /orders/{orderId}/fulfilment}. */
-    record FulfilmentBody(String trackingNumber) {
-    }
-
-    /** The body of {@code POST /orders/{orderId}/refunds}. */
-    record RefundBody(AmountBody amount, String reason) {
-
-        RefundRequest toRequest() {
-            if (amount == null || amount.amount() == null || amount.amount() < 1 || amount.amount() > 100_000_000_000L) {
-                throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/amount/amount",
-                        "amount.amount must be a positive integer number of minor units");
-            }
-            try {
-                return new RefundRequest(new Money(amount.amount(), amount.currency() == null ? "" : amount.currency()), reason);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/amount/currency",
-                        "amount.currency must be an ISO 4217 code");
-            }
-        }
-    }
-
-    /** An amount in integer minor units of an ISO 4217 currency, as everywhere in the API. */
-    record AmountBody(Long amount, String currency) {
     }
 
     private APIGatewayV2HTTPResponse listOrders(APIGatewayV2HTTPEvent event) {

@@ -10,6 +10,8 @@ import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
 
@@ -33,6 +35,10 @@ final class OrderJson {
         return body;
     }
 
+    /**
+     * The customer's view of their order ({@code GET /orders/{orderId}}): no e-mail address, payment token, admin
+     * idempotency keys or provider decline codes. The cancellation's reason is the customer's own.
+     */
     static ObjectNode full(Order order) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("orderId", order.orderId())
@@ -70,14 +76,15 @@ final class OrderJson {
         ArrayNode history = body.putArray("history");
         for (StatusChange change : order.history()) {
             history.addObject().put("status", change.status().name()).put("at", change.at().toString())
-                    .put("reason", change.reason());
+                    .put("reason", customerReason(change));
         }
         body.set("links", links(order));
         return body;
     }
 
     /**
-     * The admin's view of an order: {@link #full} plus who did what and when ({@code audit}: actors by {@code sub},
+     * The admin's view of an order: {@link #full} with the refunds' idempotency keys and the history's internal
+     * reasons, plus who did what and when ({@code audit}: actors by {@code sub},
      * never an e-mail address), the provider's reason for every refused refund ({@code refunds[].failure}) and for a
      * cancellation refund it refused ({@code cancellation.failure}).
      */
@@ -88,6 +95,9 @@ final class OrderJson {
             for (int i = 0; i < order.refunds().size(); i++) {
                 RefundRecord refund = order.refunds().get(i);
                 ObjectNode node = (ObjectNode) refunds.get(i);
+                if (!refund.isFromProvider()) {
+                    node.put("idempotencyKey", refund.key());
+                }
                 if (refund.requestedBy() != null) {
                     node.put("requestedBy", refund.requestedBy().sub());
                 }
@@ -107,6 +117,12 @@ final class OrderJson {
         });
         order.findFulfilment().filter(fulfilment -> fulfilment.recordedBy() != null)
                 .ifPresent(fulfilment -> ((ObjectNode) body.get("fulfilment")).put("recordedBy", fulfilment.recordedBy().sub()));
+        // the internal reasons too (a provider's decline code), which the customer's view words plainly
+        ArrayNode history = body.putArray("history");
+        for (StatusChange change : order.history()) {
+            history.addObject().put("status", change.status().name()).put("at", change.at().toString())
+                    .put("reason", change.reason());
+        }
         ArrayNode audit = body.putArray("audit");
         for (AuditEntry entry : order.auditTrail()) {
             ObjectNode node = audit.addObject().put("action", entry.action()).put("actor", entry.actor().sub())
@@ -116,6 +132,14 @@ final class OrderJson {
             }
         }
         return body;
+    }
+
+    /**
+     * A status change's reason as its customer sees it: the provider's decline code stays internal (it may say
+     * "fraudulent" or "stolen_card"); the other reasons are the pipeline's plain words or the customer's own.
+     */
+    private static String customerReason(StatusChange change) {
+        return change.status() == OrderStatus.PAYMENT_FAILED ? "payment declined" : change.reason();
     }
 
     /**
@@ -131,18 +155,6 @@ final class OrderJson {
         return body;
     }
 
-    /**
-     * The body of {@code POST /orders/{orderId}/fulfilment}: the order's status and its fulfilment as recorded,
-     * the same fulfilment for every repeat of the request.
-     */
-    static ObjectNode fulfilment(Order order) {
-        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId())
-                .put("status", order.status().name());
-        body.set("fulfilment", fulfilmentJson(order.findFulfilment().orElseThrow()));
-        body.set("links", links(order));
-        return body;
-    }
-
     private static ObjectNode fulfilmentJson(Fulfilment fulfilment) {
         ObjectNode node = Json.mapper().createObjectNode().put("recordedAt", fulfilment.recordedAt().toString());
         if (fulfilment.trackingNumber() != null) {
@@ -151,21 +163,12 @@ final class OrderJson {
         return node;
     }
 
-    /** The 201 body of {@code POST /orders/{orderId}/refunds}, identical for every replay of the request. */
-    static ObjectNode refund(Order order, RefundRecord refund) {
-        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
-        body.set("refund", refundJson(refund));
-        body.set("links", links(order));
-        return body;
-    }
-
+    /**
+     * A refund as its customer sees it: where it was made, amount, the reason (the refund e-mail tells it too), when,
+     * status and the provider's refund id. Never the admin's idempotency key (the admin function's ApiJson shows it).
+     */
     private static ObjectNode refundJson(RefundRecord refund) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        if (refund.isFromProvider()) {
-            node.put("origin", "provider");
-        } else {
-            node.put("origin", "api").put("idempotencyKey", refund.key());
-        }
+        ObjectNode node = Json.mapper().createObjectNode().put("origin", refund.isFromProvider() ? "provider" : "api");
         node.set("amount", money(refund.amount()));
         node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
                 .put("status", refund.state().name());
@@ -178,11 +181,11 @@ final class OrderJson {
     static ObjectNode page(OrderPage page) {
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode items = body.putArray("items");
-        for (Order order : page.items()) {
+        for (OrderSummary order : page.items()) {
             ObjectNode item = items.addObject().put("orderId", order.orderId()).put("status", order.status().name())
                     .put("createdAt", order.createdAt().toString());
             item.set("total", money(order.total()));
-            item.set("links", links(order));
+            item.putObject("links").put("self", "/orders/" + order.orderId());
         }
         page.findNextCursor().ifPresentOrElse(cursor -> body.put("nextCursor", cursor), () -> body.putNull("nextCursor"));
         return body;

@@ -267,7 +267,7 @@ public final class DemoRun {
     }
 
     private void ship(Case c, String orderId) throws IOException, InterruptedException {
-        String warehouse = cloud.token("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
+        String warehouse = cloud.adminToken("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/fulfilment"))
                 .header("Authorization", "Bearer " + warehouse).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"trackingNumber\":\"1Z999AA10123456784\"}")).build(),
@@ -279,7 +279,7 @@ public final class DemoRun {
     }
 
     private void refundOneUnit(Case c, String orderId, JsonNode product) throws IOException, InterruptedException {
-        String admin = cloud.token("demo-admin", "admin@example.com", "orders/read orders/admin");
+        String admin = cloud.adminToken("demo-admin", "admin@example.com", "orders/read orders/admin");
         String body = "{\"amount\":{\"amount\":" + product.path("price").path("amount").asLong() + ",\"currency\":\""
                 + product.path("price").path("currency").asText() + "\"},\"reason\":\"one cup arrived chipped\"}";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/refunds"))

@@ -555,6 +555,16 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return authority.issue(issuer(), audience(), subject, email, scope, 3600);
     }
 
+    /** A dev token for this cloud's API whose {@code cognito:groups} claim lists {@code groups}. */
+    public String token(String subject, String email, String scope, List<String> groups) {
+        return authority.issue(issuer(), audience(), subject, email, scope, groups, 3600);
+    }
+
+    /** A dev token of an admin: the scopes and the template's {@code AdminGroup} in {@code cognito:groups}. */
+    public String adminToken(String subject, String email, String scope) {
+        return token(subject, email, scope, List.of(String.valueOf(template.parameterValues().get("AdminGroup"))));
+    }
+
     private void writeState() throws IOException {
         ObjectNode state = JSON.createObjectNode();
         state.put("pid", ProcessHandle.current().pid());

@@ -391,6 +391,10 @@ public final class LocalCloudCli implements Runnable {
         @Option(names = "--ttl", defaultValue = "3600", description = "Lifetime in seconds (default: ${DEFAULT-VALUE})")
         long ttl;
 
+        @Option(names = "--group", description = "A group for the cognito:groups claim (repeatable); admin routes need "
+                + "the template's AdminGroup (default cartwheel-admin)")
+        List<String> groups = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             SamTemplate t = LocalCloud.withLocalIssuer(SamTemplate.load(template.templatePath()), template.overrides());
@@ -398,7 +402,7 @@ public final class LocalCloudCli implements Runnable {
             JwtAuthority authority = JwtAuthority.loadOrCreate(LocalCloudConfig.defaultHome().resolve("jwt-signing-key.pem"));
             String mail = email == null ? sub + "@example.com" : email;
             System.out.println(authority.issue(String.valueOf(params.get("JwtIssuer")), String.valueOf(params.get("JwtAudience")),
-                    sub, mail, scope, ttl));
+                    sub, mail, scope, groups, ttl));
             return 0;
         }
     }

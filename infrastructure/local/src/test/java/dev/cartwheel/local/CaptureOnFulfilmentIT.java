@@ -52,7 +52,7 @@ class CaptureOnFulfilmentIT {
     void theOrderWaitsAuthorizedAndConfirmed_untilTheWarehouseShipsIt_thenItIsCapturedOnceAndFulfilled() throws Exception {
         // GIVEN an order placed through the API
         String customer = cloud.token("hana", "hana@example.com", "orders/read orders/write");
-        String warehouse = cloud.token("warehouse-1", "warehouse@example.com", "orders/read orders/admin");
+        String warehouse = cloud.adminToken("warehouse-1", "warehouse@example.com", "orders/read orders/admin");
         HttpResponse<String> placed = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + customer)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(

@@ -29,7 +29,7 @@ class AwsCallsPerOrderIT {
 
     @Test
     void countCallsAndCapacityPerConfirmedOrder(AwsEnvironment aws) throws Exception {
-        Pipeline pipeline = new Pipeline(aws);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, Pipeline::composed);
         pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 1000);
         pipeline.seed("COFFEE-BEANS-1KG", "Coffee beans, 1 kg", 2400, 1000);
         String customer = newCustomer("counted");
@@ -89,7 +89,8 @@ class AwsCallsPerOrderIT {
     @ParameterizedTest
     @ValueSource(strings = {"authorization", "fulfilment"})
     void countCallsPerFulfilment(String captureOn, AwsEnvironment aws) {
-        Pipeline pipeline = new Pipeline(aws, Map.of("CaptureOn", captureOn), Pipeline::composed);
+        Pipeline pipeline = new Pipeline(aws, Map.of("CaptureOn", captureOn,
+                "MaxOpenOrdersPerCustomer", Pipeline.NO_OPEN_ORDER_LIMIT.get("MaxOpenOrdersPerCustomer")), Pipeline::composed);
         pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 1000);
         String customer = newCustomer("shipped");
         List<String> orderIds = new ArrayList<>();

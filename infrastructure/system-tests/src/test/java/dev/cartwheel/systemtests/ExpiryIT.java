@@ -106,7 +106,7 @@ class ExpiryIT {
     void expiryRacingLatePayments_eachOrderEndsExpiredAndUncharged_orConfirmedAndCharged_neverBoth(AwsEnvironment aws) {
         // GIVEN 12 reserved orders whose payment messages are held back
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 100);
         String kai = newCustomer("kai");
         List<String> orderIds = new ArrayList<>();

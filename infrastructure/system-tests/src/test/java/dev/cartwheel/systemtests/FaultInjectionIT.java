@@ -42,7 +42,7 @@ class FaultInjectionIT {
     private AwsEnvironment aws;
 
     private Pipeline pipeline(Wiring wiring) {
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         return pipeline;
     }

@@ -229,13 +229,13 @@ class FulfilmentIT {
         // WHEN
         Map<String, APIGatewayV2HTTPResponse> responses = new LinkedHashMap<>();
         responses.put("not paid yet", pipeline.fulfil(pending, null));
-        responses.put("customer scope", pipeline.checkout.handleRequest(
+        responses.put("customer scope", pipeline.admin.handleRequest(
                 Pipeline.fulfilOrder("orders/read orders/write", waiting, null), null));
-        responses.put("blank tracking number", pipeline.checkout.handleRequest(
+        responses.put("blank tracking number", pipeline.admin.handleRequest(
                 Pipeline.fulfilOrder("orders/admin", waiting, "{\"trackingNumber\":\"  \"}"), null));
-        responses.put("unknown field", pipeline.checkout.handleRequest(
+        responses.put("unknown field", pipeline.admin.handleRequest(
                 Pipeline.fulfilOrder("orders/admin", waiting, "{\"carrier\":\"DHL\"}"), null));
-        responses.put("malformed", pipeline.checkout.handleRequest(
+        responses.put("malformed", pipeline.admin.handleRequest(
                 Pipeline.fulfilOrder("orders/admin", waiting, "{\"trackingNumber\":"), null));
         responses.put("unknown order", pipeline.fulfil("ord_00000000-0000-4000-8000-00000000dead", null));
 

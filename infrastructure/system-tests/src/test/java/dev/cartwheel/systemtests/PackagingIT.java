@@ -27,6 +27,7 @@ class PackagingIT {
     static Stream<Arguments> functions() {
         return Stream.of(
                 Arguments.of("checkout", Set.of("dynamodb", "sqs"), "dev/cartwheel/checkout/CheckoutHandler.class"),
+                Arguments.of("admin", Set.of("dynamodb", "sqs"), "dev/cartwheel/admin/AdminHandler.class"),
                 Arguments.of("inventory", Set.of("dynamodb", "sqs"), "dev/cartwheel/inventory/InventoryHandler.class"),
                 Arguments.of("payment", Set.of("dynamodb", "sqs"), "dev/cartwheel/payment/PaymentHandler.class"),
                 Arguments.of("email", Set.of("dynamodb", "sesv2"), "dev/cartwheel/email/EmailHandler.class"),

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartwheel.admin.AdminHandler;
 import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.email.EmailHandler;
@@ -36,6 +37,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class Pipeline {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * For tests that place many orders for one customer before draining: lifts the template's
+     * MaxOpenOrdersPerCustomer (default 5) out of their way.
+     */
+    static final Map<String, String> NO_OPEN_ORDER_LIMIT = Map.of("MaxOpenOrdersPerCustomer", "1000000");
 
     final AwsEnvironment aws;
     final ProvisionedStack stack;
@@ -44,6 +50,7 @@ final class Pipeline {
     final InventoryHandler inventory;
     final PaymentHandler payment;
     final EmailHandler email;
+    final AdminHandler admin;
 
     Pipeline(AwsEnvironment aws) {
         this(aws, Pipeline::composed);
@@ -64,11 +71,12 @@ final class Pipeline {
         this.inventory = handlers.inventory();
         this.payment = handlers.payment();
         this.email = handlers.email();
+        this.admin = handlers.admin();
     }
 
     /** The handlers of one pipeline. */
     record Handlers(CheckoutHandler checkout, CatalogHandler catalog, InventoryHandler inventory, PaymentHandler payment,
-                    EmailHandler email) {
+                    EmailHandler email, AdminHandler admin) {
     }
 
     /** Every handler built by its own composition root, as on Lambda. */
@@ -78,7 +86,14 @@ final class Pipeline {
                 new CatalogHandler(CatalogHandler.compose(pipeline.settings("CatalogFunction"))),
                 new InventoryHandler(InventoryHandler.compose(pipeline.settings("InventoryFunction"))),
                 new PaymentHandler(PaymentHandler.compose(pipeline.settings("PaymentFunction"))),
-                new EmailHandler(EmailHandler.compose(pipeline.settings("EmailFunction"))));
+                new EmailHandler(EmailHandler.compose(pipeline.settings("EmailFunction"))),
+                pipeline.composedAdmin());
+    }
+
+    /** The admin function as its composition root builds it, with the template's admin group. */
+    AdminHandler composedAdmin() {
+        AwsClientSettings settings = settings("AdminFunction");
+        return new AdminHandler(AdminHandler.compose(settings), settings.require("ADMIN_GROUP"));
     }
 
     /** The settings a function gets on Lambda: the template's variables plus the runtime's (region, credentials, endpoints). */
@@ -171,11 +186,11 @@ final class Pipeline {
     }
 
     /**
-     * A {@code POST /orders/{orderId}/refunds} event built from events/checkout-refund-order.json, by a caller with
-     * the given scopes (the sample's admin has {@code orders/read orders/admin}).
+     * A {@code POST /orders/{orderId}/refunds} event built from events/admin-refund-order.json, by a caller with
+     * the given scopes (the sample's admin has {@code orders/read orders/admin} and is in the admin group).
      */
     static APIGatewayV2HTTPEvent refundOrder(String scopes, String orderId, String idempotencyKey, String body) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-refund-order.json").toString());
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-refund-order.json").toString());
         event.setPathParameters(Map.of("orderId", orderId));
         event.setRawPath("/orders/" + orderId + "/refunds");
         event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/refunds");
@@ -192,15 +207,27 @@ final class Pipeline {
         return "{\"amount\":{\"amount\":" + amount + ",\"currency\":\"USD\"},\"reason\":\"" + reason + "\"}";
     }
 
-    /** A {@code POST /orders/{orderId}/fulfilment} event built from events/checkout-fulfil-order.json; {@code body} may be null. */
+    /** A {@code POST /orders/{orderId}/fulfilment} event built from events/admin-fulfil-order.json; {@code body} may be null. */
     static APIGatewayV2HTTPEvent fulfilOrder(String scopes, String orderId, String body) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-fulfil-order.json").toString());
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-fulfil-order.json").toString());
         event.setPathParameters(Map.of("orderId", orderId));
         event.setRawPath("/orders/" + orderId + "/fulfilment");
         event.getRequestContext().getHttp().setPath("/orders/" + orderId + "/fulfilment");
         event.getRequestContext().setRequestId(UUID.randomUUID().toString());
         event.setBody(body);
         withScopes(event, scopes);
+        return event;
+    }
+
+    /** The event's caller is in exactly these groups ({@code cognito:groups} as API Gateway passes it: {@code "[a b]"}). */
+    static APIGatewayV2HTTPEvent withGroups(APIGatewayV2HTTPEvent event, String... groups) {
+        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        if (groups.length == 0) {
+            claims.remove("cognito:groups");
+        } else {
+            claims.put("cognito:groups", "[" + String.join(" ", groups) + "]");
+        }
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
         return event;
     }
 
@@ -212,7 +239,7 @@ final class Pipeline {
     }
 
     APIGatewayV2HTTPResponse fulfil(String orderId, String trackingNumber) {
-        return checkout.handleRequest(fulfilOrder("orders/read orders/admin", orderId,
+        return admin.handleRequest(fulfilOrder("orders/read orders/admin", orderId,
                 trackingNumber == null ? null : "{\"trackingNumber\":\"" + trackingNumber + "\"}"), null);
     }
 
@@ -232,7 +259,7 @@ final class Pipeline {
     }
 
     APIGatewayV2HTTPResponse refund(String orderId, String idempotencyKey, long amount, String reason) {
-        return checkout.handleRequest(refundOrder("orders/read orders/admin", orderId, idempotencyKey,
+        return admin.handleRequest(refundOrder("orders/read orders/admin", orderId, idempotencyKey,
                 refundBody(amount, reason)), null);
     }
 

@@ -189,7 +189,7 @@ class RefundIT {
         String erin = newCustomer("erin");
         String orderId = confirmedOrder(pipeline, erin);
 
-        APIGatewayV2HTTPResponse response = pipeline.checkout.handleRequest(Pipeline.refundOrder("orders/read orders/write",
+        APIGatewayV2HTTPResponse response = pipeline.admin.handleRequest(Pipeline.refundOrder("orders/read orders/write",
                 orderId, "refund-" + UUID.randomUUID(), Pipeline.refundBody(100, "please")), null);
 
         assertThat(response.getStatusCode()).isEqualTo(403);
@@ -219,7 +219,7 @@ class RefundIT {
         APIGatewayV2HTTPResponse zero = pipeline.refund(failed, "refund-" + UUID.randomUUID(), 0, "nothing");
         assertThat(zero.getStatusCode()).isEqualTo(400);
         assertThat(Pipeline.json(zero).get("field").asText()).isEqualTo("/amount/amount");
-        APIGatewayV2HTTPResponse noKey = pipeline.checkout.handleRequest(Pipeline.refundOrder("orders/admin", failed, "short",
+        APIGatewayV2HTTPResponse noKey = pipeline.admin.handleRequest(Pipeline.refundOrder("orders/admin", failed, "short",
                 Pipeline.refundBody(100, "x")), null);
         assertThat(noKey.getStatusCode()).isEqualTo(400);
         assertThat(pipeline.paymentOperations(reserved)).doesNotContainKey("refund");

@@ -30,10 +30,13 @@ class SampleEventsIT {
 
     @Test
     void theSqsSampleEvents_takeTheSampleOrderFromPendingToConfirmed_andTheFulfilmentSampleShipsIt(AwsEnvironment aws) {
-        // GIVEN the sample order, PENDING, and the catalog set up with the admin's sample PUT /products/{sku}
+        // GIVEN the sample order, PENDING, and the catalog set up with the admin's sample PUT /products/{sku} (which
+        // creates the product without stock) and sample stock adjustment (+40)
         Pipeline pipeline = new Pipeline(aws);
-        APIGatewayV2HTTPResponse put = pipeline.catalog.handleRequest(
-                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "catalog-put-product.json").toString()), null);
+        APIGatewayV2HTTPResponse put = pipeline.admin.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-put-product.json").toString()), null);
+        APIGatewayV2HTTPResponse stocked = pipeline.admin.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-adjust-stock.json").toString()), null);
         new DynamoDbOrderStore(aws.dynamoDb(), pipeline.table("OrdersTable"), null, pipeline.table("IdempotencyTable"))
                 .create(Order.place(SAMPLE_ORDER, "alice", "alice@example.com", "corr-sample-0001",
                                 List.of(new OrderLine("ESPRESSO-CUP", "Espresso cup", 2, new Money(1250, "USD"))),
@@ -50,13 +53,15 @@ class SampleEventsIT {
         SQSBatchResponse paid = pipeline.email.handleRequest(
                 EventLoader.loadSQSEvent(Root.path("events", "email-order-paid.json").toString()), null);
         OrderStatus afterEmail = status(pipeline);
-        APIGatewayV2HTTPResponse fulfilled = pipeline.checkout.handleRequest(
-                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-fulfil-order.json").toString()), null);
+        APIGatewayV2HTTPResponse fulfilled = pipeline.admin.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-fulfil-order.json").toString()), null);
         SQSBatchResponse shipped = pipeline.email.handleRequest(
                 EventLoader.loadSQSEvent(Root.path("events", "email-order-fulfilled.json").toString()), null);
 
         // THEN
-        assertThat(put.getStatusCode()).isEqualTo(200);
+        assertThat(put.getStatusCode()).as(put.getBody()).isEqualTo(201);
+        assertThat(put.getHeaders()).containsEntry("etag", "\"1\"");
+        assertThat(stocked.getStatusCode()).as(stocked.getBody()).isEqualTo(201);
         assertThat(List.of(placed, reserved, paid, shipped)).allSatisfy(response ->
                 assertThat(response.getBatchItemFailures()).isEmpty());
         assertThat(afterInventory).isEqualTo(OrderStatus.RESERVED);
@@ -65,7 +70,7 @@ class SampleEventsIT {
         assertThat(fulfilled.getStatusCode()).as(fulfilled.getBody()).isEqualTo(200);
         assertThat(fulfilled.getBody()).contains("\"trackingNumber\":\"1Z999AA10123456784\"");
         assertThat(status(pipeline)).isEqualTo(OrderStatus.FULFILLED);
-        assertThat(pipeline.stock("ESPRESSO-CUP")).as("the sample PUT set 40 units").containsExactly(38, 0, 2);
+        assertThat(pipeline.stock("ESPRESSO-CUP")).as("the sample adjustment added 40 units").containsExactly(38, 0, 2);
         assertThat(aws.mailbox().messagesTo("alice@example.com")).extracting(mail -> mail.subject())
                 .filteredOn(subject -> subject.contains(SAMPLE_ORDER)).containsExactly(
                 "Your order is confirmed (" + SAMPLE_ORDER + ")", "Your order is on its way (" + SAMPLE_ORDER + ")");

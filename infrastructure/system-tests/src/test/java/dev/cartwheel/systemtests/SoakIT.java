@@ -72,7 +72,7 @@ class SoakIT {
             probabilities.put(point, point.isCrash() ? 0.01 : point == FaultPoint.REDELIVERY ? 0.25 : 0.08);
         }
         Wiring wiring = new Wiring(Faults.random(seed, probabilities));
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         Random random = new Random(seed);
         Map<String, Long> initial = new LinkedHashMap<>();
         for (int s = 1; s <= 6; s++) {

@@ -1,6 +1,9 @@
 package dev.cartwheel.systemtests;
 
+import dev.cartwheel.admin.AdminHandler;
 import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.dynamodb.DynamoDbStockLedger;
+import dev.cartwheel.core.catalog.StockService;
 import dev.cartwheel.aws.dynamodb.DynamoDbEmailClaims;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
@@ -71,7 +74,25 @@ final class Wiring {
                 new CatalogHandler(CatalogHandler.compose(pipeline.settings("CatalogFunction"))),
                 new InventoryHandler(inventory(pipeline), out),
                 new PaymentHandler(payment(pipeline), out),
-                new EmailHandler(email(pipeline), out));
+                new EmailHandler(email(pipeline), out),
+                new AdminHandler(admin(pipeline), pipeline.settings("AdminFunction").require("ADMIN_GROUP"), out));
+    }
+
+    /** The admin function's services, its refunds calling the provider through the fault decorator. */
+    private AdminHandler.Services admin(Pipeline pipeline) {
+        AwsClientSettings settings = pipeline.settings("AdminFunction");
+        DynamoDbClient dynamoDb = dynamoDb(settings);
+        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null);
+        StepPublisher publisher = publisher(settings, Map.of(Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), null);
+        DynamoDbStockLedger ledger = new DynamoDbStockLedger(dynamoDb, settings.require("PRODUCTS_TABLE"),
+                settings.require("STOCK_LEDGER_TABLE"));
+        return new AdminHandler.Services(
+                new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
+                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()),
+                new FulfilmentService(orders, publisher, Clock.systemUTC()),
+                new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                new StockService(ledger, Clock.systemUTC()),
+                ledger);
     }
 
     private CheckoutHandler.Services checkout(Pipeline pipeline) {
@@ -80,15 +101,13 @@ final class Wiring {
         OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
                 settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
         StepPublisher publisher = publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL",
-                Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
+                Step.PAYMENT, "PAYMENT_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
         return new CheckoutHandler.Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                         publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
-                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
-                new CancellationService(orders, publisher, Clock.systemUTC()),
-                new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()),
-                new FulfilmentService(orders, publisher, Clock.systemUTC()));
+                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
+                        Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
+                new CancellationService(orders, publisher, Clock.systemUTC()));
     }
 
     private InventoryService inventory(Pipeline pipeline) {

@@ -15,6 +15,19 @@ public interface ProductCatalog {
     /** One page of the catalog, in SKU order. {@code cursor} is {@code null} for the first page. */
     ProductPage list(String cursor, int limit);
 
-    /** Creates the product or updates its name and price, and sets its available stock. */
-    void upsert(ProductUpdate update);
+    /**
+     * Creates the product at version 1 with no stock.
+     *
+     * @throws dev.cartwheel.core.exceptions.InvalidRequestException 412 {@code precondition-failed} if it exists
+     */
+    Product create(ProductUpdate update);
+
+    /**
+     * Updates name, price and per-order limit if the product is still at {@code expectedVersion}, and moves it to
+     * the next version. Its stock counters are left as they are.
+     *
+     * @throws dev.cartwheel.core.exceptions.InvalidRequestException 412 {@code precondition-failed} if the product
+     *                                                               is at another version, 404 if there is none
+     */
+    Product update(ProductUpdate update, long expectedVersion);
 }

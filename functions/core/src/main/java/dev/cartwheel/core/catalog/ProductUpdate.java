@@ -3,15 +3,18 @@ package dev.cartwheel.core.catalog;
 import dev.cartwheel.core.money.Money;
 import java.util.Objects;
 
-/** An administrator's create-or-update of a product: name, price and the stock available for sale. */
-public record ProductUpdate(String sku, String name, Money price, long available) {
+/**
+ * An administrator's create or update of a product: name, price and the optional per-order limit (0 for none).
+ * Never the stock: that moves only through stock adjustments and orders.
+ */
+public record ProductUpdate(String sku, String name, Money price, int maxPerOrder) {
 
     public ProductUpdate {
         Objects.requireNonNull(sku, "sku");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(price, "price");
-        if (available < 0) {
-            throw new IllegalArgumentException("available must not be negative");
+        if (maxPerOrder < 0) {
+            throw new IllegalArgumentException("maxPerOrder must not be negative");
         }
     }
 }

@@ -50,6 +50,7 @@ public final class CheckoutService {
     private final Clock clock;
     private final Supplier<String> orderIds;
     private final CapturePolicy capture;
+    private final int maxOpenOrders;
 
     /** Orders captured on authorization. */
     public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
@@ -60,6 +61,19 @@ public final class CheckoutService {
     /** @param capture when the orders placed here are captured (template parameter {@code CaptureOn}) */
     public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
                            Clock clock, Supplier<String> orderIds, CapturePolicy capture) {
+        this(orders, catalog, publisher, clock, orderIds, capture, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxOpenOrders how many open unpaid orders one customer may hold (template parameter
+     *                      {@code MaxOpenOrdersPerCustomer}); placing one more is {@code 429 too-many-open-orders}
+     */
+    public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
+                           Clock clock, Supplier<String> orderIds, CapturePolicy capture, int maxOpenOrders) {
+        if (maxOpenOrders < 1) {
+            throw new IllegalArgumentException("maxOpenOrders must be at least 1");
+        }
+        this.maxOpenOrders = maxOpenOrders;
         this.orders = orders;
         this.catalog = catalog;
         this.publisher = publisher;
@@ -74,6 +88,12 @@ public final class CheckoutService {
         String email = OrderRequestValidator.requireEmail(caller);
         String recordKey = caller.customerId() + "#" + idempotencyKey;
         String requestHash = hash(request);
+        if (maxOpenOrders != Integer.MAX_VALUE && orders.countOpenUnpaid(caller.customerId(), maxOpenOrders) >= maxOpenOrders) {
+            // a retry of an order already placed is answered as before, not refused
+            return replay(recordKey, requestHash).orElseThrow(() -> new InvalidRequestException(
+                    InvalidRequestException.Problem.TOO_MANY_OPEN_ORDERS, "customer", "you already have " + maxOpenOrders
+                    + " unpaid orders open: pay or cancel one, or wait for it to expire, before placing another"));
+        }
 
         // The happy path writes first and reads nothing: a retry is recognised by the transaction's condition
         // on the key, and only then is the earlier order read back.
@@ -137,6 +157,10 @@ public final class CheckoutService {
                         "all items of one order must be priced in one currency");
             }
             currency = product.price().currency();
+            if (product.findMaxPerOrder().isPresent() && item.quantity() > product.findMaxPerOrder().getAsInt()) {
+                throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/items/" + i + "/quantity",
+                        "at most " + product.maxPerOrder() + " of " + item.sku() + " per order");
+            }
             lines.add(new OrderLine(product.sku(), product.name(), item.quantity(), product.price()));
         }
         return lines;

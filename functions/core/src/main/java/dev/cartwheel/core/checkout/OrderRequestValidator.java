@@ -87,6 +87,10 @@ public final class OrderRequestValidator {
             throw new InvalidRequestException(MISSING_CLAIM, "email",
                     "the token's email claim is not a usable e-mail address");
         }
+        if (caller.emailUnverified()) {
+            throw new InvalidRequestException(InvalidRequestException.Problem.EMAIL_UNVERIFIED, "email_verified",
+                    "the token says its e-mail address is not verified: verify it, then sign in again");
+        }
         return email;
     }
 

@@ -41,7 +41,13 @@ public final class InvalidRequestException extends CartwheelException {
         ORDER_NOT_REFUNDABLE(409, "order-not-refundable", "Order cannot be refunded"),
         ORDER_NOT_FULFILLABLE(409, "order-not-fulfillable", "Order cannot be fulfilled"),
         REFUND_EXCEEDS_CAPTURED(422, "refund-exceeds-captured", "Refund exceeds what is left of the capture"),
-        INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor");
+        INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor"),
+        EMAIL_UNVERIFIED(403, "email-unverified", "E-mail address not verified"),
+        PRODUCT_NOT_FOUND(404, "not-found", "Not found"),
+        INSUFFICIENT_STOCK(409, "insufficient-stock", "Not enough stock"),
+        PRECONDITION_FAILED(412, "precondition-failed", "Precondition failed"),
+        PRECONDITION_REQUIRED(428, "precondition-required", "Precondition required"),
+        TOO_MANY_OPEN_ORDERS(429, "too-many-open-orders", "Too many open orders");
 
         private final int status;
         private final String slug;

@@ -3,8 +3,8 @@ package dev.cartwheel.core.order;
 import java.util.List;
 import java.util.Optional;
 
-/** A page of orders and the opaque cursor of the next one ({@code null} on the last page). */
-public record OrderPage(List<Order> items, String nextCursor) {
+/** A page of order summaries and the opaque cursor of the next one ({@code null} on the last page). */
+public record OrderPage(List<OrderSummary> items, String nextCursor) {
 
     public OrderPage {
         items = List.copyOf(items);

@@ -24,6 +24,12 @@ public interface OrderStore {
     OrderPage listByCustomer(String customerId, String cursor, int limit);
 
     /**
+     * How many of a customer's orders are open and unpaid ({@link OrderStatus#isExpirable()}: PENDING, RESERVED,
+     * PAYMENT_PENDING), counting no further than {@code atMost}.
+     */
+    int countOpenUnpaid(String customerId, int atMost);
+
+    /**
      * Open orders ({@link Order#isOpen()}) whose last change is older than {@code updatedBefore}, oldest first within
      * each index shard, at most {@code limit}. Read from a sparse index of open orders, never a table scan.
      */

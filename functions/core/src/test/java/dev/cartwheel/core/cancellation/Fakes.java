@@ -54,6 +54,12 @@ final class Fakes {
         }
 
         @Override
+        public int countOpenUnpaid(String customerId, int atMost) {
+            return (int) Math.min(atMost, orders.values().stream()
+                    .filter(order -> order.customerId().equals(customerId) && order.status().isExpirable()).count());
+        }
+
+        @Override
         public List<Order> findStuck(Instant updatedBefore, int limit) {
             return List.of();
         }

@@ -12,6 +12,8 @@ import dev.cartwheel.core.exceptions.StaleOrderException;
 import dev.cartwheel.core.order.IdempotencyRecord;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.StockMovement;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
@@ -116,10 +119,39 @@ public final class DynamoDbOrderStore implements OrderStore {
                 .scanIndexForward(false)
                 .limit(limit)
                 .exclusiveStartKey(startKey));
-        List<Order> orders = response.items().stream().map(OrderItems::fromItem).toList();
+        List<OrderSummary> orders = response.items().stream().map(OrderItems::summary).toList();
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
         String next = last == null || last.isEmpty() ? null : encodeCursor(last);
         return new OrderPage(orders, next);
+    }
+
+    @Override
+    public int countOpenUnpaid(String customerId, int atMost) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":c", s(customerId));
+        List<String> placeholders = new ArrayList<>();
+        for (OrderStatus status : OrderStatus.values()) {
+            if (status.isExpirable()) {
+                values.put(":" + status.name(), s(status.name()));
+                placeholders.add(":" + status.name());
+            }
+        }
+        int count = 0;
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> start = startKey;
+            QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(BY_CUSTOMER_INDEX)
+                    .keyConditionExpression("customerId = :c")
+                    .filterExpression("#status IN (" + String.join(", ", placeholders) + ")")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values)
+                    .scanIndexForward(false)
+                    .select(Select.COUNT)
+                    .exclusiveStartKey(start));
+            count += response.count();
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (startKey != null && count < atMost);
+        return Math.min(count, atMost);
     }
 
     @Override

@@ -22,12 +22,15 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The catalog in DynamoDB, one item per SKU: {@code sku, name, priceAmount, currency, available, reserved, sold}.
- * Checkout reads prices with one {@code BatchGetItem}; stock counters move only inside order transitions.
+ * The catalog in DynamoDB, one item per SKU: {@code sku, name, priceAmount, currency, available, reserved, sold,
+ * version, maxPerOrder}. Checkout reads prices with one {@code BatchGetItem}; stock counters move only inside order
+ * transitions and stock adjustments ({@link DynamoDbStockLedger}); an admin's edit is conditional on {@code version}.
  */
 public final class DynamoDbProductCatalog implements ProductCatalog {
 
@@ -81,24 +84,72 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
     }
 
     @Override
-    public void upsert(ProductUpdate update) {
+    public Product create(ProductUpdate update) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("sku", s(update.sku()));
+        item.put("name", s(update.name()));
+        item.put("priceAmount", n(update.price().amount()));
+        item.put("currency", s(update.price().currency()));
+        item.put("available", n(0));
+        item.put("reserved", n(0));
+        item.put("sold", n(0));
+        item.put("version", n(1));
+        if (update.maxPerOrder() > 0) {
+            item.put("maxPerOrder", n(update.maxPerOrder()));
+        }
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(sku)"));
+        } catch (ConditionalCheckFailedException e) {
+            throw new InvalidRequestException(InvalidRequestException.Problem.PRECONDITION_FAILED, "If-None-Match",
+                    "product " + update.sku() + " exists: GET it and send its ETag in If-Match");
+        }
+        return toProduct(item);
+    }
+
+    @Override
+    public Product update(ProductUpdate update, long expectedVersion) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":name", s(update.name()));
         values.put(":amount", n(update.price().amount()));
         values.put(":currency", s(update.price().currency()));
-        values.put(":available", n(update.available()));
-        values.put(":zero", n(0));
-        dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("sku", s(update.sku())))
-                .updateExpression("SET #name = :name, priceAmount = :amount, currency = :currency, available = :available, "
-                        + "reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero)")
-                .expressionAttributeNames(Map.of("#name", "name"))
-                .expressionAttributeValues(values));
+        values.put(":expected", n(expectedVersion));
+        values.put(":next", n(expectedVersion + 1));
+        String set = "SET #name = :name, priceAmount = :amount, currency = :currency, version = :next";
+        if (update.maxPerOrder() > 0) {
+            values.put(":max", n(update.maxPerOrder()));
+            set += ", maxPerOrder = :max";
+        } else {
+            set += " REMOVE maxPerOrder";
+        }
+        // a product seeded without a version is at version 0
+        String condition = expectedVersion == 0
+                ? "attribute_exists(sku) AND (attribute_not_exists(version) OR version = :expected)"
+                : "attribute_exists(sku) AND version = :expected";
+        String expression = set;
+        try {
+            Map<String, AttributeValue> after = dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("sku", s(update.sku())))
+                    .updateExpression(expression).conditionExpression(condition)
+                    .expressionAttributeNames(Map.of("#name", "name")).expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return toProduct(after);
+        } catch (ConditionalCheckFailedException e) {
+            if (find(update.sku()).isEmpty()) {
+                throw new InvalidRequestException(InvalidRequestException.Problem.PRODUCT_NOT_FOUND, "sku",
+                        "no product " + update.sku() + ": create it with If-None-Match: *");
+            }
+            throw new InvalidRequestException(InvalidRequestException.Problem.PRECONDITION_FAILED, "If-Match",
+                    "product " + update.sku() + " changed since that ETag: GET it again and reapply the change");
+        }
     }
 
     static Product toProduct(Map<String, AttributeValue> item) {
+        AttributeValue version = item.get("version");
+        AttributeValue maxPerOrder = item.get("maxPerOrder");
         return new Product(string(item, "sku"), string(item, "name"),
                 new Money(number(item, "priceAmount"), string(item, "currency")),
-                number(item, "available"), number(item, "reserved"), number(item, "sold"));
+                number(item, "available"), number(item, "reserved"), number(item, "sold"),
+                version == null ? 0 : Long.parseLong(version.n()),
+                maxPerOrder == null ? 0 : Integer.parseInt(maxPerOrder.n()));
     }
 
     private static String decodeCursor(String cursor) {

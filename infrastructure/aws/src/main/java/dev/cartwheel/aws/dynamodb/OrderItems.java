@@ -15,6 +15,7 @@ import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
@@ -115,6 +116,18 @@ final class OrderItems {
                 capture == null ? CapturePolicy.ON_AUTHORIZATION : CapturePolicy.fromSetting(capture.s()),
                 fulfilment == null ? null : fulfilment(fulfilment.m()));
     }
+
+    /**
+     * The order's summary from an item of the {@code byCustomer} index, which projects only {@link #SUMMARY_ATTRIBUTES}
+     * (and the keys): never the e-mail address, the payment token or the lines.
+     */
+    static OrderSummary summary(Map<String, AttributeValue> item) {
+        return new OrderSummary(string(item, "orderId"), OrderStatus.valueOf(string(item, "status")),
+                instant(item, "createdAt"), money(item.get("total").m()));
+    }
+
+    /** The non-key attributes the {@code byCustomer} index projects (template.yaml's NonKeyAttributes). */
+    static final List<String> SUMMARY_ATTRIBUTES = List.of("status", "total");
 
     private static AttributeValue fulfilment(Fulfilment fulfilment) {
         Map<String, AttributeValue> m = new HashMap<>();

@@ -37,7 +37,13 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    /** The caller from {@code requestContext.authorizer.jwt.claims}: {@code sub}, {@code email}, {@code scope}. */
+    /** The claim Cognito lists a user's groups in; API Gateway passes an array claim as {@code "[a b]"}. */
+    public static final String GROUPS_CLAIM = "cognito:groups";
+
+    /**
+     * The caller from {@code requestContext.authorizer.jwt.claims}: {@code sub}, {@code email}, {@code scope},
+     * {@code cognito:groups} and {@code email_verified} (only an explicit {@code false} marks the address unverified).
+     */
     public static Caller caller(APIGatewayV2HTTPEvent event) {
         Map<String, String> claims = claims(event);
         String sub = claims.get("sub");
@@ -47,7 +53,13 @@ public final class HttpApi {
         String scope = claims.getOrDefault("scope", "");
         Set<String> scopes = Arrays.stream(scope.replace("[", "").replace("]", "").split("[\\s,]+"))
                 .filter(s -> !s.isBlank()).collect(Collectors.toSet());
-        return new Caller(sub, claims.get("email"), scopes);
+        String groups = claims.getOrDefault(GROUPS_CLAIM, "").strip();
+        if (groups.startsWith("[") && groups.endsWith("]")) {
+            groups = groups.substring(1, groups.length() - 1);
+        }
+        Set<String> groupSet = Arrays.stream(groups.split("\\s+")).filter(g -> !g.isBlank()).collect(Collectors.toSet());
+        boolean unverified = "false".equalsIgnoreCase(claims.getOrDefault("email_verified", "").strip());
+        return new Caller(sub, claims.get("email"), scopes, groupSet, unverified);
     }
 
     private static Map<String, String> claims(APIGatewayV2HTTPEvent event) {
@@ -274,6 +286,18 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * Checks an admin route's scope and that the caller is in the admin group ({@code cognito:groups}, template
+     * parameter {@code AdminGroup}). API Gateway checks the scope only: Cognito lets an app client ask for any of its
+     * scopes, so the group, which only an administrator can grant, is what makes an admin.
+     */
+    public static void requireAdmin(Caller caller, String scope, String adminGroup) {
+        requireScope(caller, scope);
+        if (adminGroup == null || adminGroup.isBlank() || !caller.inGroup(adminGroup)) {
+            throw ForbiddenException.notInGroup(adminGroup);
+        }
+    }
+
     /** The idempotency header as sent, for {@link OrderRequestValidator#validateIdempotencyKey}. */
     public static String idempotencyKey(APIGatewayV2HTTPEvent event) {
         return header(event, "Idempotency-Key");
@@ -290,6 +314,15 @@ public final class HttpApi {
     public static final class ForbiddenException extends RuntimeException {
         public ForbiddenException(String scope) {
             super("this route requires scope " + scope);
+        }
+
+        private ForbiddenException(String message, boolean ignored) {
+            super(message);
+        }
+
+        /** The caller is not in the group the route requires. */
+        public static ForbiddenException notInGroup(String group) {
+            return new ForbiddenException("this route requires membership of the group " + group, true);
         }
     }
 }

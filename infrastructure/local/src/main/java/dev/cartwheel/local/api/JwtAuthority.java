@@ -105,6 +105,15 @@ public final class JwtAuthority {
 
     /** A dev access token as a Cognito-style authorization server would issue it. */
     public String issue(String issuer, String audience, String subject, String email, String scope, long ttlSeconds) {
+        return issue(issuer, audience, subject, email, scope, List.of(), ttlSeconds);
+    }
+
+    /**
+     * A dev access token whose {@code cognito:groups} claim lists {@code groups} (none: no claim), as Cognito puts a
+     * user's groups in its tokens.
+     */
+    public String issue(String issuer, String audience, String subject, String email, String scope, List<String> groups,
+                        long ttlSeconds) {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
@@ -115,6 +124,9 @@ public final class JwtAuthority {
         }
         if (scope != null && !scope.isBlank()) {
             claims.put("scope", scope);
+        }
+        if (groups != null && !groups.isEmpty()) {
+            claims.put("cognito:groups", List.copyOf(groups));
         }
         claims.put("token_use", "access");
         claims.put("iat", now);

@@ -57,6 +57,11 @@ public final class FaultyPorts {
             }
 
             @Override
+            public int countOpenUnpaid(String customerId, int atMost) {
+                return delegate.countOpenUnpaid(customerId, atMost);
+            }
+
+            @Override
             public List<Order> findStuck(Instant updatedBefore, int limit) {
                 return delegate.findStuck(updatedBefore, limit);
             }

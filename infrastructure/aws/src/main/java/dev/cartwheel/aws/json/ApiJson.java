@@ -1,0 +1,102 @@
+package dev.cartwheel.aws.json;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.core.catalog.Product;
+import dev.cartwheel.core.catalog.StockAdjustment;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Fulfilment;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.RefundRecord;
+
+/**
+ * JSON representations (docs/api.md) that more than one function returns: products (the catalog's reads and the
+ * admins' writes) and the admins' views of orders. Functions never import each other; they share these here.
+ * Never an e-mail address or a payment token.
+ */
+public final class ApiJson {
+
+    private ApiJson() {
+    }
+
+    public static ObjectNode money(Money money) {
+        return Json.mapper().createObjectNode().put("amount", money.amount()).put("currency", money.currency());
+    }
+
+    public static String location(Order order) {
+        return "/orders/" + order.orderId();
+    }
+
+    public static ObjectNode links(Order order) {
+        return Json.mapper().createObjectNode().put("self", location(order));
+    }
+
+    /** A product as {@code GET /products} lists it; {@code maxPerOrder} only if the catalog sets one. */
+    public static ObjectNode product(Product product) {
+        ObjectNode node = Json.mapper().createObjectNode().put("sku", product.sku()).put("name", product.name());
+        node.set("price", money(product.price()));
+        node.put("available", product.available());
+        product.findMaxPerOrder().ifPresent(max -> node.put("maxPerOrder", max));
+        return node;
+    }
+
+    public static ObjectNode fulfilment(Fulfilment fulfilment) {
+        ObjectNode node = Json.mapper().createObjectNode().put("recordedAt", fulfilment.recordedAt().toString());
+        if (fulfilment.trackingNumber() != null) {
+            node.put("trackingNumber", fulfilment.trackingNumber());
+        }
+        return node;
+    }
+
+    /**
+     * A refund as admins see it: with its idempotency key (for refunds made through the API), its reason, who asked
+     * ({@code sub}) and, for one the provider refused, why.
+     */
+    public static ObjectNode adminRefund(RefundRecord refund) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        if (refund.isFromProvider()) {
+            node.put("origin", "provider");
+        } else {
+            node.put("origin", "api").put("idempotencyKey", refund.key());
+        }
+        node.set("amount", money(refund.amount()));
+        node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
+                .put("status", refund.state().name());
+        if (refund.isCompleted()) {
+            node.put("refundId", refund.refundId());
+        }
+        if (refund.requestedBy() != null) {
+            node.put("requestedBy", refund.requestedBy().sub());
+        }
+        if (refund.isFailed()) {
+            node.put("failure", refund.failure());
+        }
+        return node;
+    }
+
+    /** The 201 body of {@code POST /orders/{orderId}/refunds}, identical for every replay of the request. */
+    public static ObjectNode refundResponse(Order order, RefundRecord refund) {
+        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
+        body.set("refund", adminRefund(refund));
+        body.set("links", links(order));
+        return body;
+    }
+
+    /**
+     * The body of {@code POST /orders/{orderId}/fulfilment}: the order's status and its fulfilment as recorded,
+     * the same fulfilment for every repeat of the request.
+     */
+    public static ObjectNode fulfilmentResponse(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId())
+                .put("status", order.status().name());
+        body.set("fulfilment", fulfilment(order.findFulfilment().orElseThrow()));
+        body.set("links", links(order));
+        return body;
+    }
+
+    /** A stock ledger entry: who ({@code sub}) changed the stock, when, by how much and why. */
+    public static ObjectNode stockAdjustment(StockAdjustment adjustment) {
+        return Json.mapper().createObjectNode().put("sku", adjustment.sku())
+                .put("idempotencyKey", adjustment.idempotencyKey()).put("delta", adjustment.delta())
+                .put("reason", adjustment.reason()).put("actor", adjustment.actorId()).put("at", adjustment.at().toString());
+    }
+}
