@@ -12,7 +12,7 @@ import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
+import dev.cartwheel.aws.stripe.StripePaymentGateway;
 import dev.cartwheel.core.cancellation.CancellationService;
 import dev.cartwheel.core.checkout.Caller;
 import dev.cartwheel.core.checkout.CheckoutService;
@@ -90,7 +90,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
                 new CancellationService(orders, publisher, clock),
                 new RefundService(orders,
-                        new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
+                        StripePaymentGateway.compose(settings),
                         publisher, clock),
                 new FulfilmentService(orders, publisher, clock));
     }
@@ -125,7 +125,8 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
         Caller caller = HttpApi.caller(event);
-        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
+        Order order = checkout.getOrder(caller, orderId(event));
+        return HttpApi.json(200, OrderJson.withNextAction(OrderJson.full(order), order, caller), Map.of());
     }
 
     private APIGatewayV2HTTPResponse cancel(APIGatewayV2HTTPEvent event) {

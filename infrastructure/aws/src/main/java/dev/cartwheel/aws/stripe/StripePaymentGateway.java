@@ -50,6 +50,21 @@ public final class StripePaymentGateway implements PaymentGateway {
         this.stripe = stripe;
     }
 
+    /**
+     * The gateway as template.yaml configures a function: Stripe at {@code STRIPE_API_BASE}, the API key read from
+     * the Secrets Manager secret {@code STRIPE_API_KEY_SECRET_ARN} on first use (cached for five minutes, so a
+     * rotated key is picked up), never from the environment.
+     */
+    public static StripePaymentGateway compose(dev.cartwheel.aws.AwsClientSettings settings) {
+        return compose(settings, StripeClient.Settings.defaults());
+    }
+
+    public static StripePaymentGateway compose(dev.cartwheel.aws.AwsClientSettings settings, StripeClient.Settings client) {
+        StripeApiKey key = new StripeApiKey(settings, settings.require("STRIPE_API_KEY_SECRET_ARN"), java.time.Clock.systemUTC());
+        return new StripePaymentGateway(new StripeClient(java.net.URI.create(settings.require("STRIPE_API_BASE")), key,
+                client, dev.cartwheel.aws.json.Json.mapper()));
+    }
+
     @Override
     public Authorization authorize(String idempotencyKey, String paymentToken, Money amount) {
         List<Map.Entry<String, String>> form = List.of(
