@@ -300,7 +300,7 @@ final class ColdStartBench {
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
                     ((ObjectNode) event.get("requestContext")).put("requestId", UUID.randomUUID().toString());
                     event.put("body", "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],"
-                            + "\"paymentToken\":\"tok_visa\"}");
+                            + "\"paymentToken\":\"pm_card_visa\"}");
                     yield JSON.writeValueAsBytes(event);
                 }
                 default -> {

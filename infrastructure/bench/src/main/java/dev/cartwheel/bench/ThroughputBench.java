@@ -206,7 +206,7 @@ final class ThroughputBench {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         AtomicLong lastMailNanos = new AtomicLong();
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
         long phaseStart = System.nanoTime();
         Instant phaseStartInstant = Instant.now();
         List<Thread> workers = new ArrayList<>();
@@ -492,7 +492,7 @@ final class ThroughputBench {
             item.put("correlationId", s(correlationId));
             item.put("lines", AttributeValue.fromL(List.of(line("BENCH-A", "Bench A", 1, 1000), line("BENCH-B", "Bench B", 2, 2500))));
             item.put("total", money(6000));
-            item.put("paymentToken", s("tok_visa"));
+            item.put("paymentToken", s("pm_card_visa"));
             item.put("status", s(status));
             item.put("version", n(version));
             item.put("createdAt", s(created.toString()));

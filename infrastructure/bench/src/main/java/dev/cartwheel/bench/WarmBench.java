@@ -137,7 +137,7 @@ final class WarmBench {
     }
 
     static APIGatewayV2HTTPEvent postOrder(int i) {
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
         Map<String, String> claims = Map.of("sub", "bench-customer-" + (i % 50), "email", "bench" + (i % 50) + "@example.com",
                 "scope", "orders/read orders/write");
         return APIGatewayV2HTTPEvent.builder()

@@ -137,7 +137,7 @@ public final class LocalCloudCli implements Runnable {
 
         @Option(names = "--async-payment-delay", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
                 description = "How long the simulated payment provider takes to approve an asynchronous authorization "
-                        + "(payment token tok_authorizeThenAsync) before it sends its signed webhook (default: ${DEFAULT-VALUE})")
+                        + "(payment token pm_card_authenticationRequired) before it sends its signed webhook (default: ${DEFAULT-VALUE})")
         java.time.Duration asyncPaymentDelay;
 
         LocalCloudConfig config(Consumer<String> log) {
@@ -254,7 +254,7 @@ public final class LocalCloudCli implements Runnable {
                     Try:
                       curl -s %s/products
                       curl -s -X POST %s/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                           -H "Idempotency-Key: $(uuidgen)" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"tok_visa"}'
+                           -H "Idempotency-Key: $(uuidgen)" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"pm_card_visa"}'
                       curl -s %s/orders -H "Authorization: Bearer $TOKEN"
 
                     sam local invoke (Docker) against these services:
@@ -271,7 +271,7 @@ public final class LocalCloudCli implements Runnable {
 
     /** What the simulated payment provider does, for the {@code up} banner. */
     static String providerHint(LocalCloud cloud) {
-        return cloud.paymentProvider().map(p -> "simulated provider: approves tok_authorizeThenAsync payments after "
+        return cloud.paymentProvider().map(p -> "simulated provider: approves pm_card_authenticationRequired payments after "
                 + p.delay().toMillis() + " ms, then POSTs its signed webhook to " + p.webhookUrl() + " (deliveries in the console)")
                 .orElse("no simulated payment provider (the template registers no webhook)");
     }

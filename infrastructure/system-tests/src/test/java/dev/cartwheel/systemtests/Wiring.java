@@ -4,7 +4,6 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbEmailClaims;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.aws.ses.SesClients;
 import dev.cartwheel.aws.ses.SesMailer;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -86,8 +85,8 @@ final class Wiring {
                         publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
                 new CancellationService(orders, publisher, Clock.systemUTC()),
-                new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()),
+                new RefundService(orders, FaultyPorts.gateway(pipeline.stripeGateway("CheckoutFunction"), faults, charges),
+                        publisher, Clock.systemUTC()),
                 new FulfilmentService(orders, publisher, Clock.systemUTC()));
     }
 
@@ -104,8 +103,7 @@ final class Wiring {
         AwsClientSettings settings = pipeline.settings("PaymentFunction");
         return new PaymentService(
                 orders(settings, true, false, FaultPoint.PAYMENT_CRASH_AFTER_COMMIT),
-                FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb(settings),
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges),
+                FaultyPorts.gateway(pipeline.stripeGateway("PaymentFunction"), faults, charges),
                 publisher(settings, Map.of(Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.PAYMENT_CRASH_BEFORE_SEND),
                 paymentClock,
                 Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))));

@@ -108,6 +108,7 @@ public final class StripeSimulator implements AutoCloseable {
     private static final Set<String> CREATE_PARAMS = Set.of("amount", "currency", "payment_method", "confirm",
             "capture_method", "description", "receipt_email", "return_url", "payment_method_types[]", "expand[]");
     private static final int MAX_KEPT_DELIVERIES = 1000;
+    private static final int MAX_OUTBOX = 20_000;
 
     private final String apiKey;
     private final Clock clock;
@@ -125,6 +126,13 @@ public final class StripeSimulator implements AutoCloseable {
     private final List<String> signingSecrets = new CopyOnWriteArrayList<>();
     private final List<ObjectNode> outbox = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
+    /** Events sent at least once, by id (the newest {@value #MAX_KEPT_DELIVERIES}). */
+    private final Map<String, ObjectNode> sent = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_KEPT_DELIVERIES;
+        }
+    };
     private volatile WebhookSink sink;
     private volatile ScheduledExecutorService sender;
     private volatile Consumer<String> log = line -> { };
@@ -258,6 +266,47 @@ public final class StripeSimulator implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Sends the waiting webhooks about one order ({@code metadata[order_id]} of their object), now, in order; the
+     * others keep waiting (tests sharing one simulator each deliver their own).
+     */
+    public List<Delivery> deliverWebhooks(String orderId) {
+        List<ObjectNode> mine = new ArrayList<>();
+        synchronized (outbox) {
+            outbox.removeIf(event -> {
+                boolean match = orderId.equals(event.path("data").path("object").path("metadata").path("order_id").asText(null));
+                if (match) {
+                    mine.add(event);
+                }
+                return match;
+            });
+        }
+        List<Delivery> sent = new ArrayList<>();
+        for (ObjectNode event : mine) {
+            sent.add(send(event, 1));
+        }
+        return sent;
+    }
+
+    /** Sends an event already sent once more, as the dashboard's "Resend" does (same id, signed now). */
+    public Delivery resendWebhook(String eventId) {
+        ObjectNode event;
+        synchronized (sent) {
+            event = sent.get(eventId);
+        }
+        if (event == null) {
+            throw new IllegalStateException("no event " + eventId + " was sent");
+        }
+        return send(event, 2);
+    }
+
+    /** An event already sent, by id (its JSON exactly as sent). */
+    public Optional<JsonNode> sentEvent(String eventId) {
+        synchronized (sent) {
+            return Optional.ofNullable(sent.get(eventId)).map(ObjectNode::deepCopy);
+        }
+    }
+
     /** The webhooks waiting to be sent (event objects). */
     public List<JsonNode> pendingWebhooks() {
         synchronized (outbox) {
@@ -284,6 +333,9 @@ public final class StripeSimulator implements AutoCloseable {
     }
 
     private Delivery send(ObjectNode event, int attempt) {
+        synchronized (sent) {
+            sent.put(event.path("id").asText(), event);
+        }
         String body = event.toString();
         int status = 0;
         String response = "";
@@ -823,6 +875,9 @@ public final class StripeSimulator implements AutoCloseable {
                 idempotencyKey);
         synchronized (outbox) {
             outbox.add(event);
+            if (outbox.size() > MAX_OUTBOX) {
+                outbox.removeFirst(); // nobody delivers them (a test that never looks at webhooks): forget the oldest
+            }
         }
     }
 
