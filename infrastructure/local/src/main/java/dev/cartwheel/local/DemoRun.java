@@ -21,8 +21,9 @@ import java.util.UUID;
 /**
  * The demo: through the HTTP API with dev tokens, a good order (pm_card_visa) that an admin then partly refunds, an order
  * for more than the stock of the scarcest product, an order paid with pm_card_chargeDeclined, an order its customer
- * cancels once it is confirmed, and an order paid with pm_card_authenticationRequired, left PAYMENT_PENDING until the simulated
- * payment provider approves it and its signed webhook goes through the API, which the warehouse then ships
+ * cancels once it is confirmed, and an order paid with pm_card_authenticationRequired, left PAYMENT_PENDING until its
+ * customer completes 3-D Secure at the Stripe simulator and Stripe's signed webhook goes through the API, which the
+ * warehouse then ships
  * ({@code POST /orders/{orderId}/fulfilment}); waits for their final statuses, prints
  * their timelines, e-mails and webhooks, and checks the outcome (statuses, the e-mails each should get, stock
  * decremented / unchanged / restored, the refund, the webhook delivered and the order pending before it was authorized).
@@ -58,7 +59,7 @@ public final class DemoRun {
             return expected.equals("CONFIRMED") || expected.equals("FULFILLED");
         }
 
-        /** Authorized later by the provider, which then tells Cartwheel by webhook. */
+        /** Authorized once the customer completes 3-D Secure; Stripe then tells Cartwheel by webhook. */
         boolean asynchronous() {
             return paymentToken.equals(ASYNC_TOKEN);
         }
@@ -244,7 +245,7 @@ public final class DemoRun {
             problems.add(c.label() + " " + orderId + ": expected PAYMENT_PENDING before AUTHORIZED, history " + statuses);
         }
         if (cloud.paymentProvider().isEmpty()) {
-            problems.add(c.label() + " " + orderId + ": the local cloud runs no simulated payment provider");
+            problems.add(c.label() + " " + orderId + ": the local cloud runs no Stripe simulator");
             return;
         }
         var deliveries = cloud.paymentProvider().get().deliveries(orderId);

@@ -136,8 +136,9 @@ public final class LocalCloudCli implements Runnable {
         java.time.Duration scheduleRateOverride;
 
         @Option(names = "--async-payment-delay", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
-                description = "How long the simulated payment provider takes to approve an asynchronous authorization "
-                        + "(payment token pm_card_authenticationRequired) before it sends its signed webhook (default: ${DEFAULT-VALUE})")
+                description = "How long the simulated customer takes to complete 3-D Secure at the Stripe simulator "
+                        + "(payment method pm_card_authenticationRequired) before Stripe sends its signed webhook; 0s: never "
+                        + "by itself (POST <stripe>/_sim/payment_intents/{id}/authenticate?outcome=succeed|fail) (default: ${DEFAULT-VALUE})")
         java.time.Duration asyncPaymentDelay;
 
         LocalCloudConfig config(Consumer<String> log) {
@@ -269,11 +270,13 @@ public final class LocalCloudCli implements Runnable {
         }
     }
 
-    /** What the simulated payment provider does, for the {@code up} banner. */
+    /** What the Stripe simulator does, for the {@code up} banner. */
     static String providerHint(LocalCloud cloud) {
-        return cloud.paymentProvider().map(p -> "simulated provider: approves pm_card_authenticationRequired payments after "
-                + p.delay().toMillis() + " ms, then POSTs its signed webhook to " + p.webhookUrl() + " (deliveries in the console)")
-                .orElse("no simulated payment provider (the template registers no webhook)");
+        return cloud.paymentProvider().map(p -> "Stripe simulator: " + p.simulator().baseUrl() + " (pm_card_visa, "
+                + "pm_card_chargeDeclined, pm_card_authenticationRequired: 3-D Secure completed after " + p.delay().toMillis()
+                + " ms, or POST " + p.simulator().baseUrl() + "/_sim/payment_intents/{id}/authenticate?outcome=succeed|fail);"
+                + " signed webhooks to " + p.webhookUrl() + " (deliveries in the console)")
+                .orElse("no Stripe simulator (StripeApiBase points elsewhere, or the template has none)");
     }
 
     /** How to point {@code sam local invoke --env-vars} at this cloud. */

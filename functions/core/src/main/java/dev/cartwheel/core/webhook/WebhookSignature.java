@@ -83,7 +83,7 @@ public final class WebhookSignature {
         throw new WebhookRejectedException("no signature matches");
     }
 
-    /** The header a provider sends with {@code body} at {@code at} (for the simulated provider and tests). */
+    /** The header a provider sends with {@code body} at {@code at} (for tests). */
     public static String sign(String body, byte[] secret, Instant at) {
         long t = at.getEpochSecond();
         return "t=" + t + ",v1=" + HexFormat.of().formatHex(hmac(t + "." + body, secret));

@@ -75,8 +75,20 @@ public final class StripeSimulator implements AutoCloseable {
         int deliver(String body, String stripeSignature) throws Exception;
     }
 
+    /** A sink that also tells what the receiver answered (shown in deliveries), e.g. {@link #httpSink}. */
+    public interface AnsweringSink extends WebhookSink {
+        /** The status and the body the receiver answered. */
+        Map.Entry<Integer, String> answer(String body, String stripeSignature) throws Exception;
+
+        @Override
+        default int deliver(String body, String stripeSignature) throws Exception {
+            return answer(body, stripeSignature).getKey();
+        }
+    }
+
     /** One attempt to deliver a webhook; {@code status} 0 when there was no answer. */
-    public record Delivery(String eventId, String type, String orderId, int attempt, int status, String response) {
+    public record Delivery(String eventId, String type, String orderId, int attempt, java.time.Instant at, int status,
+                           String response) {
         public boolean delivered() {
             return status >= 200 && status < 300;
         }
@@ -221,12 +233,15 @@ public final class StripeSimulator implements AutoCloseable {
     public static WebhookSink httpSink(URI url) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        return (body, signature) -> http.send(java.net.http.HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json; charset=utf-8")
-                        .header("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
-                        .header("Stripe-Signature", signature)
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        return (AnsweringSink) (body, signature) -> {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json; charset=utf-8")
+                            .header("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+                            .header("Stripe-Signature", signature)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return Map.entry(response.statusCode(), response.body());
+        };
     }
 
     /**
@@ -340,7 +355,14 @@ public final class StripeSimulator implements AutoCloseable {
         int status = 0;
         String response = "";
         try {
-            status = sink.deliver(body, signatureHeader(body, clock.instant().getEpochSecond()));
+            String signature = signatureHeader(body, clock.instant().getEpochSecond());
+            if (sink instanceof AnsweringSink answering) {
+                Map.Entry<Integer, String> answer = answering.answer(body, signature);
+                status = answer.getKey();
+                response = answer.getValue();
+            } else {
+                status = sink.deliver(body, signature);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = "interrupted";
@@ -349,7 +371,8 @@ public final class StripeSimulator implements AutoCloseable {
         }
         JsonNode object = event.path("data").path("object");
         String orderId = object.path("metadata").path("order_id").asText(null);
-        Delivery delivery = new Delivery(event.path("id").asText(), event.path("type").asText(), orderId, attempt, status, response);
+        Delivery delivery = new Delivery(event.path("id").asText(), event.path("type").asText(), orderId, attempt,
+                clock.instant(), status, response);
         synchronized (deliveries) {
             deliveries.add(delivery);
             if (deliveries.size() > MAX_KEPT_DELIVERIES) {
@@ -474,6 +497,14 @@ public final class StripeSimulator implements AutoCloseable {
     public List<KeyedRequest> keyedRequests(String prefix) {
         synchronized (lock) {
             return keyed.stream().filter(k -> k.idempotencyKey().startsWith(prefix)).toList();
+        }
+    }
+
+    /** The PaymentIntents in {@code status} (e.g. {@code requires_action}: waiting for 3-D Secure), oldest first. */
+    public List<JsonNode> paymentIntentsIn(String status) {
+        synchronized (lock) {
+            return intents.values().stream().filter(i -> status.equals(i.path("status").asText()))
+                    .map(i -> (JsonNode) i.deepCopy()).toList();
         }
     }
 
