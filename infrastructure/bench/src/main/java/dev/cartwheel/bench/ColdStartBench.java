@@ -56,7 +56,9 @@ import java.util.concurrent.TimeUnit;
 final class ColdStartBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> FUNCTIONS = List.of("checkout", "inventory", "payment", "email");
+    /** The functions measured: all four, or those of {@code -Dbench.coldFunctions=payment,checkout}. */
+    private static final List<String> FUNCTIONS = List.of(System.getProperty("bench.coldFunctions",
+            "checkout,inventory,payment,email").split(","));
     private static final List<String> VARIANTS = List.of("default", "appcds", "aot");
     private static final Map<String, String> LOGICAL_IDS = Map.of("checkout", "CheckoutFunction",
             "inventory", "InventoryFunction", "payment", "PaymentFunction", "email", "EmailFunction");
@@ -86,14 +88,16 @@ final class ColdStartBench {
 
         try (Emulators emulators = Emulators.startEmbedded()) {
             String prefix = "cold" + UUID.randomUUID().toString().substring(0, 6);
-            SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+            SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix)
+                    .withParameters(WarmBench.stripeParameters());
             ProvisionedResources resources = WarmBench.provisionWithProducts(emulators, template, prefix);
             SamTemplate resolved = template.withResources(resources);
             LambdaEnvironment environment = new LambdaEnvironment(emulators.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
                     emulators.endpoints().accessKeyId(), emulators.endpoints().secretAccessKey(), null, Map.of(
                     "AWS_ENDPOINT_URL_DYNAMODB", emulators.endpoints().dynamoDb().toString(),
                     "AWS_ENDPOINT_URL_SQS", emulators.endpoints().sqs().toString(),
-                    "AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString()));
+                    "AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString(),
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", emulators.endpoints().secretsManager().toString()));
 
             // orders in the state each SQS step expects, made by the handlers in this JVM before any measurement
             int eventsPerFunction = runs * variants.size() + TRAINING_EVENTS * (variants.size() - 1);

@@ -37,9 +37,19 @@ final class WarmBench {
     }
 
     /** Creates the template's tables and queues under {@code prefix} and two products with stock for any run. */
+    /** Stripe, simulated, for the payment and checkout functions: one per bench process (which ends with System.exit). */
+    static final dev.cartwheel.emulators.stripe.StripeSimulator STRIPE = dev.cartwheel.emulators.stripe.StripeSimulator.start();
+
+    /** The template parameters that point the functions at {@link #STRIPE}. */
+    static Map<String, String> stripeParameters() {
+        return Map.of("StripeApiBase", STRIPE.baseUrl().toString());
+    }
+
     static ProvisionedResources provisionWithProducts(Emulators emulators, SamTemplate template, String prefix) {
-        try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client()) {
-            ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+        try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client();
+             var secrets = emulators.newSecretsManagerClient()) {
+            ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, secrets).provision(template, prefix);
+            secrets.putSecretValue(r -> r.secretId(resources.secretArn("StripeApiKeySecret")).secretString(STRIPE.apiKey()));
             for (String sku : List.of("BENCH-A", "BENCH-B")) {
                 dynamoDb.putItem(b -> b.tableName(resources.tableName("ProductsTable")).item(Map.of(
                         "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS("Bench " + sku),
@@ -53,7 +63,8 @@ final class WarmBench {
 
     static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
         String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
-        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix)
+                .withParameters(stripeParameters());
         ProvisionedResources resources = provisionWithProducts(emulators, template, prefix);
         SamTemplate resolved = template.withResources(resources);
         CheckoutHandler checkout = new CheckoutHandler(CheckoutHandler.compose(settings(emulators, resolved, "CheckoutFunction")));
@@ -111,6 +122,7 @@ final class WarmBench {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.endpoints().dynamoDb().toString());
         env.put("AWS_ENDPOINT_URL_SQS", emulators.endpoints().sqs().toString());
         env.put("AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString());
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", emulators.endpoints().secretsManager().toString());
         return new AwsClientSettings(env);
     }
 

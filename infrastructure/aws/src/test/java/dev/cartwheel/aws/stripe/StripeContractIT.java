@@ -80,7 +80,7 @@ class StripeContractIT {
         String orderId = "ord_" + UUID.randomUUID();
         JsonNode intent = post("/v1/payment_intents", intentForm("pm_card_visa").replace("ord_contract", orderId), 200);
         post("/v1/payment_intents/" + intent.get("id").asText() + "/capture", "", 200);
-        JsonNode refund = post("/v1/refunds", "payment_intent=" + intent.get("id").asText() + "&amount=300", 200);
+        JsonNode refund = post("/v1/refunds", "payment_intent=" + intent.get("id").asText() + "&amount=300&metadata%5Border_id%5D=" + orderId, 200);
         assertShape("refund", refund);
 
         JsonNode list = get("/v1/refunds?payment_intent=" + intent.get("id").asText());
