@@ -245,8 +245,12 @@ public final class StripePaymentGateway implements PaymentGateway {
                 }
                 yield Authorization.declined(code == null ? "authentication_failed" : code);
             }
-            // voided, or abandoned and canceled: holds nothing any more
-            case "canceled" -> Authorization.declined("canceled");
+            // canceled after the card was authorized (voided): reported as the hold it was, so a compensation that
+            // settles again voids again, which Stripe answers as done; canceled before (3-D Secure abandoned, a
+            // decline): there never was a hold
+            case "canceled" -> !intent.path("latest_charge").isNull() && !intent.path("latest_charge").isMissingNode()
+                    && (intent.path("last_payment_error").isNull() || intent.path("last_payment_error").isMissingNode())
+                    ? Authorization.approved(id, brand, last4) : Authorization.declined("canceled");
             default -> throw new PaymentProviderException("unknown PaymentIntent status " + status);
         };
     }

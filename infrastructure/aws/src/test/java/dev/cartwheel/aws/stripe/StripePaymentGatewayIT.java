@@ -115,7 +115,13 @@ class StripePaymentGatewayIT {
         Authorization held = gateway.authorize(key(order, "authorize"), "pm_card_mastercard", TOTAL);
         gateway.voidAuthorization(key(order, "void"), held.paymentId());
         gateway.voidAuthorization(key(order, "void"), held.paymentId()); // a retry: replayed
-        assertThat(gateway.findAuthorization(key(order, "authorize"))).contains(Authorization.declined("canceled"));
+        // a voided hold still reads as the authorization it was: settling again voids again, which is a no-op
+        assertThat(gateway.findAuthorization(key(order, "authorize"))).contains(held);
+        gateway.voidAuthorization(key(order, "void-again"), held.paymentId());
+        String abandoned = newOrder();
+        Authorization pending = gateway.authorize(key(abandoned, "authorize"), "pm_card_authenticationRequired", TOTAL);
+        gateway.voidAuthorization(key(abandoned, "void"), pending.paymentId());
+        assertThat(gateway.findAuthorization(key(abandoned, "authorize"))).contains(Authorization.declined("canceled"));
         assertThatThrownBy(() -> gateway.capture(key(order, "capture"), held.paymentId(), TOTAL))
                 .isInstanceOf(PaymentRejectedException.class)
                 .extracting(e -> ((PaymentRejectedException) e).code()).isEqualTo("payment_intent_unexpected_state");
@@ -191,6 +197,39 @@ class StripePaymentGatewayIT {
         assertThatThrownBy(() -> gateway("sk_test_wrong").authorize(key(newOrder(), "authorize"), "pm_card_visa", TOTAL))
                 .isInstanceOf(PaymentProviderException.class).hasMessageContaining("401")
                 .hasMessageNotContaining("sk_test_wrong");
+    }
+
+    @Test
+    void idempotencyKeys_expireAfter24Hours_thenTheSameKeyIsANewRequest() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        try (StripeSimulator account = StripeSimulator.start(0, "sk_test_clock", clock)) {
+            StripePaymentGateway timed = new StripePaymentGateway(new StripeClient(account.baseUrl(), () -> "sk_test_clock",
+                    StripeClient.Settings.defaults(), Json.mapper()));
+            String order = newOrder();
+            String first = timed.authorize(key(order, "authorize"), "pm_card_visa", TOTAL).paymentId();
+            now.set(now.get().plus(Duration.ofHours(23)));
+            assertThat(timed.authorize(key(order, "authorize"), "pm_card_visa", TOTAL).paymentId()).isEqualTo(first);
+            now.set(now.get().plus(Duration.ofHours(2)));
+            assertThat(timed.authorize(key(order, "authorize"), "pm_card_visa", TOTAL).paymentId()).isNotEqualTo(first);
+            assertThat(account.paymentIntentsOfOrder(order)).hasSize(2);
+        }
     }
 
     @Test

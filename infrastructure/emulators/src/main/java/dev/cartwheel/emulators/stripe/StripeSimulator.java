@@ -49,7 +49,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   refused (400 {@code parameter_unknown}); answers shaped like Stripe's objects ({@code payment_intent},
  *   {@code charge}, {@code refund}, {@code event}, {@code list}, {@code search_result}, {@code error}).</li>
  *   <li>{@code Idempotency-Key} on POSTs: the same key with the same parameters replays the first answer with
- *   {@code Idempotent-Replayed: true}; with other parameters it is a 400 {@code idempotency_error}.</li>
+ *   {@code Idempotent-Replayed: true}; with other parameters it is a 400 {@code idempotency_error}; after 24 hours
+ *   (by the simulator's clock) the key is forgotten and a new request.</li>
  *   <li>The PaymentIntent state machine: {@code POST /v1/payment_intents} (confirm, manual or automatic capture),
  *   {@code GET /v1/payment_intents/{id}}, {@code /capture} only from {@code requires_capture} (at most
  *   {@code amount_capturable}), {@code /cancel} never after {@code succeeded}, {@code GET /v1/payment_intents/search}
@@ -154,8 +155,11 @@ public final class StripeSimulator implements AutoCloseable {
     private final AtomicInteger hangsLeft = new AtomicInteger();
     private volatile Duration hangFor = Duration.ofSeconds(2);
 
-    private record Stored(String path, Map<String, List<String>> parameters, int status, String body) {
+    private record Stored(String path, Map<String, List<String>> parameters, int status, String body, long at) {
     }
+
+    /** How long Stripe keeps an idempotency key: afterwards the same key is a new request. */
+    public static final Duration IDEMPOTENCY_KEY_LIFETIME = Duration.ofHours(24);
 
     private record Answer(int status, JsonNode body) {
     }
@@ -550,6 +554,10 @@ public final class StripeSimulator implements AutoCloseable {
             if ("POST".equals(method) && key != null) {
                 synchronized (lock) {
                     Stored stored = idempotency.get(key);
+                    if (stored != null && now() - stored.at() >= IDEMPOTENCY_KEY_LIFETIME.toSeconds()) {
+                        idempotency.remove(key); // pruned, as Stripe prunes keys after 24 hours
+                        stored = null;
+                    }
                     if (stored != null) {
                         if (stored.path().equals(path) && stored.parameters().equals(params)) {
                             answer = new Answer(stored.status(), JSON.readTree(stored.body()));
@@ -562,7 +570,7 @@ public final class StripeSimulator implements AutoCloseable {
                     } else {
                         answer = route(method, path, params, key);
                         if (answer.status() < 500) {
-                            idempotency.put(key, new Stored(path, params, answer.status(), answer.body().toString()));
+                            idempotency.put(key, new Stored(path, params, answer.status(), answer.body().toString(), now()));
                             keyed.add(new KeyedRequest(key, path, flat(params), answer.status()));
                         }
                     }
