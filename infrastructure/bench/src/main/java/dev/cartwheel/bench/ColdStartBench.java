@@ -78,7 +78,8 @@ final class ColdStartBench {
         Files.createDirectories(work);
         Path javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
         boolean aotSupported = Runtime.version().feature() >= 25;
-        List<String> variants = aotSupported ? VARIANTS : List.of("default", "appcds");
+        List<String> variants = (aotSupported ? VARIANTS : List.of("default", "appcds")).stream()
+                .filter(List.of(System.getProperty("bench.coldVariants", "default,appcds,aot").split(","))::contains).toList();
         if (!aotSupported) {
             report.println("cold start: this JVM is " + Runtime.version() + ", the AOT cache variant needs JDK 25: skipped");
         }

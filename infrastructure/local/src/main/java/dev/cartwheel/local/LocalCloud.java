@@ -796,6 +796,19 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return JSON.createArrayNode();
     }
 
+    /** The console's action: the order's customer completes or fails 3-D Secure at the Stripe simulator. */
+    @Override
+    public JsonNode authenticate(String orderId, boolean succeed) {
+        if (paymentProvider == null) {
+            throw new IllegalStateException("this local cloud runs no Stripe simulator");
+        }
+        var stripe = paymentProvider.simulator();
+        JsonNode waiting = stripe.paymentIntentsOfOrder(orderId).stream()
+                .filter(intent -> intent.path("status").asText().equals("requires_action")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no payment of " + orderId + " waits for 3-D Secure"));
+        return stripe.authenticate(waiting.path("id").asText(), succeed);
+    }
+
     /** The Stripe simulator's webhook delivery attempts, newest first. */
     @Override
     public JsonNode webhooks() {

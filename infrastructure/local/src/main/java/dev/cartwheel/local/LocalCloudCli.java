@@ -312,7 +312,7 @@ public final class LocalCloudCli implements Runnable {
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined, a cancelled "
-                    + "and an asynchronously authorized order (confirmed by the provider's webhook), print their timelines and e-mails; "
+                    + "and an asynchronously authorized order (3-D Secure, then confirmed by Stripe's webhook), print their timelines and e-mails; "
                     + "exit 0 if all ended as expected.")
     static final class Demo implements Callable<Integer> {
         @Mixin

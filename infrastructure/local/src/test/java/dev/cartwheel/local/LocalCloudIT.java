@@ -107,7 +107,7 @@ class LocalCloudIT {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
                 "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ",
-                "PAYMENT_PENDING", "webhook payment.succeeded", "status FULFILLED (expected FULFILLED)");
+                "PAYMENT_PENDING", "webhook payment_intent.amount_capturable_updated", "status FULFILLED (expected FULFILLED)");
     }
 
     // ------------------------------------------------------------------ the payment provider's webhooks
@@ -191,6 +191,14 @@ class LocalCloudIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
         assertThat(JSON.readTree(good.body()).path("outcome").asText()).isEqualTo("IGNORED");
+    }
+
+    @Test
+    void theConsolesThreeDSecureAction_refusesAnOrderWithNothingToAuthenticate() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/_local/api/orders/ord_" + UUID.randomUUID()
+                + "/authenticate?outcome=succeed")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(JSON.readTree(r.body()).path("message").asText()).contains("waits for 3-D Secure");
     }
 
     // ------------------------------------------------------------------ the JWT authorizer
