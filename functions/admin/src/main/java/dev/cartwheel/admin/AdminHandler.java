@@ -15,9 +15,9 @@ import dev.cartwheel.aws.json.ApiJson;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.aws.stripe.StripePaymentGateway;
 import dev.cartwheel.core.catalog.Product;
 import dev.cartwheel.core.catalog.ProductCatalog;
 import dev.cartwheel.core.catalog.StockLedger;
@@ -119,9 +119,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         DynamoDbStockLedger ledger = new DynamoDbStockLedger(dynamoDb, settings.require("PRODUCTS_TABLE"),
                 settings.require("STOCK_LEDGER_TABLE"));
         return new Services(
-                new RefundService(orders,
-                        new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
-                        publisher, clock),
+                new RefundService(orders, StripePaymentGateway.compose(settings), publisher, clock),
                 new FulfilmentService(orders, publisher, clock),
                 new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                 new StockService(ledger, clock),

@@ -127,7 +127,8 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             // provider's reasons for refusals
             return HttpApi.json(200, OrderJson.admin(checkout.getAnyOrder(orderId(event))), Map.of());
         }
-        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
+        Order order = checkout.getOrder(caller, orderId(event));
+        return HttpApi.json(200, OrderJson.withNextAction(OrderJson.full(order), order, caller), Map.of());
     }
 
     /** The caller may see any order and its audit trail: the admin scope alone is not enough, as for every admin route. */

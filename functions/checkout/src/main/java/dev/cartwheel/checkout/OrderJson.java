@@ -135,6 +135,21 @@ final class OrderJson {
     }
 
     /**
+     * {@code body} with {@code payment.nextAction} ({@code type}, {@code clientSecret}) when the order's payment waits
+     * for its customer (3-D Secure) and {@code caller} is that customer: the client secret lets a browser finish this
+     * payment, so nobody else sees it.
+     */
+    static ObjectNode withNextAction(ObjectNode body, Order order, dev.cartwheel.core.checkout.Caller caller) {
+        if (caller == null || !order.customerId().equals(caller.customerId()) || !body.path("payment").isObject()) {
+            return body;
+        }
+        order.findPayment().flatMap(dev.cartwheel.core.order.PaymentDetails::findNextAction).ifPresent(action ->
+                ((ObjectNode) body.get("payment")).putObject("nextAction").put("type", action.type())
+                        .put("clientSecret", action.clientSecret()));
+        return body;
+    }
+
+    /**
      * A status change's reason as its customer sees it: the provider's decline code stays internal (it may say
      * "fraudulent" or "stolen_card"); the other reasons are the pipeline's plain words or the customer's own.
      */

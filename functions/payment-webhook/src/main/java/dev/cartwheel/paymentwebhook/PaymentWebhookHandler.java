@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbWebhookInbox;
@@ -14,8 +13,7 @@ import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
 import dev.cartwheel.aws.secrets.SecretsManagerSecret;
-import dev.cartwheel.core.exceptions.InvalidRequestException;
-import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
+import dev.cartwheel.aws.stripe.StripeEvents;
 import dev.cartwheel.core.exceptions.WebhookRejectedException;
 import dev.cartwheel.core.messaging.Step;
 import dev.cartwheel.core.webhook.PaymentWebhook;
@@ -24,22 +22,21 @@ import dev.cartwheel.core.webhook.WebhookSignature;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
- * {@code POST /webhooks/payments}: the payment provider's notifications. No JWT; the provider proves itself with the
- * {@code Webhook-Signature} header ({@link WebhookSignature}: HMAC-SHA256 over timestamp and body with the secret in
- * Secrets Manager, at most 5 minutes old). A verified {@code payment.succeeded} / {@code payment.failed} for an
- * order makes the payment step look at it; other event types are acknowledged and ignored, a retry of the same event
- * is acknowledged once more and forwarded no more. Answers 200 once the notification is safely queued, 401 for a
- * signature that does not verify, 400 for a body that is not a notification, 500 (the provider retries) otherwise.
+ * {@code POST /webhooks/payments}: Stripe's webhook events. No JWT; Stripe proves itself with the
+ * {@code Stripe-Signature} header ({@link WebhookSignature}: HMAC-SHA256 over timestamp and body with the endpoint's
+ * signing secret, kept in Secrets Manager; one of several {@code v1} must match; at most 5 minutes old). A verified
+ * event about a Cartwheel order's payment ({@link StripeEvents}) makes the payment step look at the order, which asks
+ * Stripe; other events are acknowledged and ignored, a retry of the same event is acknowledged once more and
+ * forwarded no more. Answers 200 once the notification is safely queued, 401 (with one generic message, the reason
+ * only in the log) for a signature that does not verify, 400 for a body that is not a Stripe event, 500 (Stripe
+ * retries) only when Cartwheel itself failed.
  */
 public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     /** The header the provider signs with. API Gateway lower-cases header names. */
-    public static final String SIGNATURE_HEADER = "webhook-signature";
-
-    private static final Pattern ORDER_ID = Pattern.compile("^ord_[0-9a-f-]{36}$");
+    public static final String SIGNATURE_HEADER = "stripe-signature";
 
     private final PaymentWebhookService webhooks;
     private final Supplier<byte[]> secret;
@@ -83,35 +80,16 @@ public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2H
                 WebhookSignature.verify(HttpApi.header(event, SIGNATURE_HEADER), body, secret.get(), clock.instant());
             } catch (WebhookRejectedException e) {
                 log.warn(new StructuredLog.Entry(requestId(event), null, null, "webhook", "rejected", e.getMessage()));
-                return HttpApi.problem(401, "webhook-signature", "Webhook signature rejected", e.getMessage());
+                return HttpApi.problem(401, "webhook-signature", "Webhook signature rejected",
+                        "the Stripe-Signature header does not verify");
             }
-            PaymentWebhook webhook = parse(body);
+            PaymentWebhook webhook = StripeEvents.parse(body);
             PaymentWebhookService.Outcome outcome = webhooks.accept(webhook);
             log.info(new StructuredLog.Entry(requestId(event), webhook.orderId(), null, "webhook",
                     outcome.name().toLowerCase(java.util.Locale.ROOT), webhook.type() + " " + webhook.eventId()));
             return HttpApi.json(200, Json.mapper().createObjectNode().put("received", true)
                     .put("outcome", outcome.name()), Map.of());
         });
-    }
-
-    /** {@code {"id": "evt_...", "type": "payment.succeeded", "data": {"orderId": "ord_...", ...}, ...}}. */
-    private static PaymentWebhook parse(String body) {
-        JsonNode tree = HttpApi.parse(body, JsonNode.class);
-        String id = text(tree.get("id"), "/id");
-        String type = text(tree.get("type"), "/type");
-        JsonNode orderId = tree.path("data").get("orderId");
-        String order = orderId == null || orderId.isNull() ? null : text(orderId, "/data/orderId");
-        if (order != null && !ORDER_ID.matcher(order).matches()) {
-            throw new InvalidRequestException(Problem.INVALID_FIELD, "/data/orderId", "/data/orderId is not an order id");
-        }
-        return new PaymentWebhook(id, type, order);
-    }
-
-    private static String text(JsonNode node, String pointer) {
-        if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 255) {
-            throw new InvalidRequestException(Problem.INVALID_FIELD, pointer, pointer + " must be a non-empty string");
-        }
-        return node.asText();
     }
 
     private static String requestId(APIGatewayV2HTTPEvent event) {

@@ -9,9 +9,9 @@ import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.lambda.SqsBatch;
 import dev.cartwheel.aws.lambda.StructuredLog;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
+import dev.cartwheel.aws.stripe.StripePaymentGateway;
 import dev.cartwheel.core.messaging.Step;
 import dev.cartwheel.core.payment.PaymentService;
 import java.time.Clock;
@@ -43,7 +43,7 @@ public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchRe
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new PaymentService(
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
-                new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
+                StripePaymentGateway.compose(settings),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
                 Clock.systemUTC(),
                 java.time.Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),

@@ -56,7 +56,9 @@ import java.util.concurrent.TimeUnit;
 final class ColdStartBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> FUNCTIONS = List.of("checkout", "inventory", "payment", "email");
+    /** The functions measured: all four, or those of {@code -Dbench.coldFunctions=payment,checkout}. */
+    private static final List<String> FUNCTIONS = List.of(System.getProperty("bench.coldFunctions",
+            "checkout,inventory,payment,email").split(","));
     private static final List<String> VARIANTS = List.of("default", "appcds", "aot");
     private static final Map<String, String> LOGICAL_IDS = Map.of("checkout", "CheckoutFunction",
             "inventory", "InventoryFunction", "payment", "PaymentFunction", "email", "EmailFunction");
@@ -76,7 +78,8 @@ final class ColdStartBench {
         Files.createDirectories(work);
         Path javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
         boolean aotSupported = Runtime.version().feature() >= 25;
-        List<String> variants = aotSupported ? VARIANTS : List.of("default", "appcds");
+        List<String> variants = (aotSupported ? VARIANTS : List.of("default", "appcds")).stream()
+                .filter(List.of(System.getProperty("bench.coldVariants", "default,appcds,aot").split(","))::contains).toList();
         if (!aotSupported) {
             report.println("cold start: this JVM is " + Runtime.version() + ", the AOT cache variant needs JDK 25: skipped");
         }
@@ -86,14 +89,16 @@ final class ColdStartBench {
 
         try (Emulators emulators = Emulators.startEmbedded()) {
             String prefix = "cold" + UUID.randomUUID().toString().substring(0, 6);
-            SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
+            SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix)
+                    .withParameters(WarmBench.stripeParameters());
             ProvisionedResources resources = WarmBench.provisionWithProducts(emulators, template, prefix);
             SamTemplate resolved = template.withResources(resources);
             LambdaEnvironment environment = new LambdaEnvironment(emulators.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
                     emulators.endpoints().accessKeyId(), emulators.endpoints().secretAccessKey(), null, Map.of(
                     "AWS_ENDPOINT_URL_DYNAMODB", emulators.endpoints().dynamoDb().toString(),
                     "AWS_ENDPOINT_URL_SQS", emulators.endpoints().sqs().toString(),
-                    "AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString()));
+                    "AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString(),
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", emulators.endpoints().secretsManager().toString()));
 
             // orders in the state each SQS step expects, made by the handlers in this JVM before any measurement
             int eventsPerFunction = runs * variants.size() + TRAINING_EVENTS * (variants.size() - 1);
@@ -300,7 +305,7 @@ final class ColdStartBench {
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
                     ((ObjectNode) event.get("requestContext")).put("requestId", UUID.randomUUID().toString());
                     event.put("body", "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],"
-                            + "\"paymentToken\":\"tok_visa\"}");
+                            + "\"paymentToken\":\"pm_card_visa\"}");
                     yield JSON.writeValueAsBytes(event);
                 }
                 default -> {

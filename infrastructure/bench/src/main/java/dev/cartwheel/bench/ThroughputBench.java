@@ -208,7 +208,7 @@ final class ThroughputBench {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         AtomicLong lastMailNanos = new AtomicLong();
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
         long phaseStart = System.nanoTime();
         Instant phaseStartInstant = Instant.now();
         List<Thread> workers = new ArrayList<>();
@@ -318,7 +318,6 @@ final class ThroughputBench {
         private final String orders;
         private final String products;
         private final String idempotency;
-        private final String payments;
         private final String inventoryQueue;
         private final String paymentQueue;
         private final String emailQueue;
@@ -332,7 +331,6 @@ final class ThroughputBench {
             this.orders = resources.tableName("OrdersTable");
             this.products = resources.tableName("ProductsTable");
             this.idempotency = resources.tableName("IdempotencyTable");
-            this.payments = resources.tableName("SimulatedPaymentsTable");
             this.inventoryQueue = resources.queueUrl("InventoryQueue");
             this.paymentQueue = resources.queueUrl("PaymentQueue");
             this.emailQueue = resources.queueUrl("EmailQueue");
@@ -402,19 +400,12 @@ final class ThroughputBench {
             // payment: read, authorize at the provider, AUTHORIZED, capture, PAID with stock committed, OrderPaid
             consume(paymentQueue);
             readOrder(orderId);
-            String paymentId = "pay_" + UUID.randomUUID();
-            dynamoDb.putItem(b -> b.tableName(payments).item(Map.of(
-                    "idempotencyKey", s(orderId + "#authorize"), "operation", s("authorize"), "amount", n(6000),
-                    "currency", s("USD"), "paymentId", s(paymentId), "brand", s("visa"), "last4", s("4242")))
-                    .conditionExpression("attribute_not_exists(idempotencyKey)"));
+            // (the authorization at Stripe is an HTTPS call, not an AWS one)
             history.add(change("AUTHORIZED", Instant.now(), "payment authorized"));
             Map<String, AttributeValue> authorized = orderItem(orderId, correlationId, "AUTHORIZED", 3, now, history, true);
             dynamoDb.putItem(b -> b.tableName(orders).item(authorized).conditionExpression("version = :expected")
                     .expressionAttributeValues(Map.of(":expected", n(2))));
-            dynamoDb.putItem(b -> b.tableName(payments).item(Map.of(
-                    "idempotencyKey", s(orderId + "#capture"), "operation", s("capture"), "amount", n(6000),
-                    "currency", s("USD"), "paymentId", s(paymentId), "captureId", s("cap_" + UUID.randomUUID())))
-                    .conditionExpression("attribute_not_exists(idempotencyKey)"));
+            // (the capture at Stripe is an HTTPS call)
             history.add(change("PAID", Instant.now(), "payment captured"));
             transition(orderItem(orderId, correlationId, "PAID", 4, now, history, true), 3,
                     "SET sold = sold + :q, reserved = reserved - :q", "attribute_exists(sku) AND reserved >= :q");
@@ -494,7 +485,7 @@ final class ThroughputBench {
             item.put("correlationId", s(correlationId));
             item.put("lines", AttributeValue.fromL(List.of(line("BENCH-A", "Bench A", 1, 1000), line("BENCH-B", "Bench B", 2, 2500))));
             item.put("total", money(6000));
-            item.put("paymentToken", s("tok_visa"));
+            item.put("paymentToken", s("pm_card_visa"));
             item.put("status", s(status));
             item.put("version", n(version));
             item.put("createdAt", s(created.toString()));

@@ -37,9 +37,19 @@ final class WarmBench {
     }
 
     /** Creates the template's tables and queues under {@code prefix} and two products with stock for any run. */
+    /** Stripe, simulated, for the payment and checkout functions: one per bench process (which ends with System.exit). */
+    static final dev.cartwheel.emulators.stripe.StripeSimulator STRIPE = dev.cartwheel.emulators.stripe.StripeSimulator.start();
+
+    /** The template parameters that point the functions at {@link #STRIPE}. */
+    static Map<String, String> stripeParameters() {
+        return Map.of("StripeApiBase", STRIPE.baseUrl().toString());
+    }
+
     static ProvisionedResources provisionWithProducts(Emulators emulators, SamTemplate template, String prefix) {
-        try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client()) {
-            ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+        try (var dynamoDb = emulators.newDynamoDbClient(); var sqs = emulators.newSqsClient(); var ses = emulators.newSesV2Client();
+             var secrets = emulators.newSecretsManagerClient()) {
+            ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, secrets).provision(template, prefix);
+            secrets.putSecretValue(r -> r.secretId(resources.secretArn("StripeApiKeySecret")).secretString(STRIPE.apiKey()));
             for (String sku : List.of("BENCH-A", "BENCH-B")) {
                 dynamoDb.putItem(b -> b.tableName(resources.tableName("ProductsTable")).item(Map.of(
                         "sku", AttributeValue.fromS(sku), "name", AttributeValue.fromS("Bench " + sku),
@@ -54,7 +64,9 @@ final class WarmBench {
     static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
         String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
         // 50 bench customers share every order: the per-customer open-order limit would refuse most of them
-        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withParameters(Map.of("MaxOpenOrdersPerCustomer", "1000000"))
+        Map<String, String> parameters = new java.util.HashMap<>(stripeParameters());
+        parameters.put("MaxOpenOrdersPerCustomer", "1000000");
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withParameters(parameters)
                 .withRegion(emulators.region()).withStackName(prefix);
         ProvisionedResources resources = provisionWithProducts(emulators, template, prefix);
         SamTemplate resolved = template.withResources(resources);
@@ -113,6 +125,7 @@ final class WarmBench {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", emulators.endpoints().dynamoDb().toString());
         env.put("AWS_ENDPOINT_URL_SQS", emulators.endpoints().sqs().toString());
         env.put("AWS_ENDPOINT_URL_SESV2", emulators.endpoints().ses().toString());
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", emulators.endpoints().secretsManager().toString());
         return new AwsClientSettings(env);
     }
 
@@ -139,7 +152,7 @@ final class WarmBench {
     }
 
     static APIGatewayV2HTTPEvent postOrder(int i) {
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
         Map<String, String> claims = Map.of("sub", "bench-customer-" + (i % 50), "email", "bench" + (i % 50) + "@example.com",
                 "scope", "orders/read orders/write");
         return APIGatewayV2HTTPEvent.builder()

@@ -19,10 +19,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The demo: through the HTTP API with dev tokens, a good order (tok_visa) that an admin then partly refunds, an order
- * for more than the stock of the scarcest product, an order paid with tok_chargeDeclined, an order its customer
- * cancels once it is confirmed, and an order paid with tok_authorizeThenAsync, left PAYMENT_PENDING until the simulated
- * payment provider approves it and its signed webhook goes through the API, which the warehouse then ships
+ * The demo: through the HTTP API with dev tokens, a good order (pm_card_visa) that an admin then partly refunds, an order
+ * for more than the stock of the scarcest product, an order paid with pm_card_chargeDeclined, an order its customer
+ * cancels once it is confirmed, and an order paid with pm_card_authenticationRequired, left PAYMENT_PENDING until its
+ * customer completes 3-D Secure at the Stripe simulator and Stripe's signed webhook goes through the API, which the
+ * warehouse then ships
  * ({@code POST /orders/{orderId}/fulfilment}); waits for their final statuses, prints
  * their timelines, e-mails and webhooks, and checks the outcome (statuses, the e-mails each should get, stock
  * decremented / unchanged / restored, the refund, the webhook delivered and the order pending before it was authorized).
@@ -58,13 +59,13 @@ public final class DemoRun {
             return expected.equals("CONFIRMED") || expected.equals("FULFILLED");
         }
 
-        /** Authorized later by the provider, which then tells Cartwheel by webhook. */
+        /** Authorized once the customer completes 3-D Secure; Stripe then tells Cartwheel by webhook. */
         boolean asynchronous() {
             return paymentToken.equals(ASYNC_TOKEN);
         }
     }
 
-    static final String ASYNC_TOKEN = "tok_authorizeThenAsync";
+    static final String ASYNC_TOKEN = "pm_card_authenticationRequired";
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -80,13 +81,13 @@ public final class DemoRun {
             return false;
         }
         List<Case> cases = List.of(
-                new Case("good order, then a refund", "demo-alice", plenty.path("sku").asText(), 2, "tok_visa", "CONFIRMED",
+                new Case("good order, then a refund", "demo-alice", plenty.path("sku").asText(), 2, "pm_card_visa", "CONFIRMED",
                         Then.REFUND_ONE_UNIT),
                 new Case("out-of-stock order", "demo-bob", scarce.path("sku").asText(),
-                        (int) scarce.path("available").asLong() + 1, "tok_visa", "REJECTED", Then.NOTHING),
-                new Case("declined payment", "demo-carol", other.path("sku").asText(), 1, "tok_chargeDeclined", "PAYMENT_FAILED",
+                        (int) scarce.path("available").asLong() + 1, "pm_card_visa", "REJECTED", Then.NOTHING),
+                new Case("declined payment", "demo-carol", other.path("sku").asText(), 1, "pm_card_chargeDeclined", "PAYMENT_FAILED",
                         Then.NOTHING),
-                new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "tok_visa", "CANCELLED",
+                new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "pm_card_visa", "CANCELLED",
                         Then.CANCEL),
                 new Case("asynchronously authorized order, then shipped", "demo-erin", fourth.path("sku").asText(), 1,
                         ASYNC_TOKEN, "FULFILLED", Then.SHIP));
@@ -244,7 +245,7 @@ public final class DemoRun {
             problems.add(c.label() + " " + orderId + ": expected PAYMENT_PENDING before AUTHORIZED, history " + statuses);
         }
         if (cloud.paymentProvider().isEmpty()) {
-            problems.add(c.label() + " " + orderId + ": the local cloud runs no simulated payment provider");
+            problems.add(c.label() + " " + orderId + ": the local cloud runs no Stripe simulator");
             return;
         }
         var deliveries = cloud.paymentProvider().get().deliveries(orderId);

@@ -27,7 +27,7 @@ import dev.cartwheel.local.lambda.FunctionSpec;
 import dev.cartwheel.local.lambda.LambdaEnvironment;
 import dev.cartwheel.local.lambda.LambdaRuntime;
 import dev.cartwheel.local.lambda.LambdaService;
-import dev.cartwheel.local.provider.SimulatedPaymentProvider;
+import dev.cartwheel.local.provider.LocalStripe;
 import dev.cartwheel.local.schedule.LocalScheduler;
 import dev.cartwheel.local.schedule.ScheduleExpression;
 import dev.cartwheel.local.schedule.ScheduleRule;
@@ -66,8 +66,8 @@ import java.util.function.Consumer;
 /**
  * The whole backend, run locally from template.yaml: emulators (or external endpoints), the template's tables (with
  * their streams), queues, identities, event buses and secrets, a catalog, the functions under Lambda's runtime, the
- * HTTP API, the SQS and DynamoDB stream event source mappings, the simulated payment provider (which approves pending
- * authorizations and sends its signed webhooks to the API) and the console.
+ * HTTP API, the SQS and DynamoDB stream event source mappings, the Stripe simulator (its simulated customers complete
+ * 3-D Secure; it sends its signed webhooks to the API) and the console.
  */
 public final class LocalCloud implements AutoCloseable, ConsoleBackend {
 
@@ -94,7 +94,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
     private DynamoDbStreamsClient dynamoDbStreams;
     private EventBridgeClient eventBridge;
     private SecretsManagerClient secretsManager;
-    private SimulatedPaymentProvider paymentProvider;
+    private LocalStripe paymentProvider;
     private LocalScheduler scheduler;
     private List<FunctionSpec> functions;
     private long readyMillis;
@@ -119,8 +119,19 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         long t0 = System.nanoTime();
         Files.createDirectories(config.home());
         authority = JwtAuthority.loadOrCreate(config.home().resolve("jwt-signing-key.pem"));
-        SamTemplate base = withLocalIssuer(SamTemplate.load(config.template()), config.parameterOverrides())
-                .withRegion(config.region()).withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(STACK_NAME);
+        // Stripe, simulated, unless the parameters point the stack at another Stripe (e.g. Stripe's test mode)
+        Map<String, String> parameters = new java.util.HashMap<>(config.parameterOverrides());
+        SamTemplate declared = SamTemplate.load(config.template());
+        if (!parameters.containsKey(LocalStripe.API_BASE_PARAMETER)
+                && declared.parameters().containsKey(LocalStripe.API_BASE_PARAMETER)) {
+            int port = config.secretsManagerPort() == LocalCloudCli.SAM_SECRETS_MANAGER_PORT ? LocalStripe.SAM_PORT : 0;
+            paymentProvider = LocalStripe.start(port, config.asyncPaymentDelay(),
+                    line -> config.functionLog().accept("[Stripe] " + line));
+            closeables.add(paymentProvider);
+            parameters.put(LocalStripe.API_BASE_PARAMETER, paymentProvider.simulator().baseUrl().toString());
+        }
+        SamTemplate base = withLocalIssuer(declared, parameters).withRegion(config.region())
+                .withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(STACK_NAME);
 
         // ---- services: the embedded emulators, or the endpoint given
         if (config.awsEndpoint() == null) {
@@ -236,38 +247,36 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
     }
 
     /**
-     * The simulated payment provider, configured as one registers a webhook with a provider: the URL and the secret
-     * the template's outputs name ({@value SimulatedPaymentProvider#WEBHOOK_URL_OUTPUT},
-     * {@value SimulatedPaymentProvider#WEBHOOK_SECRET_OUTPUT}), the URL's path on this cloud's API, the secret read
-     * back from Secrets Manager as the Provisioner created it. Not started for a template without them.
+     * The Stripe simulator, registered as one registers with Stripe: its API key and webhook signing secret put in the
+     * stack's secrets ({@value LocalStripe#API_KEY_SECRET}, {@value LocalStripe#WEBHOOK_SECRET}), its webhooks sent to
+     * the path of the template's {@value LocalStripe#WEBHOOK_URL_OUTPUT} output on this cloud's API.
      */
     private void startPaymentProvider() {
-        Consumer<String> log = line -> config.functionLog().accept("[PaymentProvider] " + line);
-        if (provisioned.find(SimulatedPaymentProvider.TABLE_LOGICAL_ID).isEmpty()) {
+        if (paymentProvider == null) {
             return;
         }
-        Map<String, Object> outputs;
+        Consumer<String> log = line -> config.functionLog().accept("[Stripe] " + line);
+        var stripe = paymentProvider.simulator();
+        if (provisioned.find(LocalStripe.API_KEY_SECRET).isPresent()) {
+            secretsManager.putSecretValue(r -> r.secretId(provisioned.secretArn(LocalStripe.API_KEY_SECRET))
+                    .secretString(stripe.apiKey()));
+        }
+        if (provisioned.find(LocalStripe.WEBHOOK_SECRET).isPresent()) {
+            secretsManager.putSecretValue(r -> r.secretId(provisioned.secretArn(LocalStripe.WEBHOOK_SECRET))
+                    .secretString(stripe.webhookSecret()));
+        }
+        Object url;
         try {
-            outputs = template.outputs();
+            url = template.outputs().get(LocalStripe.WEBHOOK_URL_OUTPUT);
         } catch (RuntimeException e) {
-            log.accept("not started: the template's Outputs do not resolve: " + e.getMessage());
+            log.accept("webhooks not sent: the template's Outputs do not resolve: " + e.getMessage());
             return;
         }
-        Object url = outputs.get(SimulatedPaymentProvider.WEBHOOK_URL_OUTPUT);
-        Object secretArn = outputs.get(SimulatedPaymentProvider.WEBHOOK_SECRET_OUTPUT);
-        if (url == null || secretArn == null) {
-            log.accept("not started: the template has no " + SimulatedPaymentProvider.WEBHOOK_URL_OUTPUT + " / "
-                    + SimulatedPaymentProvider.WEBHOOK_SECRET_OUTPUT + " output to register the webhook with");
+        if (url == null) {
+            log.accept("webhooks not sent: the template has no " + LocalStripe.WEBHOOK_URL_OUTPUT + " output");
             return;
         }
-        String path = URI.create(url.toString()).getRawPath();
-        String secretId = secretArn.toString();
-        paymentProvider = SimulatedPaymentProvider.withDefaults(dynamoDb,
-                provisioned.tableName(SimulatedPaymentProvider.TABLE_LOGICAL_ID), apiUrl().resolve(path),
-                () -> secretsManager.getSecretValue(r -> r.secretId(secretId)).secretString(),
-                config.asyncPaymentDelay(), log);
-        closeables.add(paymentProvider);
-        paymentProvider.start();
+        paymentProvider.sendWebhooksTo(apiUrl().resolve(URI.create(url.toString()).getRawPath()));
     }
 
     private static String envOr(String name, String fallback) {
@@ -518,8 +527,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return secretsManager;
     }
 
-    /** The simulated payment provider, unless the template has no webhook for it. */
-    public Optional<SimulatedPaymentProvider> paymentProvider() {
+    /** The Stripe simulator, unless the template has no {@code StripeApiBase} or it was pointed elsewhere. */
+    public Optional<LocalStripe> paymentProvider() {
         return Optional.ofNullable(paymentProvider);
     }
 
@@ -814,14 +823,27 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         return JSON.createArrayNode();
     }
 
-    /** The simulated payment provider's webhook delivery attempts, newest first. */
+    /** The console's action: the order's customer completes or fails 3-D Secure at the Stripe simulator. */
+    @Override
+    public JsonNode authenticate(String orderId, boolean succeed) {
+        if (paymentProvider == null) {
+            throw new IllegalStateException("this local cloud runs no Stripe simulator");
+        }
+        var stripe = paymentProvider.simulator();
+        JsonNode waiting = stripe.paymentIntentsOfOrder(orderId).stream()
+                .filter(intent -> intent.path("status").asText().equals("requires_action")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no payment of " + orderId + " waits for 3-D Secure"));
+        return stripe.authenticate(waiting.path("id").asText(), succeed);
+    }
+
+    /** The Stripe simulator's webhook delivery attempts, newest first. */
     @Override
     public JsonNode webhooks() {
         ArrayNode out = JSON.createArrayNode();
         if (paymentProvider == null) {
             return out;
         }
-        for (SimulatedPaymentProvider.Delivery d : paymentProvider.deliveries().reversed()) {
+        for (var d : paymentProvider.deliveries().reversed()) {
             ObjectNode n = out.addObject();
             n.put("eventId", d.eventId());
             n.put("type", d.type());

@@ -136,8 +136,9 @@ public final class LocalCloudCli implements Runnable {
         java.time.Duration scheduleRateOverride;
 
         @Option(names = "--async-payment-delay", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
-                description = "How long the simulated payment provider takes to approve an asynchronous authorization "
-                        + "(payment token tok_authorizeThenAsync) before it sends its signed webhook (default: ${DEFAULT-VALUE})")
+                description = "How long the simulated customer takes to complete 3-D Secure at the Stripe simulator "
+                        + "(payment method pm_card_authenticationRequired) before Stripe sends its signed webhook; 0s: never "
+                        + "by itself (POST <stripe>/_sim/payment_intents/{id}/authenticate?outcome=succeed|fail) (default: ${DEFAULT-VALUE})")
         java.time.Duration asyncPaymentDelay;
 
         LocalCloudConfig config(Consumer<String> log) {
@@ -254,7 +255,7 @@ public final class LocalCloudCli implements Runnable {
                     Try:
                       curl -s %s/products
                       curl -s -X POST %s/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                           -H "Idempotency-Key: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"tok_visa"}'
+                           -H "Idempotency-Key: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"pm_card_visa"}'
                       curl -s %s/orders -H "Authorization: Bearer $TOKEN"
 
                     sam local invoke (Docker) against these services:
@@ -269,11 +270,13 @@ public final class LocalCloudCli implements Runnable {
         }
     }
 
-    /** What the simulated payment provider does, for the {@code up} banner. */
+    /** What the Stripe simulator does, for the {@code up} banner. */
     static String providerHint(LocalCloud cloud) {
-        return cloud.paymentProvider().map(p -> "simulated provider: approves tok_authorizeThenAsync payments after "
-                + p.delay().toMillis() + " ms, then POSTs its signed webhook to " + p.webhookUrl() + " (deliveries in the console)")
-                .orElse("no simulated payment provider (the template registers no webhook)");
+        return cloud.paymentProvider().map(p -> "Stripe simulator: " + p.simulator().baseUrl() + " (pm_card_visa, "
+                + "pm_card_chargeDeclined, pm_card_authenticationRequired: 3-D Secure completed after " + p.delay().toMillis()
+                + " ms, or POST " + p.simulator().baseUrl() + "/_sim/payment_intents/{id}/authenticate?outcome=succeed|fail);"
+                + " signed webhooks to " + p.webhookUrl() + " (deliveries in the console)")
+                .orElse("no Stripe simulator (StripeApiBase points elsewhere, or the template has none)");
     }
 
     /** How to point {@code sam local invoke --env-vars} at this cloud. */
@@ -309,7 +312,7 @@ public final class LocalCloudCli implements Runnable {
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Start the local cloud, place a good order (then refund part of it), an out-of-stock, a declined, a cancelled "
-                    + "and an asynchronously authorized order (confirmed by the provider's webhook), print their timelines and e-mails; "
+                    + "and an asynchronously authorized order (3-D Secure, then confirmed by Stripe's webhook), print their timelines and e-mails; "
                     + "exit 0 if all ended as expected.")
     static final class Demo implements Callable<Integer> {
         @Mixin

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * @param sesPort            the SES capture server's port (0 = any free port)
  * @param eventBridgePort    the EventBridge capture server's port (0 = any free port)
  * @param secretsManagerPort the Secrets Manager server's port (0 = any free port)
- * @param asyncPaymentDelay  how long the simulated payment provider takes to approve a pending (asynchronous)
+ * @param asyncPaymentDelay  how long the Stripe simulator's customers take to complete 3-D Secure of a pending
  *                           authorization before it sends its webhook
  */
 public record LocalCloudConfig(Path template, Map<String, String> parameterOverrides, URI awsEndpoint, String region,
@@ -37,7 +37,7 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
                                int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort, int secretsManagerPort,
                                Duration asyncPaymentDelay) {
 
-    /** The simulated payment provider's default time to decide a pending authorization. */
+    /** The Stripe simulator's customers' default time to complete 3-D Secure. */
     public static final Duration DEFAULT_ASYNC_PAYMENT_DELAY = Duration.ofSeconds(2);
 
     public LocalCloudConfig {
@@ -159,7 +159,7 @@ public record LocalCloudConfig(Path template, Map<String, String> parameterOverr
                 secretsManager, asyncPaymentDelay);
     }
 
-    /** How long the simulated payment provider takes to approve a pending authorization. */
+    /** How long the Stripe simulator's customers take to complete 3-D Secure. */
     public LocalCloudConfig withAsyncPaymentDelay(Duration delay) {
         return new LocalCloudConfig(template, parameterOverrides, awsEndpoint, region, seed, port, localConcurrency,
                 fastRetrySeconds, prewarm, functionLog, home, scheduleRateOverride, dynamoDbPort, sqsPort, sesPort,

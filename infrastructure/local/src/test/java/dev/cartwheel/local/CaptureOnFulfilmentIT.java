@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The local cloud started with {@code --parameter-overrides CaptureOn=fulfilment}: the real jars over HTTP hold the
@@ -56,12 +55,12 @@ class CaptureOnFulfilmentIT {
         HttpResponse<String> placed = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + customer)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}")));
+                        "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}")));
         String orderId = JSON.readTree(placed.body()).path("orderId").asText();
 
         // WHEN it has been authorized and confirmed, and the warehouse then ships it
         JsonNode waiting = await(customer, orderId, "AUTHORIZED", mails -> mails.size() == 1);
-        boolean capturedWhileWaiting = capture(orderId) != null;
+        boolean capturedWhileWaiting = intent(orderId).path("amount_received").asLong() != 0;
         List<JsonNode> mailsWhileWaiting = mails(orderId);
         HttpResponse<String> fulfilment = send(HttpRequest.newBuilder(uri("/orders/" + orderId + "/fulfilment"))
                 .header("Authorization", "Bearer " + warehouse).header("Content-Type", "application/json")
@@ -81,18 +80,19 @@ class CaptureOnFulfilmentIT {
         shipped.path("history").forEach(h -> statuses.add(h.path("status").asText()));
         assertThat(statuses).containsExactly("PENDING", "RESERVED", "AUTHORIZED", "PAID", "CONFIRMED", "FULFILLED");
         assertThat(shipped.path("fulfilment").path("trackingNumber").asText()).isEqualTo("1Z999AA10123456784");
-        assertThat(capture(orderId)).as("captured once, the order's total")
-                .containsEntry("amount", AttributeValue.fromN(shipped.path("total").path("amount").asText()));
+        assertThat(intent(orderId).path("amount_received").asLong()).as("captured once, the order's total")
+                .isEqualTo(shipped.path("total").path("amount").asLong());
+        assertThat(intent(orderId).path("status").asText()).isEqualTo("succeeded");
         Thread.sleep(500); // a duplicate e-mail would show up now
         assertThat(mails(orderId)).extracting(m -> m.path("subject").asText()).containsExactlyInAnyOrder(
                 "Your order is confirmed (" + orderId + ")", "Your order is on its way (" + orderId + ")");
     }
 
-    private static Map<String, AttributeValue> capture(String orderId) {
-        Map<String, AttributeValue> item = cloud.dynamoDb().getItem(r -> r
-                .tableName(cloud.provisioned().tableName("SimulatedPaymentsTable"))
-                .key(Map.of("idempotencyKey", AttributeValue.fromS(orderId + ":capture"))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? null : item;
+    /** Stripe's PaymentIntent of the order, as Stripe has it now. */
+    private static JsonNode intent(String orderId) {
+        List<JsonNode> intents = cloud.paymentProvider().orElseThrow().simulator().paymentIntentsOfOrder(orderId);
+        assertThat(intents).hasSize(1);
+        return intents.getFirst();
     }
 
     private static List<JsonNode> mails(String orderId) {

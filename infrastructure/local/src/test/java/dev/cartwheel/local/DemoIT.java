@@ -49,7 +49,7 @@ class DemoIT {
         assertThat(printed).contains("Demo PASSED").contains("status CONFIRMED (expected CONFIRMED)")
                 .contains("status REJECTED (expected REJECTED)").contains("status PAYMENT_FAILED (expected PAYMENT_FAILED)")
                 .contains("status CANCELLED (expected CANCELLED)").contains("An admin refunded one unit")
-                .contains("Your order is confirmed").contains("asynchronously authorized order").contains("webhook payment.succeeded")
+                .contains("Your order is confirmed").contains("asynchronously authorized order").contains("webhook payment_intent.amount_capturable_updated")
                 .contains("status FULFILLED (expected FULFILLED)").contains("The warehouse shipped");
         // a newcomer's first run: third-party banners and JVM warnings go to the log file, not the terminal
         assertThat(printed).doesNotContain("SLF4J").doesNotContain("WARNING").doesNotContain("Initializing DynamoDB Local")

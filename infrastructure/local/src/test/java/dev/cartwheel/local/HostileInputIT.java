@@ -55,7 +55,7 @@ class HostileInputIT {
     static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
     static final String PROBLEMS = "https://cartwheel.dev/problems/";
     static final String GOOD_ITEMS = "[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}]";
-    static final String GOOD = "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"tok_visa\"}";
+    static final String GOOD = "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}";
     static final List<String> logs = new CopyOnWriteArrayList<>();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -93,7 +93,7 @@ class HostileInputIT {
         aliceKey = "alice-key-" + UUID.randomUUID();
         aliceOrders.add(place(aliceToken, aliceKey, GOOD, Map.of()));
         aliceOrders.add(place(aliceToken, UUID.randomUUID().toString(),
-                "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}", Map.of()));
+                "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}", Map.of()));
         for (String id : aliceOrders) {
             awaitFinal(aliceToken, id);
         }
@@ -184,49 +184,49 @@ class HostileInputIT {
         t.add(post("JSON null", "null", 400, "malformed-json", "body"));
         t.add(post("a JSON string", "\"" + GOOD.replace("\"", "\\\"") + "\"", 400, "malformed-json", "body"));
         t.add(post("single quotes", GOOD.replace('"', '\''), 400, "malformed-json", "body"));
-        t.add(post("a comment", "{/* free */\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"tok_visa\"}", 400, "malformed-json", "body"));
+        t.add(post("a comment", "{/* free */\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}", 400, "malformed-json", "body"));
         t.add(post("two documents", GOOD + GOOD, 400, "malformed-json", "body"));
-        t.add(post("NaN quantity", order(item("\"ESPRESSO-CUP\"", "NaN"), "\"tok_visa\""), 400, "malformed-json", "body"));
+        t.add(post("NaN quantity", order(item("\"ESPRESSO-CUP\"", "NaN"), "\"pm_card_visa\""), 400, "malformed-json", "body"));
         t.add(post("items twice (duplicate key)", "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"items\":"
-                + item("\"LIMITED-GRINDER\"", "100") + ",\"paymentToken\":\"tok_visa\"}", 400, "malformed-json", "at /items"));
+                + item("\"LIMITED-GRINDER\"", "100") + ",\"paymentToken\":\"pm_card_visa\"}", 400, "malformed-json", "at /items"));
         // ---- wrong types
-        t.add(post("quantity as a string", order(item("\"ESPRESSO-CUP\"", "\"2\""), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity as a float", order(item("\"ESPRESSO-CUP\"", "2.5"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity 1.0", order(item("\"ESPRESSO-CUP\"", "1.0"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity as a boolean", order(item("\"ESPRESSO-CUP\"", "true"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity null", order(item("\"ESPRESSO-CUP\"", "null"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity as an object", order(item("\"ESPRESSO-CUP\"", "{\"value\":1}"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("sku as a number", order(item("42", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku null", order(item("null", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("items as an object", order("{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}", "\"tok_visa\""), 400, "invalid-field", "/items"));
-        t.add(post("items as a string", order("\"ESPRESSO-CUP\"", "\"tok_visa\""), 400, "invalid-field", "/items"));
-        t.add(post("items missing", "{\"paymentToken\":\"tok_visa\"}", 400, "invalid-field", "/items"));
-        t.add(post("a line that is a string", order("[\"ESPRESSO-CUP\"]", "\"tok_visa\""), 400, "invalid-field", "/items/0"));
-        t.add(post("a line that is null", order("[null]", "\"tok_visa\""), 400, "invalid-field", "/items/0"));
+        t.add(post("quantity as a string", order(item("\"ESPRESSO-CUP\"", "\"2\""), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity as a float", order(item("\"ESPRESSO-CUP\"", "2.5"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity 1.0", order(item("\"ESPRESSO-CUP\"", "1.0"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity as a boolean", order(item("\"ESPRESSO-CUP\"", "true"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity null", order(item("\"ESPRESSO-CUP\"", "null"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity as an object", order(item("\"ESPRESSO-CUP\"", "{\"value\":1}"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("sku as a number", order(item("42", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku null", order(item("null", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("items as an object", order("{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}", "\"pm_card_visa\""), 400, "invalid-field", "/items"));
+        t.add(post("items as a string", order("\"ESPRESSO-CUP\"", "\"pm_card_visa\""), 400, "invalid-field", "/items"));
+        t.add(post("items missing", "{\"paymentToken\":\"pm_card_visa\"}", 400, "invalid-field", "/items"));
+        t.add(post("a line that is a string", order("[\"ESPRESSO-CUP\"]", "\"pm_card_visa\""), 400, "invalid-field", "/items/0"));
+        t.add(post("a line that is null", order("[null]", "\"pm_card_visa\""), 400, "invalid-field", "/items/0"));
         t.add(post("paymentToken as a number", order(GOOD_ITEMS, "4242"), 400, "invalid-field", "/paymentToken"));
-        t.add(post("paymentToken as an array", order(GOOD_ITEMS, "[\"tok_visa\"]"), 400, "invalid-field", "/paymentToken"));
+        t.add(post("paymentToken as an array", order(GOOD_ITEMS, "[\"pm_card_visa\"]"), 400, "invalid-field", "/paymentToken"));
         t.add(post("paymentToken missing", "{\"items\":" + GOOD_ITEMS + "}", 400, "invalid-field", "/paymentToken"));
         t.add(post("paymentToken with markup", order(GOOD_ITEMS, "\"<script>tok</script>\""), 400, "invalid-field", "/paymentToken"));
         // ---- huge numbers and out-of-range quantities
-        t.add(post("quantity past int range", order(item("\"ESPRESSO-CUP\"", "2147483648"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity of 40 digits", order(item("\"ESPRESSO-CUP\"", "1" + "0".repeat(39)), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity 1e400", order(item("\"ESPRESSO-CUP\"", "1e400"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity -1", order(item("\"ESPRESSO-CUP\"", "-1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity 0", order(item("\"ESPRESSO-CUP\"", "0"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity 101", order(item("\"ESPRESSO-CUP\"", "101"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
-        t.add(post("quantity -2147483648", order(item("\"ESPRESSO-CUP\"", "-2147483648"), "\"tok_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity past int range", order(item("\"ESPRESSO-CUP\"", "2147483648"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity of 40 digits", order(item("\"ESPRESSO-CUP\"", "1" + "0".repeat(39)), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity 1e400", order(item("\"ESPRESSO-CUP\"", "1e400"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity -1", order(item("\"ESPRESSO-CUP\"", "-1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity 0", order(item("\"ESPRESSO-CUP\"", "0"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity 101", order(item("\"ESPRESSO-CUP\"", "101"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
+        t.add(post("quantity -2147483648", order(item("\"ESPRESSO-CUP\"", "-2147483648"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
         // ---- lines
-        t.add(post("no lines", order("[]", "\"tok_visa\""), 400, "invalid-field", "/items"));
+        t.add(post("no lines", order("[]", "\"pm_card_visa\""), 400, "invalid-field", "/items"));
         t.add(post("51 lines", order(IntStream.rangeClosed(1, 51).mapToObj(i -> "{\"sku\":\"SKU-" + i + "\",\"quantity\":1}")
-                .collect(Collectors.joining(",", "[", "]")), "\"tok_visa\""), 400, "invalid-field", "/items"));
+                .collect(Collectors.joining(",", "[", "]")), "\"pm_card_visa\""), 400, "invalid-field", "/items"));
         t.add(post("the same sku twice", order("[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1},{\"sku\":\"ESPRESSO-CUP\",\"quantity\":2}]",
-                "\"tok_visa\""), 400, "invalid-field", "/items/1/sku"));
+                "\"pm_card_visa\""), 400, "invalid-field", "/items/1/sku"));
         t.add(post("an unknown sku", order("[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1},{\"sku\":\"NOT-IN-CATALOG\",\"quantity\":1}]",
-                "\"tok_visa\""), 422, "unknown-sku", "/items/1/sku"));
+                "\"pm_card_visa\""), 422, "unknown-sku", "/items/1/sku"));
         t.add(post("17 KiB body", GOOD + " ".repeat(17 * 1024), 413, "body-too-large", "body"));
         // ---- fields the server sets
         t.add(post("a unit price", order("[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1,\"price\":{\"amount\":1,\"currency\":\"USD\"}}]",
-                "\"tok_visa\""), 400, "unknown-field", "/items/0/price"));
+                "\"pm_card_visa\""), 400, "unknown-field", "/items/0/price"));
         t.add(post("a price", GOOD.replace("{\"items\"", "{\"price\":1,\"items\""), 400, "unknown-field", "/price"));
         t.add(post("a total", GOOD.replace("{\"items\"", "{\"total\":{\"amount\":1,\"currency\":\"USD\"},\"items\""), 400, "unknown-field", "/total"));
         t.add(post("a status", GOOD.replace("{\"items\"", "{\"status\":\"PAID\",\"items\""), 400, "unknown-field", "/status"));
@@ -254,26 +254,26 @@ class HostileInputIT {
         t.add(with(post("Idempotency-Key of 256 characters", GOOD, 400, "invalid-header", "Idempotency-Key"), "Idempotency-Key", "k".repeat(256)));
         t.add(with(post("Idempotency-Key with spaces", GOOD, 400, "invalid-header", "Idempotency-Key"), "Idempotency-Key", "key with spaces"));
         t.add(with(post("Idempotency-Key not ASCII", GOOD, 400, "invalid-header", "Idempotency-Key"), "Idempotency-Key", "schl\u00fcssel-12345"));
-        t.add(as(with(post("Alice's Idempotency-Key reused with another body", order(item("\"ESPRESSO-CUP\"", "2"), "\"tok_visa\""),
+        t.add(as(with(post("Alice's Idempotency-Key reused with another body", order(item("\"ESPRESSO-CUP\"", "2"), "\"pm_card_visa\""),
                 409, "idempotency-key-reused", "Idempotency-Key"), "Idempotency-Key", aliceKey), aliceToken));
         // ---- nesting
-        t.add(post("items nested 20 arrays deep", order("[".repeat(20) + "]".repeat(20), "\"tok_visa\""), 400, "malformed-json",
+        t.add(post("items nested 20 arrays deep", order("[".repeat(20) + "]".repeat(20), "\"pm_card_visa\""), 400, "malformed-json",
                 "at /items/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0"));
         t.add(post("an unknown field nested 1000 objects deep", "{\"x\":" + "{\"x\":".repeat(999) + "1" + "}".repeat(1000),
                 400, "malformed-json", "at /x/x/x/x/x/x/x/x/x/x/x/x/x/x/x"));
         // ---- unicode
-        t.add(post("sku with an accented letter", order(item("\"\u00c9SPRESSO-CUP\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku with a right-to-left override", order(item("\"\u202ePUC-OSSERPSE\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku with an emoji", order(item("\"\u2615-CUP\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku with an accented letter", order(item("\"\u00c9SPRESSO-CUP\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku with a right-to-left override", order(item("\"\u202ePUC-OSSERPSE\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku with an emoji", order(item("\"\u2615-CUP\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("sku in full-width letters", order(item("\"\uff25\uff33\uff30\uff32\uff25\uff33\uff33\uff2f-\uff23\uff35\uff30\"", "1"),
-                "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku with a zero-width space", order(item("\"ESPRESSO\u200b-CUP\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku with an escaped lone surrogate", order(item("\"ESPRESSO-\\ud800\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
+                "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku with a zero-width space", order(item("\"ESPRESSO\u200b-CUP\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku with an escaped lone surrogate", order(item("\"ESPRESSO-\\ud800\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("sku with an overlong UTF-8 slash", concat("{\"items\":[{\"sku\":\"ESPRESSO", new byte[] {(byte) 0xC0, (byte) 0xAF},
-                "CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}"), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("sku of 33 characters", order(item("\"" + "A".repeat(33) + "\"", "1"), "\"tok_visa\""), 400, "invalid-field", "/items/0/sku"));
-        t.add(post("paymentToken with a NUL", order(GOOD_ITEMS, "\"tok_visa\\u0000\""), 400, "invalid-field", "/paymentToken"));
-        t.add(post("items spelt with a Cyrillic i", "{\"\u0456tems\":" + GOOD_ITEMS + ",\"paymentToken\":\"tok_visa\"}", 400,
+                "CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}"), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("sku of 33 characters", order(item("\"" + "A".repeat(33) + "\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
+        t.add(post("paymentToken with a NUL", order(GOOD_ITEMS, "\"pm_card_visa\\u0000\""), 400, "invalid-field", "/paymentToken"));
+        t.add(post("items spelt with a Cyrillic i", "{\"\u0456tems\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}", 400,
                 "unknown-field", "/\u0456tems"));
         // ---- tokens the authorizer refuses before anything runs
         t.add(as(post("alg none token", GOOD, 401, null, null), algNone(claims(mallory))));

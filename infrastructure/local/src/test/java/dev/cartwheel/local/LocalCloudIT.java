@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import dev.cartwheel.emulators.stripe.StripeSimulator;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,19 +107,19 @@ class LocalCloudIT {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("status CONFIRMED (expected CONFIRMED)", "status REJECTED (expected REJECTED)",
                 "status PAYMENT_FAILED (expected PAYMENT_FAILED)", "status CANCELLED (expected CANCELLED)", "refunded ",
-                "PAYMENT_PENDING", "webhook payment.succeeded", "status FULFILLED (expected FULFILLED)");
+                "PAYMENT_PENDING", "webhook payment_intent.amount_capturable_updated", "status FULFILLED (expected FULFILLED)");
     }
 
     // ------------------------------------------------------------------ the payment provider's webhooks
 
     @Test
     void anAsynchronouslyAuthorizedOrderIsConfirmedByTheProvidersSignedWebhook() throws Exception {
-        // GIVEN an order paid with a token the provider authorizes only later
+        // GIVEN an order paid with a card that needs 3-D Secure
         String token = cloud.token("grace", "grace@example.com", "orders/read orders/write");
         String orderId = placeOrder(token,
-                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"tok_authorizeThenAsync\"}");
+                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_authenticationRequired\"}");
 
-        // WHEN the simulated provider approves it and POSTs its signed webhook to the API
+        // WHEN the customer authenticates at the Stripe simulator, which POSTs its signed webhook to the API
         JsonNode order = awaitFinal(token, orderId);
 
         // THEN the order waited in PAYMENT_PENDING for the provider, then went on to CONFIRMED
@@ -127,24 +128,22 @@ class LocalCloudIT {
         assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("CONFIRMED");
         assertThat(statuses).containsSubsequence("RESERVED", "PAYMENT_PENDING", "AUTHORIZED", "PAID", "CONFIRMED");
 
-        // AND the webhook went through the API's public route to the webhook function, and was forwarded once
+        // AND Stripe's webhooks went through the API's public route to the webhook function; one was forwarded
         var deliveries = cloud.paymentProvider().orElseThrow().deliveries(orderId);
-        assertThat(deliveries).singleElement().satisfies(d -> {
-            assertThat(d.type()).isEqualTo("payment.succeeded");
+        assertThat(deliveries).allSatisfy(d -> {
             assertThat(d.eventId()).startsWith("evt_");
             assertThat(d.status()).isEqualTo(200);
-            assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("FORWARDED");
         });
+        assertThat(deliveries).filteredOn(d -> d.type().equals("payment_intent.amount_capturable_updated")).singleElement()
+                .satisfies(d -> assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("FORWARDED"));
         JsonNode event = recordedEvent("POST /webhooks/payments");
-        assertThat(event.path("headers").path("webhook-signature").asText()).matches("t=\\d+,v1=[0-9a-f]{64}");
+        assertThat(event.path("headers").path("stripe-signature").asText()).matches("t=\\d+,v1=[0-9a-f]{64}");
         assertThat(event.path("requestContext").has("authorizer")).isFalse();
         assertThat(cloud.webhooks()).anySatisfy(w -> assertThat(w.path("orderId").asText()).isEqualTo(orderId));
 
-        // AND the provider's store has it decided, and the customer got exactly one confirmation e-mail
-        var authorization = cloud.dynamoDb().getItem(r -> r.tableName(cloud.provisioned().tableName("SimulatedPaymentsTable"))
-                .key(Map.of("idempotencyKey", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(orderId + ":authorize")))
-                .consistentRead(true)).item();
-        assertThat(authorization).doesNotContainKeys("pending", "declineCode");
+        // AND Stripe has it captured, and the customer got exactly one confirmation e-mail
+        assertThat(cloud.paymentProvider().orElseThrow().simulator().paymentIntentsOfOrder(orderId)).singleElement()
+                .satisfies(intent -> assertThat(intent.path("status").asText()).isEqualTo("succeeded"));
         Thread.sleep(500); // a duplicate e-mail would show up now
         List<JsonNode> mails = new ArrayList<>();
         cloud.mail().forEach(m -> {
@@ -157,26 +156,27 @@ class LocalCloudIT {
 
     @Test
     void aWebhookWithABadSignatureGets401AndAWellSignedOneIsAccepted() throws Exception {
-        // GIVEN the secret the template made, as the provider has it
+        // GIVEN the signing secret the local cloud registered with its Stripe (put in the template's secret)
         String secret = cloud.secretsManager().getSecretValue(r -> r.secretId(
                 cloud.provisioned().secretArn("PaymentWebhookSecret"))).secretString();
+        assertThat(secret).isEqualTo(cloud.paymentProvider().orElseThrow().simulator().webhookSecret());
         var webhook = cloud.lambda().pool("PaymentWebhookFunction");
-        String body = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"type\":\"charge.dispute.created\","
-                + "\"created\":" + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"ord_" + UUID.randomUUID() + "\"}}";
+        String body = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
+                + "\"type\":\"charge.dispute.created\",\"created\":" + Instant.now().getEpochSecond()
+                + ",\"data\":{\"object\":{\"metadata\":{\"order_id\":\"ord_" + UUID.randomUUID() + "\"}}}}";
+        long now = Instant.now().getEpochSecond();
         Map<String, String> signatures = new LinkedHashMap<>();
-        signatures.put("wrong secret", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
-                "not-the-secret".getBytes(StandardCharsets.UTF_8), Instant.now()));
-        signatures.put("tampered body", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body.replace("dispute", "refund"),
-                secret.getBytes(StandardCharsets.UTF_8), Instant.now()));
-        signatures.put("ten minutes old", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
-                secret.getBytes(StandardCharsets.UTF_8), Instant.now().minusSeconds(600)));
+        signatures.put("wrong secret", "t=" + now + ",v1=" + StripeSimulator.sign(now + "." + body, "whsec_not_the_secret"));
+        signatures.put("tampered body", "t=" + now + ",v1=" + StripeSimulator.sign(now + "." + body.replace("dispute", "refund"), secret));
+        signatures.put("ten minutes old", "t=" + (now - 600) + ",v1=" + StripeSimulator.sign((now - 600) + "." + body, secret));
         signatures.put("garbage", "t=abc,v1=zz");
+        signatures.put("a timestamp beyond any date", "t=99999999999999999,v1=" + StripeSimulator.sign("99999999999999999." + body, secret));
         int before = webhook.invocations();
 
         // WHEN each is POSTed to the public route, and one without a signature
         for (var e : signatures.entrySet()) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/webhooks/payments")).header("Content-Type", "application/json")
-                    .header("webhook-signature", e.getValue()).POST(HttpRequest.BodyPublishers.ofString(body)));
+                    .header("Stripe-Signature", e.getValue()).POST(HttpRequest.BodyPublishers.ofString(body)));
             // THEN the function refuses it
             assertThat(r.statusCode()).as(e.getKey() + ": " + r.body()).isEqualTo(401);
         }
@@ -187,11 +187,18 @@ class LocalCloudIT {
 
         // AND the same body signed with the secret now is accepted (an event type Cartwheel ignores)
         HttpResponse<String> good = send(HttpRequest.newBuilder(uri("/webhooks/payments")).header("Content-Type", "application/json")
-                .header("webhook-signature", dev.cartwheel.local.provider.SimulatedPaymentProvider.sign(body,
-                        secret.getBytes(StandardCharsets.UTF_8), Instant.now()))
+                .header("Stripe-Signature", "t=" + now + ",v1=" + StripeSimulator.sign(now + "." + body, secret))
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
         assertThat(JSON.readTree(good.body()).path("outcome").asText()).isEqualTo("IGNORED");
+    }
+
+    @Test
+    void theConsolesThreeDSecureAction_refusesAnOrderWithNothingToAuthenticate() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/_local/api/orders/ord_" + UUID.randomUUID()
+                + "/authenticate?outcome=succeed")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(JSON.readTree(r.body()).path("message").asText()).contains("waits for 3-D Secure");
     }
 
     // ------------------------------------------------------------------ the JWT authorizer
@@ -199,7 +206,7 @@ class LocalCloudIT {
     @Test
     void missingExpiredWrongAudienceOrForeignTokensGet401AndTheFunctionDoesNotRun() throws Exception {
         var checkout = cloud.lambda().pool("CheckoutFunction");
-        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}";
         long now = Instant.now().getEpochSecond();
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("expired", cloud.authority().sign(claims(cloud.issuer(), cloud.audience(), now - 3600, now - 60)));
@@ -233,7 +240,7 @@ class LocalCloudIT {
         String readOnly = cloud.token("dave", "dave@example.com", "orders/read");
         HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + readOnly)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}")));
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).isEqualTo("{\"message\":\"Forbidden\"}");
         String customer = cloud.token("dave", "dave@example.com", "orders/read orders/write");
@@ -378,7 +385,7 @@ class LocalCloudIT {
     @Test
     void theConsoleShowsAPlacedOrderAndItsEmail() throws Exception {
         String token = cloud.token("frank", "frank@example.com", "orders/read orders/write");
-        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}");
+        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}");
         assertThat(awaitFinal(token, orderId).path("status").asText()).isEqualTo("CONFIRMED");
 
         try (HeadlessChromium chromium = HeadlessChromium.start()) {

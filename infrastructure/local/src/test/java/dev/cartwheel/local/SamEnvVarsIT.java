@@ -49,7 +49,7 @@ class SamEnvVarsIT {
             assertThat(cloud.eventBridge().describeEventBus(r -> r.name("cartwheel-orders")).arn())
                     .isEqualTo("arn:aws:events:us-east-1:000000000000:event-bus/cartwheel-orders");
             assertThat(cloud.dynamoDb().listTables().tableNames()).contains("cartwheel-OrdersTable", "cartwheel-ProductsTable",
-                    "cartwheel-IdempotencyTable", "cartwheel-SimulatedPaymentsTable");
+                    "cartwheel-IdempotencyTable");
             assertThat(cloud.sqs().listQueues().queueUrls())
                     .contains("http://127.0.0.1:" + sqs + "/000000000000/cartwheel-InventoryQueue");
             HttpResponse<String> captured = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -87,7 +87,9 @@ class SamEnvVarsIT {
                     .replace("host.docker.internal:" + sqs, "host.docker.internal:" + LocalCloudCli.SAM_SQS_PORT)
                     .replace("host.docker.internal:" + ses, "host.docker.internal:" + LocalCloudCli.SAM_SES_PORT)
                     .replace("host.docker.internal:" + eventBridge, "host.docker.internal:" + LocalCloudCli.SAM_EVENTBRIDGE_PORT)
-                    .replace("host.docker.internal:" + secretsManager, "host.docker.internal:" + LocalCloudCli.SAM_SECRETS_MANAGER_PORT) + "\n";
+                    .replace("host.docker.internal:" + secretsManager, "host.docker.internal:" + LocalCloudCli.SAM_SECRETS_MANAGER_PORT)
+                    .replace("host.docker.internal:" + cloud.paymentProvider().orElseThrow().simulator().baseUrl().getPort(),
+                            "host.docker.internal:" + dev.cartwheel.local.provider.LocalStripe.SAM_PORT) + "\n";
             Path committed = ROOT.resolve("events/env.json");
             if (Boolean.getBoolean("cartwheel.writeEnvJson")) {
                 Files.writeString(committed, forDocumentedPorts);

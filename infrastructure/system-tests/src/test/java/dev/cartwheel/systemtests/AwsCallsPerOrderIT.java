@@ -37,7 +37,7 @@ class AwsCallsPerOrderIT {
         AwsCallCounter.start();
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
-            orderIds.add(pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1, "COFFEE-BEANS-1KG", 2)));
+            orderIds.add(pipeline.place(customer, orderBody("pm_card_visa", "ESPRESSO-CUP", 1, "COFFEE-BEANS-1KG", 2)));
         }
         pipeline.drain();
         AwsCallCounter.stop();
@@ -95,7 +95,7 @@ class AwsCallsPerOrderIT {
         String customer = newCustomer("shipped");
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
-            orderIds.add(pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1)));
+            orderIds.add(pipeline.place(customer, orderBody("pm_card_visa", "ESPRESSO-CUP", 1)));
         }
         pipeline.drain();
 

@@ -68,7 +68,7 @@ class CancellationIT {
         // GIVEN an order whose stock is reserved, its payment message still waiting
         Pipeline pipeline = composed();
         String alice = newCustomer("alice");
-        String orderId = pipeline.place(alice, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(alice, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         assertThat(status(pipeline, alice, orderId)).isEqualTo("RESERVED");
         assertThat(pipeline.stock(CUP)).containsExactly(8, 2, 0);
@@ -104,7 +104,7 @@ class CancellationIT {
         Wiring wiring = new Wiring(Faults.once(FaultPoint.PAYMENT_CRASH_AFTER_COMMIT));
         Pipeline pipeline = wired(wiring);
         String bob = newCustomer("bob");
-        String orderId = pipeline.place(bob, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(bob, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         PumpResult crashed = aws.queuePump().pumpOnce(pipeline.queueUrl("PaymentQueue"), event -> pipeline.payment.handleRequest(event, null));
         assertThat(crashed.error()).get().isInstanceOf(SimulatedCrash.class);
@@ -133,7 +133,7 @@ class CancellationIT {
         Wiring wiring = new Wiring(Faults.once(FaultPoint.PAYMENT_CRASH_AFTER_AUTHORIZE));
         Pipeline pipeline = wired(wiring);
         String carol = newCustomer("carol");
-        String orderId = pipeline.place(carol, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(carol, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         aws.queuePump().pumpOnce(pipeline.queueUrl("PaymentQueue"), event -> pipeline.payment.handleRequest(event, null));
         assertThat(status(pipeline, carol, orderId)).isEqualTo("RESERVED");
@@ -155,7 +155,7 @@ class CancellationIT {
         // GIVEN a confirmed order (charged, stock sold, confirmation mailed)
         Pipeline pipeline = composed();
         String dave = newCustomer("dave");
-        String orderId = pipeline.place(dave, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(dave, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         assertThat(status(pipeline, dave, orderId)).isEqualTo("CONFIRMED");
         assertThat(pipeline.stock(CUP)).containsExactly(8, 0, 2);
@@ -190,7 +190,7 @@ class CancellationIT {
         // GIVEN a confirmed order, cancelled and fully compensated
         Pipeline pipeline = composed();
         String erin = newCustomer("erin");
-        String orderId = pipeline.place(erin, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(erin, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
         APIGatewayV2HTTPResponse first = pipeline.cancel(erin, orderId, "{\"reason\":\"too slow\"}");
         pipeline.drain();
@@ -214,7 +214,7 @@ class CancellationIT {
         // GIVEN a confirmed order
         Pipeline pipeline = composed();
         String frank = newCustomer("frank");
-        String orderId = pipeline.place(frank, orderBody("tok_visa", CUP, 3));
+        String orderId = pipeline.place(frank, orderBody("pm_card_visa", CUP, 3));
         pipeline.drain();
 
         // WHEN two requests cancel it at the same moment
@@ -269,7 +269,7 @@ class CancellationIT {
         }));
         Pipeline pipeline = wired(wiring);
         String grace = newCustomer("grace");
-        String orderId = pipeline.place(grace, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(grace, orderBody("pm_card_visa", CUP, 2));
         AtomicReference<APIGatewayV2HTTPResponse> cancelled = new AtomicReference<>();
         cancelNow.set(() -> cancelled.set(pipeline.cancel(grace, orderId, "{\"reason\":\"raced\"}")));
 
@@ -308,7 +308,7 @@ class CancellationIT {
         Wiring wiring = new Wiring(new Faults((p, id) -> armed.get() && p == point && fired.compareAndSet(false, true)));
         Pipeline pipeline = wired(wiring);
         String heidi = newCustomer("heidi");
-        String orderId = pipeline.place(heidi, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(heidi, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         armed.set(true);
 
@@ -340,7 +340,7 @@ class CancellationIT {
                 && failures.incrementAndGet() <= 2));
         Pipeline pipeline = wired(wiring);
         String olga = newCustomer("olga");
-        String orderId = pipeline.place(olga, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(olga, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         armed.set(true);
 
@@ -367,7 +367,7 @@ class CancellationIT {
                 && armed.compareAndSet(true, false)));
         Pipeline pipeline = wired(wiring);
         String ivan = newCustomer("ivan");
-        String orderId = pipeline.place(ivan, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(ivan, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         armed.set(true);
         assertThatThrownBy(() -> pipeline.cancel(ivan, orderId, null)).isInstanceOf(SimulatedCrash.class);
@@ -392,7 +392,7 @@ class CancellationIT {
     void anotherCustomersOrder_isNotFound_andStaysAsItWas() {
         Pipeline pipeline = composed();
         String judy = newCustomer("judy");
-        String orderId = pipeline.place(judy, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(judy, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
 
         APIGatewayV2HTTPResponse response = pipeline.cancel(newCustomer("mallory"), orderId, null);
@@ -408,8 +408,8 @@ class CancellationIT {
     void rejectedOrFailedOrder_isAConflict_andNothingChanges() {
         Pipeline pipeline = composed();
         String kim = newCustomer("kim");
-        String rejected = pipeline.place(kim, orderBody("tok_visa", CUP, 11));
-        String failed = pipeline.place(kim, orderBody("tok_chargeDeclined", CUP, 1));
+        String rejected = pipeline.place(kim, orderBody("pm_card_visa", CUP, 11));
+        String failed = pipeline.place(kim, orderBody("pm_card_chargeDeclined", CUP, 1));
         pipeline.drain();
         JsonNode before = pipeline.order(kim, failed);
 
@@ -428,7 +428,7 @@ class CancellationIT {
     void invalidBody_is400_andNothingChanges() {
         Pipeline pipeline = composed();
         String liam = newCustomer("liam");
-        String orderId = pipeline.place(liam, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(liam, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
 
         APIGatewayV2HTTPResponse unknown = pipeline.cancel(liam, orderId, "{\"refund\":true}");

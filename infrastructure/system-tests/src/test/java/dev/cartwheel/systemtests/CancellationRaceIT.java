@@ -40,7 +40,7 @@ class CancellationRaceIT {
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < ORDERS; i++) {
             customers.add(newCustomer("racer" + i));
-            orderIds.add(pipeline.place(customers.get(i), orderBody("tok_visa", CUP, i % 3 + 1)));
+            orderIds.add(pipeline.place(customers.get(i), orderBody("pm_card_visa", CUP, i % 3 + 1)));
         }
         SplittableRandom random = new SplittableRandom(6);
 

@@ -60,7 +60,7 @@ class ConcurrencyIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed("FLASH-SALE", "Flash sale item", 999, units);
         Map<String, Long> initial = Map.of("FLASH-SALE", (long) units);
-        List<String[]> orders = placeConcurrently(pipeline, buyers, i -> Pipeline.orderBody("tok_visa", "FLASH-SALE", 1));
+        List<String[]> orders = placeConcurrently(pipeline, buyers, i -> Pipeline.orderBody("pm_card_visa", "FLASH-SALE", 1));
 
         // WHEN the queues are pumped by several concurrent "instances" while a sampler watches the stock
         AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
@@ -115,7 +115,7 @@ class ConcurrencyIT {
                 pairs[2 * l] = shuffled.get(l);
                 pairs[2 * l + 1] = 1 + random.nextInt(2);
             }
-            bodies.add(Pipeline.orderBody("tok_visa", pairs));
+            bodies.add(Pipeline.orderBody("pm_card_visa", pairs));
         }
         List<String[]> orders = placeConcurrently(pipeline, count, bodies::get);
 

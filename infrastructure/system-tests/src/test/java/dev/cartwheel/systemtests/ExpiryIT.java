@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.emulators.CapturedEmail;
@@ -40,7 +39,7 @@ class ExpiryIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String ines = newCustomer("ines");
-        String orderId = pipeline.place(ines, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(ines, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         assertThat(pipeline.takeAll("PaymentQueue")).hasSize(1);
         assertThat(pipeline.stock(CUP)).containsExactly(8, 2, 0);
@@ -79,11 +78,11 @@ class ExpiryIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String jon = newCustomer("jon");
-        String orderId = pipeline.place(jon, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(jon, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         List<Message> inFlight = pipeline.takeAll("PaymentQueue");
-        new DynamoDbSimulatedPaymentGateway(aws.dynamoDb(), pipeline.table("SimulatedPaymentsTable"))
-                .authorize(PaymentGateway.key(orderId, "authorize"), "tok_visa", new Money(1250, "USD"));
+        pipeline.stripeGateway("PaymentFunction")
+                .authorize(PaymentGateway.key(orderId, "authorize"), "pm_card_visa", new Money(1250, "USD"));
 
         // WHEN the order expires, then the payment step's StockReserved is delivered late
         wiring.paymentClock.advance(wiring.overdueAge(pipeline));
@@ -111,7 +110,7 @@ class ExpiryIT {
         String kai = newCustomer("kai");
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            orderIds.add(pipeline.place(kai, orderBody("tok_visa", CUP, 1)));
+            orderIds.add(pipeline.place(kai, orderBody("pm_card_visa", CUP, 1)));
         }
         pipeline.drain(only(pipeline, "InventoryQueue"));
         List<Message> payments = pipeline.takeAll("PaymentQueue");

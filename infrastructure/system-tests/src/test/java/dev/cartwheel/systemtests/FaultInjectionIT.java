@@ -61,7 +61,7 @@ class FaultInjectionIT {
         String alice = newCustomer("alice");
 
         // WHEN
-        String orderId = pipeline.place(alice, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(alice, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(wiring.routes(pipeline));
 
         // THEN
@@ -78,7 +78,7 @@ class FaultInjectionIT {
         String bob = newCustomer("bob");
 
         // WHEN
-        String orderId = pipeline.place(bob, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(bob, orderBody("pm_card_visa", CUP, 1));
         List<PumpResult> deliveries = pipeline.drain();
 
         // THEN
@@ -96,7 +96,7 @@ class FaultInjectionIT {
         String carol = newCustomer("carol");
 
         // WHEN
-        String orderId = pipeline.place(carol, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(carol, orderBody("pm_card_visa", CUP, 1));
         List<PumpResult> deliveries = pipeline.drain();
 
         // THEN the first inventory delivery died after the commit, the redelivery found RESERVED and sent StockReserved
@@ -116,7 +116,7 @@ class FaultInjectionIT {
         String dave = newCustomer("dave");
 
         // WHEN
-        String orderId = pipeline.place(dave, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(dave, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
 
         // THEN the capture was asked twice with the same key and the provider answered the same capture both times
@@ -138,7 +138,7 @@ class FaultInjectionIT {
         String erin = newCustomer("erin");
 
         // WHEN
-        String orderId = pipeline.place(erin, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(erin, orderBody("pm_card_visa", CUP, 1));
         List<PumpResult> deliveries = pipeline.drain();
 
         // THEN
@@ -156,7 +156,7 @@ class FaultInjectionIT {
         Pipeline pipeline = pipeline(wiring);
         wiring.faults.onCrash(point -> { });
         String frank = newCustomer("frank");
-        String orderId = pipeline.place(frank, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(frank, orderBody("pm_card_visa", CUP, 1));
         Map<String, Function<SQSEvent, SQSBatchResponse>> upToPayment = new LinkedHashMap<>(pipeline.routes());
         upToPayment.remove(pipeline.queueUrl("EmailQueue"));
         pipeline.drain(upToPayment);
@@ -209,7 +209,7 @@ class FaultInjectionIT {
         });
 
         // WHEN
-        String orderId = pipeline.place(grace, orderBody("tok_chargeDeclined", CUP, 4));
+        String orderId = pipeline.place(grace, orderBody("pm_card_chargeDeclined", CUP, 4));
         pipeline.drain(routes);
 
         // THEN
@@ -218,7 +218,7 @@ class FaultInjectionIT {
         assertThat(order.get("status").asText()).isEqualTo("PAYMENT_FAILED");
         assertThat(order.get("history").findValuesAsText("status")).containsExactly("PENDING", "RESERVED", "PAYMENT_FAILED");
         assertThat(pipeline.stock(CUP)).as("released once: not 14 available, not negative reserved").containsExactly(10, 0, 0);
-        assertThat(pipeline.mailTo(grace)).singleElement().satisfies(mail -> assertThat(mail.text()).contains("card_declined"));
+        assertThat(pipeline.mailTo(grace)).singleElement().satisfies(mail -> assertThat(mail.text()).contains("generic_decline"));
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1));
     }
 
@@ -231,7 +231,7 @@ class FaultInjectionIT {
         String heidi = newCustomer("heidi");
 
         // WHEN
-        String orderId = pipeline.place(heidi, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(heidi, orderBody("pm_card_visa", CUP, 1));
         List<PumpResult> deliveries = pipeline.drain();
 
         // THEN the StockReserved message failed three times, then went through
@@ -245,15 +245,21 @@ class FaultInjectionIT {
 
     // 7
     @Test
-    void processingErrorThatNeverRecovers_reachesTheDlqAfterFiveReceives_andTheOrderStaysReserved() {
-        // GIVEN the simulator's tok_processingError, which always fails transiently
+    void stripeFailingThatNeverRecovers_reachesTheDlqAfterFiveReceives_andTheOrderStaysReserved() {
+        // GIVEN Stripe answering 500 to every request (each delivery tries three times with the same key)
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = pipeline(wiring);
         String ivan = newCustomer("ivan");
 
         // WHEN
-        String orderId = pipeline.place(ivan, orderBody("tok_processingError", CUP, 2));
-        List<PumpResult> deliveries = pipeline.drain();
+        String orderId = pipeline.place(ivan, orderBody("pm_card_visa", CUP, 2));
+        List<PumpResult> deliveries;
+        pipeline.stripe.failNext(1_000, 500);
+        try {
+            deliveries = pipeline.drain();
+        } finally {
+            pipeline.stripe.failNext(0, 500);
+        }
 
         // THEN five receives (maxReceiveCount), then the DLQ; the order keeps its reservation
         assertThat(deliveries).filteredOn(d -> d.queueUrl().equals(pipeline.queueUrl("PaymentQueue")))
@@ -274,7 +280,7 @@ class FaultInjectionIT {
         Wiring wiring = new Wiring(new Faults((point, orderId) -> point == FaultPoint.PROVIDER_ERROR && outage.get()));
         Pipeline pipeline = pipeline(wiring);
         String judy = newCustomer("judy");
-        String orderId = pipeline.place(judy, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(judy, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
         assertThat(pipeline.depth("PaymentDeadLetterQueue")).isEqualTo(1);
         assertThat(status(pipeline, judy, orderId)).isEqualTo("RESERVED");
@@ -310,7 +316,7 @@ class FaultInjectionIT {
         }));
         Pipeline pipeline = pipeline(wiring);
         String kim = newCustomer("kim");
-        String orderId = pipeline.place(kim, orderBody("tok_visa", CUP, 3));
+        String orderId = pipeline.place(kim, orderBody("pm_card_visa", CUP, 3));
         armed.set(true);
 
         // WHEN
@@ -335,7 +341,7 @@ class FaultInjectionIT {
         String leo = newCustomer("leo");
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            orderIds.add(pipeline.place(leo, orderBody("tok_visa", CUP, 1)));
+            orderIds.add(pipeline.place(leo, orderBody("pm_card_visa", CUP, 1)));
         }
         String poisonId = pipeline.aws.sqs().sendMessageBatch(b -> b.queueUrl(pipeline.queueUrl("InventoryQueue")).entries(
                 SendMessageBatchRequestEntry.builder().id("poison").messageBody("{\"schemaVersion\":1,\"type\":\"Nonsense\"}").build()))
@@ -371,7 +377,7 @@ class FaultInjectionIT {
         Wiring wiring = new Wiring(new Faults((point, orderId) -> point == FaultPoint.PROVIDER_ERROR && outage.get()));
         Pipeline pipeline = pipeline(wiring);
         String mia = newCustomer("mia");
-        String orderId = pipeline.place(mia, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(mia, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         outage.set(false);
         wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);

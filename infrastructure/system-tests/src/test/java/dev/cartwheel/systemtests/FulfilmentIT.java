@@ -40,7 +40,7 @@ class FulfilmentIT {
         Pipeline pipeline = new Pipeline(aws, CAPTURE_ON_FULFILMENT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String ada = newCustomer("ada");
-        String orderId = pipeline.place(ada, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(ada, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         JsonNode waiting = pipeline.order(ada, orderId);
         long[] stockWhileWaiting = pipeline.stock(CUP);
@@ -101,7 +101,7 @@ class FulfilmentIT {
         Pipeline pipeline = new Pipeline(aws, CAPTURE_ON_FULFILMENT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String bo = newCustomer("bo");
-        String orderId = pipeline.place(bo, orderBody("tok_visa", CUP, 3));
+        String orderId = pipeline.place(bo, orderBody("pm_card_visa", CUP, 3));
         pipeline.drain();
 
         // WHEN the customer cancels, and the warehouse then tries to ship it
@@ -129,7 +129,7 @@ class FulfilmentIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String cy = newCustomer("cy");
-        String orderId = pipeline.place(cy, orderBody("tok_visa", CUP, 1));
+        String orderId = pipeline.place(cy, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
         String confirmed = pipeline.order(cy, orderId).get("status").asText();
 
@@ -167,7 +167,7 @@ class FulfilmentIT {
         Map<String, String> owners = new LinkedHashMap<>();
         for (int i = 0; i < orders; i++) {
             String customer = newCustomer("race" + i);
-            owners.put(pipeline.place(customer, orderBody("tok_visa", CUP, 1)), customer);
+            owners.put(pipeline.place(customer, orderBody("pm_card_visa", CUP, 1)), customer);
         }
         pipeline.drain();
 
@@ -221,9 +221,9 @@ class FulfilmentIT {
         Pipeline pipeline = new Pipeline(aws, CAPTURE_ON_FULFILMENT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String dee = newCustomer("dee");
-        String waiting = pipeline.place(dee, orderBody("tok_visa", CUP, 1));
+        String waiting = pipeline.place(dee, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
-        String pending = pipeline.place(dee, orderBody("tok_visa", CUP, 1));
+        String pending = pipeline.place(dee, orderBody("pm_card_visa", CUP, 1));
         JsonNode before = pipeline.order(dee, waiting);
 
         // WHEN

@@ -33,7 +33,7 @@ class OrderEventsIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String quinn = newCustomer("quinn");
-        String orderId = pipeline.place(quinn, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(quinn, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         assertThat(pipeline.refund(orderId, "refund-key-0001", 500, "chipped").getStatusCode()).isEqualTo(201);
         pipeline.cancel(quinn, orderId, "{\"reason\":\"changed my mind\"}");
@@ -59,7 +59,7 @@ class OrderEventsIT {
         assertThat(cancelled.detailJson().get("refunded").get("amount").asLong()).as("all 2500 back").isEqualTo(2500);
         assertThat(cancelled.detailJson().get("lines").get(0).get("sku").asText()).isEqualTo(CUP);
         assertThat(events).allSatisfy(event -> assertThat(event.detail())
-                .doesNotContain("@example.com").doesNotContain("tok_visa").doesNotContain("changed my mind"));
+                .doesNotContain("@example.com").doesNotContain("pm_card_visa").doesNotContain("changed my mind"));
     }
 
     @Test
@@ -68,7 +68,7 @@ class OrderEventsIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed(CUP, "Espresso cup", 1250, 1);
         String rae = newCustomer("rae");
-        String orderId = pipeline.place(rae, orderBody("tok_visa", CUP, 5));
+        String orderId = pipeline.place(rae, orderBody("pm_card_visa", CUP, 5));
         pipeline.drain();
         StreamPump pump = aws.streamPump();
         List<DynamodbEvent> batches = new java.util.ArrayList<>();

@@ -21,6 +21,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.function.Function;
 import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.stripe.StripeSimulator;
 import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -43,7 +44,14 @@ final class Pipeline {
      */
     static final Map<String, String> NO_OPEN_ORDER_LIMIT = Map.of("MaxOpenOrdersPerCustomer", "1000000");
 
+    /**
+     * Stripe, simulated: one for the whole test run (its state is per PaymentIntent and key, and every order id is
+     * new). Each pipeline's stack gets its API base, API key and webhook signing secret.
+     */
+    static final StripeSimulator STRIPE = StripeSimulator.start();
+
     final AwsEnvironment aws;
+    final StripeSimulator stripe = STRIPE;
     final ProvisionedStack stack;
     final CheckoutHandler checkout;
     final CatalogHandler catalog;
@@ -64,7 +72,12 @@ final class Pipeline {
     /** A pipeline of template.yaml with {@code parameters} overridden (e.g. {@code CaptureOn=fulfilment}). */
     Pipeline(AwsEnvironment aws, Map<String, String> parameters, Function<Pipeline, Handlers> wiring) {
         this.aws = aws;
-        this.stack = aws.provision(Root.path("template.yaml"), parameters);
+        Map<String, String> withStripe = new HashMap<>(parameters);
+        withStripe.putIfAbsent("StripeApiBase", STRIPE.baseUrl().toString());
+        this.stack = aws.provision(Root.path("template.yaml"), withStripe);
+        aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("StripeApiKeySecret")).secretString(STRIPE.apiKey()));
+        aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("PaymentWebhookSecret"))
+                .secretString(STRIPE.webhookSecret()));
         Handlers handlers = wiring.apply(this);
         this.checkout = handlers.checkout();
         this.catalog = handlers.catalog();
@@ -263,16 +276,36 @@ final class Pipeline {
                 refundBody(amount, reason)), null);
     }
 
-    /** The simulated provider's records of an order by idempotency key, e.g. {@code ord_1:refund:k1 -> 500}. */
+    /** What Stripe did for an order, by idempotency key, e.g. {@code ord_1:refund:k1 -> 500} (a void: 0). */
     Map<String, Long> paymentAmounts(String orderId) {
         Map<String, Long> amounts = new java.util.TreeMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(table("SimulatedPaymentsTable")).consistentRead(true)
-                        .filterExpression("begins_with(idempotencyKey, :o)")
-                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(orderId + ":"))))
-                .items().forEach(item -> amounts.put(item.get("idempotencyKey").s(),
-                        item.containsKey("amount") ? Long.parseLong(item.get("amount").n()) : 0L));
+        carriedOut(orderId).forEach(request -> amounts.put(request.idempotencyKey(), request.amount()));
         return amounts;
     }
+
+    /** The POSTs Stripe carried out (or declined) for an order: refused and failed requests moved nothing. */
+    private List<StripeSimulator.KeyedRequest> carriedOut(String orderId) {
+        return STRIPE.keyedRequests(orderId + ":").stream()
+                .filter(request -> request.status() < 400 || request.status() == 402).toList();
+    }
+
+    /** The order's PaymentIntent at Stripe (the simulator's object). */
+    JsonNode paymentIntent(String orderId) {
+        List<JsonNode> intents = STRIPE.paymentIntentsOfOrder(orderId);
+        if (intents.size() != 1) {
+            throw new AssertionError("expected one PaymentIntent for " + orderId + ", found " + intents.size());
+        }
+        return intents.getFirst();
+    }
+
+    /** The Stripe adapter as the payment function composes it, with short timeouts for tests. */
+    dev.cartwheel.aws.stripe.StripePaymentGateway stripeGateway(String function) {
+        return dev.cartwheel.aws.stripe.StripePaymentGateway.compose(settings(function), STRIPE_CLIENT);
+    }
+
+    /** Timeouts and back-off short enough for tests, the same retry rules. */
+    static final dev.cartwheel.aws.stripe.StripeClient.Settings STRIPE_CLIENT = new dev.cartwheel.aws.stripe.StripeClient.Settings(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), 3, Duration.ofMillis(10));
 
     static void asCustomer(APIGatewayV2HTTPEvent event, String customer, String email) {
         Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
@@ -389,13 +422,10 @@ final class Pipeline {
         return stock;
     }
 
-    /** The simulated provider's records of an order ({@code orderId:authorize}, {@code orderId:capture}), by operation. */
+    /** What Stripe did for an order ({@code orderId:authorize}, {@code orderId:capture}), by operation. */
     Map<String, Integer> paymentOperations(String orderId) {
         Map<String, Integer> operations = new java.util.TreeMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(table("SimulatedPaymentsTable")).consistentRead(true)
-                        .filterExpression("begins_with(idempotencyKey, :o)")
-                        .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(orderId + ":"))))
-                .items().forEach(item -> operations.merge(item.get("operation").s(), 1, Integer::sum));
+        carriedOut(orderId).forEach(request -> operations.merge(request.operation(), 1, Integer::sum));
         return operations;
     }
 

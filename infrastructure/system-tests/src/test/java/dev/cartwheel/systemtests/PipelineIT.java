@@ -37,7 +37,7 @@ class PipelineIT {
     @Test
     void goodOrder_endsConfirmed_withOneEmail_andStockSold() {
         String alice = newCustomer("alice");
-        String orderId = pipeline.place(alice, orderBody("tok_visa", "ESPRESSO-CUP", 2, "COFFEE-BEANS-1KG", 1));
+        String orderId = pipeline.place(alice, orderBody("pm_card_visa", "ESPRESSO-CUP", 2, "COFFEE-BEANS-1KG", 1));
 
         pipeline.drain();
 
@@ -61,7 +61,7 @@ class PipelineIT {
     @Test
     void orderForMoreThanTheStock_endsRejected_withItsEmail_andStockUnchanged() {
         String bob = newCustomer("bob");
-        String orderId = pipeline.place(bob, orderBody("tok_visa", "ESPRESSO-CUP", 1, "COFFEE-BEANS-1KG", 6));
+        String orderId = pipeline.place(bob, orderBody("pm_card_visa", "ESPRESSO-CUP", 1, "COFFEE-BEANS-1KG", 6));
 
         pipeline.drain();
 
@@ -77,7 +77,7 @@ class PipelineIT {
     @Test
     void declinedPayment_endsPaymentFailed_withStockRestored_andItsEmail() {
         String carol = newCustomer("carol");
-        String orderId = pipeline.place(carol, orderBody("tok_chargeDeclined", "ESPRESSO-CUP", 3));
+        String orderId = pipeline.place(carol, orderBody("pm_card_chargeDeclined", "ESPRESSO-CUP", 3));
 
         pipeline.drain();
 
@@ -86,7 +86,7 @@ class PipelineIT {
         assertThat(order.get("history").findValuesAsText("status")).containsExactly("PENDING", "RESERVED", "PAYMENT_FAILED");
         assertThat(pipeline.stock("ESPRESSO-CUP")).containsExactly(10, 0, 0);
         assertThat(pipeline.mailTo(carol)).singleElement()
-                .satisfies(email -> assertThat(email.text()).contains("did not go through").contains("card_declined"));
+                .satisfies(email -> assertThat(email.text()).contains("did not go through").contains("generic_decline"));
     }
 
     @Test
@@ -94,7 +94,7 @@ class PipelineIT {
         String dave = newCustomer("dave");
         List<String> orderIds = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            orderIds.add(pipeline.place(dave, orderBody("tok_visa", "ESPRESSO-CUP", 1)));
+            orderIds.add(pipeline.place(dave, orderBody("pm_card_visa", "ESPRESSO-CUP", 1)));
         }
         pipeline.aws.sqs().sendMessageBatch(b -> b.queueUrl(pipeline.queueUrl("InventoryQueue")).entries(
                 SendMessageBatchRequestEntry.builder().id("poison").messageBody("{\"schemaVersion\":99,\"type\":\"OrderPlaced\"}").build()));
@@ -138,7 +138,7 @@ class PipelineIT {
     @Test
     void sameKeySameBody_returnsTheSameOrder_andCreatesNothingNew() {
         String erin = newCustomer("erin");
-        String body = orderBody("tok_visa", "ESPRESSO-CUP", 1);
+        String body = orderBody("pm_card_visa", "ESPRESSO-CUP", 1);
         APIGatewayV2HTTPResponse first = pipeline.checkout.handleRequest(Pipeline.postOrder(erin, erin + "@example.com", "key-erin-0001", body), null);
         APIGatewayV2HTTPResponse again = pipeline.checkout.handleRequest(Pipeline.postOrder(erin, erin + "@example.com", "key-erin-0001", body), null);
 
@@ -157,9 +157,9 @@ class PipelineIT {
     @Test
     void sameKeyDifferentBody_is409_andWritesNothing() {
         String frank = newCustomer("frank");
-        pipeline.checkout.handleRequest(Pipeline.postOrder(frank, frank + "@example.com", "key-frank-001", orderBody("tok_visa", "ESPRESSO-CUP", 1)), null);
+        pipeline.checkout.handleRequest(Pipeline.postOrder(frank, frank + "@example.com", "key-frank-001", orderBody("pm_card_visa", "ESPRESSO-CUP", 1)), null);
         APIGatewayV2HTTPResponse conflict = pipeline.checkout.handleRequest(
-                Pipeline.postOrder(frank, frank + "@example.com", "key-frank-001", orderBody("tok_visa", "ESPRESSO-CUP", 2)), null);
+                Pipeline.postOrder(frank, frank + "@example.com", "key-frank-001", orderBody("pm_card_visa", "ESPRESSO-CUP", 2)), null);
 
         assertThat(conflict.getStatusCode()).isEqualTo(409);
         assertThat(conflict.getHeaders()).containsEntry("content-type", "application/problem+json");
@@ -171,7 +171,7 @@ class PipelineIT {
     void anotherCustomersOrder_isNotFound_andNeverListed() {
         String grace = newCustomer("grace");
         String mallory = newCustomer("mallory");
-        String orderId = pipeline.place(grace, orderBody("tok_visa", "ESPRESSO-CUP", 1));
+        String orderId = pipeline.place(grace, orderBody("pm_card_visa", "ESPRESSO-CUP", 1));
 
         APIGatewayV2HTTPResponse peek = pipeline.checkout.handleRequest(Pipeline.getOrder(mallory, orderId), null);
         APIGatewayV2HTTPResponse list = pipeline.checkout.handleRequest(Pipeline.listOrders(mallory, null, 10), null);
@@ -186,7 +186,7 @@ class PipelineIT {
         String heidi = newCustomer("heidi");
         List<String> placed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            placed.add(pipeline.place(heidi, orderBody("tok_visa", "ESPRESSO-CUP", 1)));
+            placed.add(pipeline.place(heidi, orderBody("pm_card_visa", "ESPRESSO-CUP", 1)));
         }
         List<String> listed = new ArrayList<>();
         String cursor = null;
@@ -209,11 +209,11 @@ class PipelineIT {
     void badInput_getsAProblem_andWritesAndSendsNothing() {
         String judy = newCustomer("judy");
         Map<String, Integer> cases = Map.of(
-                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\",\"price\":1}", 400,
-                "{\"items\":[{\"sku\":\"NO-SUCH-SKU\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}", 422,
-                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":0}],\"paymentToken\":\"tok_visa\"}", 400,
+                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"price\":1}", 400,
+                "{\"items\":[{\"sku\":\"NO-SUCH-SKU\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}", 422,
+                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":0}],\"paymentToken\":\"pm_card_visa\"}", 400,
                 "{\"items\":[", 400,
-                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\",\"cardNumber\":\"4242424242424242\"}", 400);
+                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"cardNumber\":\"4242424242424242\"}", 400);
         cases.forEach((body, status) -> {
             APIGatewayV2HTTPResponse response = pipeline.checkout.handleRequest(
                     Pipeline.postOrder(judy, judy + "@example.com", "key-" + java.util.UUID.randomUUID(), body), null);
@@ -225,7 +225,7 @@ class PipelineIT {
             assertThat(problem.get("detail").asText()).isNotBlank();
         });
         APIGatewayV2HTTPResponse noEmail = pipeline.checkout.handleRequest(
-                Pipeline.postOrder(judy, null, "key-judy-noemail", orderBody("tok_visa", "ESPRESSO-CUP", 1)), null);
+                Pipeline.postOrder(judy, null, "key-judy-noemail", orderBody("pm_card_visa", "ESPRESSO-CUP", 1)), null);
         assertThat(noEmail.getStatusCode()).isEqualTo(400);
         assertThat(Pipeline.json(noEmail).get("field").asText()).isEqualTo("email");
 

@@ -36,7 +36,7 @@ class ReconcilerIT {
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String nina = newCustomer("nina");
         assertThatThrownBy(() -> pipeline.checkout.handleRequest(Pipeline.postOrder(nina, nina + "@example.com",
-                "key-" + UUID.randomUUID(), orderBody("tok_visa", CUP, 2)), null)).isInstanceOf(SimulatedCrash.class);
+                "key-" + UUID.randomUUID(), orderBody("pm_card_visa", CUP, 2)), null)).isInstanceOf(SimulatedCrash.class);
         JsonNode listed = Pipeline.json(pipeline.checkout.handleRequest(Pipeline.listOrders(nina, null, 10), null));
         String orderId = listed.get("items").get(0).get("orderId").asText();
         assertThat(listed.get("items").get(0).get("status").asText()).isEqualTo("PENDING");
@@ -65,12 +65,12 @@ class ReconcilerIT {
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String omar = newCustomer("omar");
         Map<String, Function<SQSEvent, SQSBatchResponse>> routes = pipeline.routes();
-        String pending = pipeline.place(omar, orderBody("tok_visa", CUP, 1));
+        String pending = pipeline.place(omar, orderBody("pm_card_visa", CUP, 1));
         purge(pipeline, "InventoryQueue");
-        String reserved = pipeline.place(omar, orderBody("tok_visa", CUP, 1));
+        String reserved = pipeline.place(omar, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(Map.of(pipeline.queueUrl("InventoryQueue"), routes.get(pipeline.queueUrl("InventoryQueue"))));
         purge(pipeline, "PaymentQueue");
-        String paid = pipeline.place(omar, orderBody("tok_visa", CUP, 1));
+        String paid = pipeline.place(omar, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(Map.of(pipeline.queueUrl("InventoryQueue"), routes.get(pipeline.queueUrl("InventoryQueue")),
                 pipeline.queueUrl("PaymentQueue"), routes.get(pipeline.queueUrl("PaymentQueue"))));
         purge(pipeline, "EmailQueue");

@@ -40,7 +40,7 @@ class RefundIT {
     /** A pipeline and a confirmed order of two cups (25.00 USD) for {@code customer}. */
     private String confirmedOrder(Pipeline pipeline, String customer) {
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
-        String orderId = pipeline.place(customer, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(customer, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         assertThat(status(pipeline, customer, orderId)).isEqualTo("CONFIRMED");
         return orderId;
@@ -203,9 +203,9 @@ class RefundIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String frank = newCustomer("frank");
-        String failed = pipeline.place(frank, orderBody("tok_chargeDeclined", CUP, 1));
+        String failed = pipeline.place(frank, orderBody("pm_card_chargeDeclined", CUP, 1));
         pipeline.drain();
-        String reserved = pipeline.place(frank, orderBody("tok_visa", CUP, 1));
+        String reserved = pipeline.place(frank, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain(only(pipeline, "InventoryQueue"));
         assertThat(status(pipeline, frank, reserved)).isEqualTo("RESERVED");
 

@@ -40,7 +40,7 @@ class SampleEventsIT {
         new DynamoDbOrderStore(aws.dynamoDb(), pipeline.table("OrdersTable"), null, pipeline.table("IdempotencyTable"))
                 .create(Order.place(SAMPLE_ORDER, "alice", "alice@example.com", "corr-sample-0001",
                                 List.of(new OrderLine("ESPRESSO-CUP", "Espresso cup", 2, new Money(1250, "USD"))),
-                                "tok_visa", Instant.now()),
+                                "pm_card_visa", Instant.now()),
                         new IdempotencyRecord("checkout#alice#sample", "hash", SAMPLE_ORDER, Instant.now().plusSeconds(3600)));
 
         // WHEN each SQS sample is delivered to its step, in pipeline order

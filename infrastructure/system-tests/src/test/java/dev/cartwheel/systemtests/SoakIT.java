@@ -41,10 +41,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(AwsEmulators.class)
 class SoakIT {
 
-    private static final List<String> TOKENS = List.of("tok_visa", "tok_visa", "tok_visa", "tok_mastercard",
-            "tok_chargeDeclined", "tok_insufficientFunds");
+    private static final List<String> TOKENS = List.of("pm_card_visa", "pm_card_visa", "pm_card_visa", "pm_card_mastercard",
+            "pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-    private static final Pattern TOKEN = Pattern.compile("tok_[A-Za-z0-9]");
+    private static final Pattern TOKEN = Pattern.compile("(?:tok|pm)_[A-Za-z0-9]");
     /** 13+ digits in a row, or card-style groups (4-4-4-4[-n], 4-6-5) split by spaces or dashes; never inside a UUID. */
     private static final Pattern DIGIT_RUN = Pattern.compile("(?<![0-9A-Za-z_-])(?:[0-9]{13,}"
             + "|[0-9]{4}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})(?![0-9A-Za-z_-])");

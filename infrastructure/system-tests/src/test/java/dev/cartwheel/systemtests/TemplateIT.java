@@ -84,6 +84,27 @@ class TemplateIT {
     }
 
     @Test
+    void stripe_apiBaseIsAParameter_theKeyASecretsArn_neverAValue_andOnlyItsCallersMayReadIt() {
+        assertThat(TEMPLATE.parameters()).containsKey("StripeApiBase");
+        assertThat(TEMPLATE.resources(SamTemplate.DYNAMODB_TABLE)).extracting(TemplateResource::logicalId)
+                .doesNotContain("SimulatedPaymentsTable");
+        for (String caller : List.of("PaymentFunction", "CheckoutFunction")) {
+            Map<String, String> env = TEMPLATE.environment(caller);
+            assertThat(env.get("STRIPE_API_BASE")).as(caller).isEqualTo("https://api.stripe.com");
+            assertThat(env.get("STRIPE_API_KEY_SECRET_ARN")).as(caller).startsWith("arn:");
+        }
+        for (ServerlessFunction function : TEMPLATE.functions().values()) {
+            Map<String, String> env = TEMPLATE.environment(function.logicalId());
+            assertThat(env.keySet()).as(function.logicalId()).noneMatch(name -> name.contains("SIMULATED"));
+            assertThat(env.values()).as(function.logicalId()).noneMatch(v -> v.startsWith("sk_") || v.startsWith("rk_")
+                    || v.startsWith("whsec_"));
+            boolean readsTheKey = String.valueOf(function.properties().get("Policies")).contains("StripeApiKeySecret");
+            assertThat(readsTheKey).as(function.logicalId() + " may read the Stripe key")
+                    .isEqualTo(List.of("PaymentFunction", "CheckoutFunction").contains(function.logicalId()));
+        }
+    }
+
+    @Test
     void noIamStatement_grantsStarActions_orStarResourcesWhereAResourceCanBeNamed() {
         int statements = 0;
         for (ServerlessFunction function : TEMPLATE.functions().values()) {
@@ -171,7 +192,7 @@ class TemplateIT {
     @Test
     void everyTable_hasPointInTimeRecovery() {
         List<TemplateResource> tables = TEMPLATE.resources(SamTemplate.DYNAMODB_TABLE);
-        assertThat(tables).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(tables).hasSizeGreaterThanOrEqualTo(3);
         for (TemplateResource table : tables) {
             Object pitr = TEMPLATE.resolvedProperties(table.logicalId()).get("PointInTimeRecoverySpecification");
             assertThat(pitr).as(table.logicalId()).isInstanceOf(Map.class);

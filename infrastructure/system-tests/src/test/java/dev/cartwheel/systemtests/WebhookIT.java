@@ -8,11 +8,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.payment.PaymentGateway;
-import dev.cartwheel.core.webhook.WebhookSignature;
 import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.stripe.StripeSimulator;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.testing.AwsEmulators;
@@ -22,74 +22,100 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The provider's webhooks: {@code tok_authorizeThenAsync} leaves an order PAYMENT_PENDING until the provider decides
- * and says so through a signed {@code POST /webhooks/payments}; the order then completes (or fails) server-side with
- * no client involved. Forged, stale and repeated notifications change nothing.
+ * Stripe's webhooks, end to end through the real adapter and the Stripe simulator: {@code pm_card_authenticationRequired}
+ * leaves an order PAYMENT_PENDING (its owner sees {@code payment.nextAction}) until the customer finishes 3-D Secure;
+ * Stripe's signed {@code payment_intent.amount_capturable_updated} then makes the payment step ask Stripe, and the
+ * order completes server-side. Dashboard refunds arrive as {@code charge.refunded}. Forged, stale, replayed and
+ * rolled-secret deliveries change nothing they should not.
  */
 @ExtendWith(AwsEmulators.class)
 class WebhookIT {
 
     private static final String CUP = "ESPRESSO-CUP";
-    private static final byte[] SECRET = "whsec_test_secret".getBytes(StandardCharsets.UTF_8);
 
     @Test
-    void asyncAuthorization_approvedByWebhook_completesTheOrderOnce_evenIfTheWebhookComesTwice(AwsEnvironment aws) {
-        // GIVEN an order the provider answers "pending" for
+    void threeDSecureCompleted_webhookCompletesTheOrderOnce_evenIfTheWebhookComesTwice(AwsEnvironment aws) {
+        // GIVEN an order whose card needs 3-D Secure
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String lea = newCustomer("lea");
-        String orderId = pipeline.place(lea, orderBody("tok_authorizeThenAsync", CUP, 2));
+        String orderId = pipeline.place(lea, orderBody("pm_card_authenticationRequired", CUP, 2));
         pipeline.drain();
         JsonNode pending = pipeline.order(lea, orderId);
         long[] stockWhilePending = pipeline.stock(CUP);
         int mailsWhilePending = pipeline.mailTo(lea).size();
+        JsonNode intent = pipeline.paymentIntent(orderId);
 
-        // WHEN the provider approves and notifies, twice (a provider retry)
-        provider(pipeline).settlePending(PaymentGateway.key(orderId, "authorize"), true, null);
-        String event = notification("payment.succeeded", orderId);
-        APIGatewayV2HTTPResponse first = webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
-        APIGatewayV2HTTPResponse second = webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
+        // WHEN the customer authenticates; Stripe notifies, and the event is delivered twice (a Stripe retry)
+        pipeline.stripe.authenticate(intent.get("id").asText(), true);
+        List<StripeSimulator.Delivery> deliveries = deliver(pipeline, orderId);
+        StripeSimulator.Delivery capturable = deliveries.stream()
+                .filter(d -> d.type().equals("payment_intent.amount_capturable_updated")).findFirst().orElseThrow();
+        StripeSimulator.Delivery again = pipeline.stripe.resendWebhook(capturable.eventId());
         int queued = pipeline.depth("PaymentQueue");
         pipeline.drain();
 
         // THEN
         assertThat(pending.get("status").asText()).isEqualTo("PAYMENT_PENDING");
+        assertThat(pending.get("payment").get("nextAction").get("type").asText()).isEqualTo("use_stripe_sdk");
+        assertThat(pending.get("payment").get("nextAction").get("clientSecret").asText())
+                .isEqualTo(intent.get("client_secret").asText());
         assertThat(stockWhilePending).as("held while pending").containsExactly(8, 2, 0);
         assertThat(mailsWhilePending).isZero();
-        assertThat(first.getStatusCode()).isEqualTo(200);
-        assertThat(Pipeline.json(first).get("outcome").asText()).isEqualTo("FORWARDED");
-        assertThat(Pipeline.json(second).get("outcome").asText()).isEqualTo("DUPLICATE");
+        assertThat(deliveries).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertThat(again.status()).isEqualTo(200);
         assertThat(queued).as("one PaymentUpdated for two deliveries").isEqualTo(1);
         JsonNode order = pipeline.order(lea, orderId);
         assertThat(order.get("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(order.get("payment").has("nextAction")).as("nothing left to do").isFalse();
         assertThat(order.get("history").findValuesAsText("status"))
                 .containsExactly("PENDING", "RESERVED", "PAYMENT_PENDING", "AUTHORIZED", "PAID", "CONFIRMED");
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "capture", 1));
+        assertThat(pipeline.paymentIntent(orderId).get("status").asText()).isEqualTo("succeeded");
         assertThat(pipeline.stock(CUP)).containsExactly(8, 0, 2);
         assertThat(pipeline.mailTo(lea)).extracting(CapturedEmail::subject)
                 .containsExactly("Your order is confirmed (" + orderId + ")");
     }
 
     @Test
-    void asyncAuthorization_declinedByWebhook_failsThePayment_andReleasesTheStock(AwsEnvironment aws) {
+    void nextAction_isShownToTheOwnerOnly(AwsEnvironment aws) {
+        Wiring wiring = new Wiring(Faults.none());
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        pipeline.seed(CUP, "Espresso cup", 1250, 10);
+        String owner = newCustomer("rae");
+        String orderId = pipeline.place(owner, orderBody("pm_card_authenticationRequired", CUP, 1));
+        pipeline.drain();
+
+        APIGatewayV2HTTPResponse stranger = pipeline.checkout.handleRequest(Pipeline.getOrder(newCustomer("sam"), orderId), null);
+
+        assertThat(pipeline.order(owner, orderId).get("payment").get("nextAction").get("clientSecret").asText())
+                .startsWith(pipeline.paymentIntent(orderId).get("id").asText() + "_secret_");
+        assertThat(stranger.getStatusCode()).isEqualTo(404);
+        assertThat(stranger.getBody()).doesNotContain("_secret_");
+    }
+
+    @Test
+    void threeDSecureFailed_failsThePayment_andReleasesTheStock(AwsEnvironment aws) {
         // GIVEN
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String max = newCustomer("max");
-        String orderId = pipeline.place(max, orderBody("tok_authorizeThenAsync", CUP, 3));
+        String orderId = pipeline.place(max, orderBody("pm_card_authenticationRequired", CUP, 3));
         pipeline.drain();
 
         // WHEN
-        provider(pipeline).settlePending(PaymentGateway.key(orderId, "authorize"), false, "card_declined");
-        webhook(pipeline).handleRequest(signed(notification("payment.failed", orderId), Instant.now()), null);
+        pipeline.stripe.authenticate(pipeline.paymentIntent(orderId).get("id").asText(), false);
+        deliver(pipeline, orderId);
         pipeline.drain();
 
         // THEN
@@ -103,77 +129,80 @@ class WebhookIT {
 
     @Test
     void webhookForAPaymentTheBackendHasNotRecordedYet_isAppliedWhenTheOrderCatchesUp(AwsEnvironment aws) {
-        // GIVEN a reserved order whose payment step died after the provider took the authorization, before any write
+        // GIVEN a reserved order whose payment step died after Stripe took the authorization, before any write
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String noa = newCustomer("noa");
-        String orderId = pipeline.place(noa, orderBody("tok_authorizeThenAsync", CUP, 1));
+        String orderId = pipeline.place(noa, orderBody("pm_card_authenticationRequired", CUP, 1));
         pipeline.drain(Map.of(pipeline.queueUrl("InventoryQueue"), pipeline.routes().get(pipeline.queueUrl("InventoryQueue"))));
         assertThat(pipeline.takeAll("PaymentQueue")).as("the payment step's message, lost with the crash").hasSize(1);
-        DynamoDbSimulatedPaymentGateway provider = provider(pipeline);
-        provider.authorize(PaymentGateway.key(orderId, "authorize"), "tok_authorizeThenAsync", new Money(1250, "USD"));
-        provider.settlePending(PaymentGateway.key(orderId, "authorize"), true, null);
+        String paymentId = pipeline.stripeGateway("PaymentFunction").authorize(PaymentGateway.key(orderId, "authorize"),
+                "pm_card_authenticationRequired", new Money(1250, "USD")).paymentId();
+        pipeline.stripe.authenticate(paymentId, true);
 
-        // WHEN the provider's webhook is the first the backend hears of the payment
-        APIGatewayV2HTTPResponse response = webhook(pipeline).handleRequest(
-                signed(notification("payment.succeeded", orderId), Instant.now()), null);
+        // WHEN Stripe's webhook is the first the backend hears of the payment
+        List<StripeSimulator.Delivery> deliveries = deliver(pipeline, orderId);
         pipeline.drain();
 
-        // THEN the order completes from the provider's record: one authorization, one capture
-        assertThat(response.getStatusCode()).isEqualTo(200);
+        // THEN the order completes from Stripe's record (the same key replays): one authorization, one capture
+        assertThat(deliveries).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
         assertThat(pipeline.order(noa, orderId).get("status").asText()).isEqualTo("CONFIRMED");
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "capture", 1));
+        assertThat(pipeline.stripe.paymentIntentsOfOrder(orderId)).hasSize(1);
         assertThat(pipeline.stock(CUP)).containsExactly(9, 0, 1);
     }
 
     @Test
-    void lateApprovalOfAnExpiredPendingOrder_isVoided_neverCaptured(AwsEnvironment aws) {
-        // GIVEN a pending order that expires before the provider decides
+    void threeDSecureAbandoned_expires_theIntentIsCanceled_andItsLateEventsChangeNothing(AwsEnvironment aws) {
+        // GIVEN a pending order whose customer does not authenticate within the payment timeout
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String oli = newCustomer("oli");
-        String orderId = pipeline.place(oli, orderBody("tok_authorizeThenAsync", CUP, 1));
+        String orderId = pipeline.place(oli, orderBody("pm_card_authenticationRequired", CUP, 1));
         pipeline.drain();
         wiring.paymentClock.advance(wiring.overdueAge(pipeline));
         wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
         pipeline.drain();
+        JsonNode expired = pipeline.order(oli, orderId);
 
-        // WHEN the provider approves after all and notifies
-        provider(pipeline).settlePending(PaymentGateway.key(orderId, "authorize"), true, null);
-        webhook(pipeline).handleRequest(signed(notification("payment.succeeded", orderId), Instant.now()), null);
+        // WHEN Stripe's (late) events arrive
+        deliver(pipeline, orderId);
         pipeline.drain();
 
-        // THEN one outcome: expired, the hold voided, nothing captured, one e-mail
+        // THEN one outcome: expired, the intent canceled, nothing captured, one e-mail
+        assertThat(expired.get("status").asText()).isEqualTo("EXPIRED");
         assertThat(pipeline.order(oli, orderId).get("status").asText()).isEqualTo("EXPIRED");
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "void", 1));
+        assertThat(pipeline.paymentIntent(orderId).get("status").asText()).isEqualTo("canceled");
         assertThat(pipeline.stock(CUP)).containsExactly(10, 0, 0);
         assertThat(pipeline.mailTo(oli)).extracting(CapturedEmail::subject)
                 .containsExactly("Your order has expired (" + orderId + ")");
     }
 
     @Test
-    void refundMadeInTheProvidersDashboard_isRecordedOnce_mailedOnce_andLimitsLaterRefunds(AwsEnvironment aws) {
-        // GIVEN a confirmed order, an admin refund of 500 through the API, then 1000 refunded in the provider's dashboard
+    void refundMadeInStripesDashboard_isRecordedOnce_mailedOnce_andLimitsLaterRefunds(AwsEnvironment aws) {
+        // GIVEN a confirmed order, an admin refund of 500 through the API, then 1000 refunded in Stripe's dashboard
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String quinn = newCustomer("quinn");
-        String orderId = pipeline.place(quinn, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(quinn, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
         assertThat(pipeline.refund(orderId, "refund-api-" + orderId, 500, "one cup chipped").getStatusCode()).isEqualTo(201);
         pipeline.drain();
-        String paymentId = provider(pipeline).findAuthorization(PaymentGateway.key(orderId, "authorize"))
-                .orElseThrow().paymentId();
-        String dashboardRefund = provider(pipeline).refundAtProvider(paymentId, new Money(1000, "USD")).refundId();
+        String dashboardRefund = pipeline.stripe.dashboardRefund(pipeline.paymentIntent(orderId).get("id").asText(), 1000L)
+                .get("id").asText();
 
-        // WHEN the provider notifies, twice, and a second notification of the same refund comes under a new event id
-        String event = notification("payment.refunded", orderId);
-        webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
-        webhook(pipeline).handleRequest(signed(event, Instant.now()), null);
+        // WHEN Stripe notifies (charge.refunded), the same event is resent, and another event about it comes
+        List<StripeSimulator.Delivery> deliveries = deliver(pipeline, orderId);
+        String refunded = deliveries.stream().filter(d -> d.type().equals("charge.refunded")).toList().getLast().eventId();
+        pipeline.stripe.resendWebhook(refunded);
         pipeline.drain();
-        webhook(pipeline).handleRequest(signed(notification("payment.refunded", orderId), Instant.now()), null);
+        ObjectNode other = (ObjectNode) pipeline.stripe.sentEvent(refunded).orElseThrow();
+        other.put("id", "evt_" + UUID.randomUUID().toString().replace("-", ""));
+        webhook(pipeline).handleRequest(signed(pipeline, other.toString(), Instant.now()), null);
         pipeline.drain();
         APIGatewayV2HTTPResponse overRefund = pipeline.refund(orderId, "refund-over-" + orderId, 1001, "too much");
         APIGatewayV2HTTPResponse rest = pipeline.refund(orderId, "refund-rest-" + orderId, 1000, "the rest");
@@ -191,28 +220,36 @@ class WebhookIT {
         assertThat(overRefund.getStatusCode()).as("only 1000 of 2500 is left").isEqualTo(422);
         assertThat(rest.getStatusCode()).isEqualTo(201);
         assertThat(order.get("refundedTotal").get("amount").asLong()).isEqualTo(2500);
+        assertThat(pipeline.stripe.refundsOf(pipeline.paymentIntent(orderId).get("id").asText()))
+                .extracting(r -> r.get("amount").asLong()).containsExactlyInAnyOrder(500L, 1000L, 1000L);
         assertThat(pipeline.mailTo(quinn)).extracting(CapturedEmail::subject).containsExactly(
                 "Your order is confirmed (" + orderId + ")", "You have been refunded (" + orderId + ")",
                 "You have been refunded (" + orderId + ")", "You have been refunded (" + orderId + ")");
     }
 
     @Test
-    void forgedStaleMalformedAndForeignNotifications_changeNothing(AwsEnvironment aws) {
-        // GIVEN a pending order
+    void forgedStaleReplayedMalformedAndForeignDeliveries_changeNothing_andNeverFailWith5xx(AwsEnvironment aws) {
+        // GIVEN a pending order and Stripe's real event about its completed authentication, not yet delivered
         Wiring wiring = new Wiring(Faults.none());
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String pia = newCustomer("pia");
-        String orderId = pipeline.place(pia, orderBody("tok_authorizeThenAsync", CUP, 1));
+        String orderId = pipeline.place(pia, orderBody("pm_card_authenticationRequired", CUP, 1));
         pipeline.drain();
-        String event = notification("payment.succeeded", orderId);
-        APIGatewayV2HTTPEvent noSignature = signed(event, Instant.now());
-        noSignature.getHeaders().remove("webhook-signature");
-        APIGatewayV2HTTPEvent wrongSecret = signed(event, Instant.now());
-        wrongSecret.getHeaders().put("webhook-signature",
-                WebhookSignature.sign(event, "not-the-secret".getBytes(StandardCharsets.UTF_8), Instant.now()));
-        APIGatewayV2HTTPEvent tampered = signed(event, Instant.now());
-        tampered.setBody(event.replace("payment.succeeded", "payment.failed"));
+        String event = capturableEvent(pipeline, orderId);
+        APIGatewayV2HTTPEvent noSignature = signed(pipeline, event, Instant.now());
+        noSignature.getHeaders().remove("stripe-signature");
+        APIGatewayV2HTTPEvent wrongSecret = signed(pipeline, event, Instant.now());
+        wrongSecret.getHeaders().put("stripe-signature", "t=" + Instant.now().getEpochSecond() + ",v1="
+                + StripeSimulator.sign(Instant.now().getEpochSecond() + "." + event, "whsec_forged"));
+        APIGatewayV2HTTPEvent tampered = signed(pipeline, event, Instant.now());
+        tampered.setBody(event.replace("amount_capturable_updated", "payment_failed"));
+        APIGatewayV2HTTPEvent replayed = signed(pipeline, event, Instant.now().minusSeconds(360)); // captured, sent later
+        APIGatewayV2HTTPEvent farFuture = signed(pipeline, event, Instant.now());
+        farFuture.getHeaders().put("stripe-signature", "t=99999999999999999,v1=00");
+        APIGatewayV2HTTPEvent garbageHeader = signed(pipeline, event, Instant.now());
+        garbageHeader.getHeaders().put("stripe-signature", "\u0000\u00ff==,,t=,v1=zz" + "x".repeat(5000));
+        String longId = event.replaceFirst("\"id\":\"evt_[A-Za-z0-9]+\"", "\"id\":\"evt_" + "a".repeat(200) + "\"");
 
         // WHEN
         Map<String, APIGatewayV2HTTPResponse> responses = new LinkedHashMap<>();
@@ -220,23 +257,62 @@ class WebhookIT {
         responses.put("no signature", handler.handleRequest(noSignature, null));
         responses.put("wrong secret", handler.handleRequest(wrongSecret, null));
         responses.put("tampered body", handler.handleRequest(tampered, null));
-        responses.put("six minutes old", handler.handleRequest(signed(event, Instant.now().minusSeconds(360)), null));
-        responses.put("malformed", handler.handleRequest(signed("{\"id\":\"evt_1\",\"type\":", Instant.now()), null));
-        responses.put("no order id", handler.handleRequest(signed(
-                "{\"id\":\"evt_2\",\"type\":\"payment.succeeded\",\"data\":{\"orderId\":\"../../etc\"}}", Instant.now()), null));
-        responses.put("other event type", handler.handleRequest(signed(
-                "{\"id\":\"evt_3\",\"type\":\"customer.created\",\"data\":{}}", Instant.now()), null));
+        responses.put("replayed six minutes later", handler.handleRequest(replayed, null));
+        responses.put("timestamp beyond any date", handler.handleRequest(farFuture, null));
+        responses.put("garbage header", handler.handleRequest(garbageHeader, null));
+        responses.put("malformed", handler.handleRequest(signed(pipeline, "{\"id\":\"evt_1\",\"type\":", Instant.now()), null));
+        responses.put("not an object", handler.handleRequest(signed(pipeline, "[1,2]", Instant.now()), null));
+        responses.put("event id too long", handler.handleRequest(signed(pipeline, longId, Instant.now()), null));
+        responses.put("not a Cartwheel order", handler.handleRequest(signed(pipeline,
+                event.replace(orderId, "../../etc"), Instant.now()), null));
+        responses.put("other event type", handler.handleRequest(signed(pipeline,
+                "{\"id\":\"evt_3\",\"object\":\"event\",\"type\":\"customer.created\",\"data\":{\"object\":{}}}", Instant.now()), null));
 
         // THEN
         assertThat(responses).extractingFromEntries(entry -> entry.getKey() + " " + entry.getValue().getStatusCode())
-                .containsExactly("no signature 401", "wrong secret 401", "tampered body 401", "six minutes old 401",
-                        "malformed 400", "no order id 400", "other event type 200");
+                .containsExactly("no signature 401", "wrong secret 401", "tampered body 401",
+                        "replayed six minutes later 401", "timestamp beyond any date 401", "garbage header 401",
+                        "malformed 400", "not an object 400", "event id too long 400", "not a Cartwheel order 200",
+                        "other event type 200");
         assertThat(responses.values()).filteredOn(r -> r.getStatusCode() >= 400)
                 .allSatisfy(r -> assertThat(r.getHeaders()).containsEntry("content-type", "application/problem+json"));
-        assertThat(Pipeline.json(responses.get("no order id")).get("field").asText()).isEqualTo("/data/orderId");
+        assertThat(responses.values()).filteredOn(r -> r.getStatusCode() == 401)
+                .extracting(r -> Pipeline.json(r).get("detail").asText()).containsOnly("the Stripe-Signature header does not verify");
+        assertThat(Pipeline.json(responses.get("not a Cartwheel order")).get("outcome").asText()).isEqualTo("IGNORED");
         assertThat(Pipeline.json(responses.get("other event type")).get("outcome").asText()).isEqualTo("IGNORED");
         assertThat(pipeline.depth("PaymentQueue")).as("nothing forwarded").isZero();
         assertThat(pipeline.order(pia, orderId).get("status").asText()).isEqualTo("PAYMENT_PENDING");
+    }
+
+    @Test
+    void rolledSigningSecret_bothSecretsVerifyDuringTheRoll_onlyTheNewOneAfterIt(AwsEnvironment aws) {
+        // GIVEN a Stripe account of its own (rolling its secret must not disturb other tests) and a pending order
+        Wiring wiring = new Wiring(Faults.none());
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        pipeline.seed(CUP, "Espresso cup", 1250, 10);
+        String uma = newCustomer("uma");
+        String orderId = pipeline.place(uma, orderBody("pm_card_authenticationRequired", CUP, 1));
+        pipeline.drain();
+        String body = capturableEvent(pipeline, orderId);
+        try (StripeSimulator account = StripeSimulator.start()) {
+            String oldSecret = account.webhookSecret();
+            String newSecret = account.rollWebhookSecret();
+            long now = Instant.now().getEpochSecond();
+            String duringRoll = account.signatureHeader(body, now); // two v1: old and new
+            account.expireOldWebhookSecrets();
+            String afterRoll = account.signatureHeader(body, now);
+
+            // WHEN Cartwheel still has the old secret, then the new one
+            int oldDuring = deliverAs(pipeline, body, duringRoll, () -> oldSecret);
+            int newDuring = deliverAs(pipeline, body, duringRoll, () -> newSecret);
+            int oldAfter = deliverAs(pipeline, body, afterRoll, () -> oldSecret);
+            int newAfter = deliverAs(pipeline, body, afterRoll, () -> newSecret);
+
+            // THEN
+            assertThat(duringRoll).contains(",v1=").matches("t=\\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}");
+            assertThat(List.of(oldDuring, newDuring, oldAfter, newAfter)).containsExactly(200, 200, 401, 200);
+        }
+        assertThat(pipeline.depth("PaymentQueue")).as("one event, forwarded once").isEqualTo(1);
     }
 
     @Test
@@ -259,29 +335,57 @@ class WebhookIT {
 
         // THEN
         assertThat(atItsTime.getStatusCode()).isEqualTo(200);
+        assertThat(Pipeline.json(atItsTime).get("outcome").asText()).isEqualTo("FORWARDED");
         assertThat(now.getStatusCode()).isEqualTo(401);
-        assertThat(Pipeline.json(now).get("detail").asText()).contains("tolerance");
+        assertThat(wiring.logs.lines()).anySatisfy(line -> assertThat(line).contains("tolerance"));
     }
 
-    private static PaymentWebhookHandler webhook(Pipeline pipeline) {
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    /** Stripe's webhooks about the order, delivered now to the webhook function (as API Gateway would invoke it). */
+    private static List<StripeSimulator.Delivery> deliver(Pipeline pipeline, String orderId) {
+        PaymentWebhookHandler handler = webhook(pipeline);
+        pipeline.stripe.webhookSink((body, signature) -> handler.handleRequest(event(body, signature), null).getStatusCode());
+        return pipeline.stripe.deliverWebhooks(orderId);
+    }
+
+    /** Completes the order's authentication at Stripe and returns the event Stripe made of it, unsent. */
+    private static String capturableEvent(Pipeline pipeline, String orderId) {
+        pipeline.stripe.authenticate(pipeline.paymentIntent(orderId).get("id").asText(), true);
+        List<JsonNode> events = new java.util.ArrayList<>();
+        pipeline.stripe.webhookSink((body, signature) -> {
+            events.add(Pipeline.JSON.readTree(body));
+            return 200;
+        });
+        pipeline.stripe.deliverWebhooks(orderId);
+        return events.stream().filter(e -> e.get("type").asText().equals("payment_intent.amount_capturable_updated"))
+                .findFirst().orElseThrow().toString();
+    }
+
+    private static int deliverAs(Pipeline pipeline, String body, String signature, Supplier<String> secret) {
         return new PaymentWebhookHandler(PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")),
-                () -> SECRET, Clock.systemUTC(), System.out);
+                () -> secret.get().getBytes(StandardCharsets.UTF_8), Clock.systemUTC(), System.out)
+                .handleRequest(event(body, signature), null).getStatusCode();
     }
 
-    private static DynamoDbSimulatedPaymentGateway provider(Pipeline pipeline) {
-        return new DynamoDbSimulatedPaymentGateway(pipeline.aws.dynamoDb(), pipeline.table("SimulatedPaymentsTable"));
+    /** The webhook function as composed for the stack, with the signing secret the stack's secret holds. */
+    private static PaymentWebhookHandler webhook(Pipeline pipeline) {
+        String secret = pipeline.aws.secretsManager()
+                .getSecretValue(r -> r.secretId(pipeline.stack.secretArn("PaymentWebhookSecret"))).secretString();
+        return new PaymentWebhookHandler(PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")),
+                () -> secret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC(), System.out);
     }
 
-    private static String notification(String type, String orderId) {
-        return "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"" + orderId + "\"}}";
+    /** {@code body} signed now (or at {@code at}) with the stack's signing secret, as Stripe signs. */
+    private static APIGatewayV2HTTPEvent signed(Pipeline pipeline, String body, Instant at) {
+        return event(body, pipeline.stripe.signatureHeader(body, at.getEpochSecond()));
     }
 
-    /** The sample webhook event with {@code body}, signed with the test secret at {@code at}. */
-    private static APIGatewayV2HTTPEvent signed(String body, Instant at) {
+    /** The sample webhook request with {@code body} and {@code Stripe-Signature}. */
+    private static APIGatewayV2HTTPEvent event(String body, String signature) {
         APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
         Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        headers.put("webhook-signature", WebhookSignature.sign(body, SECRET, at));
+        headers.put("stripe-signature", signature);
         event.setHeaders(headers);
         event.setBody(body);
         event.getRequestContext().setRequestId(UUID.randomUUID().toString());

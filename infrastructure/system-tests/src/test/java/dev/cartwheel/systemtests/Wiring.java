@@ -7,7 +7,6 @@ import dev.cartwheel.core.catalog.StockService;
 import dev.cartwheel.aws.dynamodb.DynamoDbEmailClaims;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
-import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
 import dev.cartwheel.aws.ses.SesClients;
 import dev.cartwheel.aws.ses.SesMailer;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -87,8 +86,7 @@ final class Wiring {
         DynamoDbStockLedger ledger = new DynamoDbStockLedger(dynamoDb, settings.require("PRODUCTS_TABLE"),
                 settings.require("STOCK_LEDGER_TABLE"));
         return new AdminHandler.Services(
-                new RefundService(orders, FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb,
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges), publisher, Clock.systemUTC()),
+                new RefundService(orders, FaultyPorts.gateway(pipeline.stripeGateway("AdminFunction"), faults, charges), publisher, Clock.systemUTC()),
                 new FulfilmentService(orders, publisher, Clock.systemUTC()),
                 new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                 new StockService(ledger, Clock.systemUTC()),
@@ -123,8 +121,7 @@ final class Wiring {
         AwsClientSettings settings = pipeline.settings("PaymentFunction");
         return new PaymentService(
                 orders(settings, true, false, FaultPoint.PAYMENT_CRASH_AFTER_COMMIT),
-                FaultyPorts.gateway(new DynamoDbSimulatedPaymentGateway(dynamoDb(settings),
-                        settings.require("SIMULATED_PAYMENTS_TABLE")), faults, charges),
+                FaultyPorts.gateway(pipeline.stripeGateway("PaymentFunction"), faults, charges),
                 publisher(settings, Map.of(Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.PAYMENT_CRASH_BEFORE_SEND),
                 paymentClock,
                 Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),

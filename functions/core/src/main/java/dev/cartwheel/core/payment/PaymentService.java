@@ -151,7 +151,8 @@ public final class PaymentService {
                 PaymentGateway.key(order.orderId(), "authorize"), order.paymentToken(), order.total());
         if (authorization.pending()) {
             Order pending = order.transitionTo(OrderStatus.PAYMENT_PENDING, clock.instant(), "payment pending at the provider")
-                    .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
+                    .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4(),
+                            authorization.nextAction()));
             orders.apply(new OrderTransition(order, pending, List.of()));
             return OrderStatus.PAYMENT_PENDING;
         }

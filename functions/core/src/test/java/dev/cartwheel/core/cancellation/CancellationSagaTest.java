@@ -41,7 +41,7 @@ class CancellationSagaTest {
     void cancelConfirmedOrder_restocksOnce_refundsTheCaptureOnce_andRepeatsChangeNothing() {
         // GIVEN a confirmed order the provider authorized and captured
         Order order = stored(OrderStatus.CONFIRMED);
-        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", order.total());
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", order.total());
         gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
 
         // WHEN cancelled, and the saga's message delivered twice
@@ -68,7 +68,7 @@ class CancellationSagaTest {
     @Test
     void cancelAuthorizedOrder_releasesTheReservation_andVoidsTheHold() {
         stored(OrderStatus.AUTHORIZED);
-        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", new Money(2000, "EUR"));
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", new Money(2000, "EUR"));
 
         cancellations.cancel(ALICE, "ord_1", null);
         payment.handle(message(MessageType.CANCEL_REQUESTED));
@@ -96,7 +96,7 @@ class CancellationSagaTest {
     @Test
     void sagaCompletesAPendingAdminRefund_andRefundsOnlyTheRest() {
         Order paid = stored(OrderStatus.PAID);
-        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", paid.total());
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", paid.total());
         gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", paid.total());
         Order refunding = paid.withRefundRequested(new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0);
         orders.orders.put("ord_1", refunding);
@@ -115,7 +115,7 @@ class CancellationSagaTest {
     void paymentStepFindingItsCaptureUnderACancelledOrder_refundsIt_andCorrectsTheRecord() {
         // GIVEN the saga voided and finished, then a capture that was in flight landed
         stored(OrderStatus.AUTHORIZED);
-        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", new Money(2000, "EUR"));
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", new Money(2000, "EUR"));
         cancellations.cancel(ALICE, "ord_1", null);
         payment.handle(message(MessageType.CANCEL_REQUESTED));
         gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", new Money(2000, "EUR"));
@@ -152,7 +152,7 @@ class CancellationSagaTest {
 
     private Order stored(OrderStatus status) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0);
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0);
         List<OrderStatus> path = switch (status) {
             case PENDING -> List.of();
             case RESERVED -> List.of(OrderStatus.RESERVED);

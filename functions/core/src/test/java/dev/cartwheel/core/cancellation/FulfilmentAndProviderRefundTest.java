@@ -141,7 +141,7 @@ class FulfilmentAndProviderRefundTest {
 
     private Order stored(OrderStatus status, CapturePolicy capture) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0)
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0)
                 .withCapturePolicy(capture);
         List<OrderStatus> path = switch (status) {
             case RESERVED -> List.of(OrderStatus.RESERVED);
@@ -151,7 +151,7 @@ class FulfilmentAndProviderRefundTest {
         for (OrderStatus next : path) {
             order = order.transitionTo(next, T0, "path");
             if (next == OrderStatus.AUTHORIZED) {
-                gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", order.total());
+                gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", order.total());
                 order = order.withPayment(new PaymentDetails("pay_0", "visa", "4242"));
             }
         }

@@ -27,17 +27,17 @@ class OrderRequestValidatorTest {
     static Stream<Arguments> badRequests() {
         List<LineItemRequest> fiftyOne = IntStream.range(0, 51).mapToObj(i -> new LineItemRequest("SKU-" + i, 1)).toList();
         return Stream.of(
-                Arguments.of(new PlaceOrderRequest(null, "tok_visa"), Problem.INVALID_FIELD, "/items"),
-                Arguments.of(new PlaceOrderRequest(List.of(), "tok_visa"), Problem.INVALID_FIELD, "/items"),
-                Arguments.of(new PlaceOrderRequest(fiftyOne, "tok_visa"), Problem.INVALID_FIELD, "/items"),
-                Arguments.of(request("tok_visa", new LineItemRequest("sku-lower", 1)), Problem.INVALID_FIELD, "/items/0/sku"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A".repeat(33), 1)), Problem.INVALID_FIELD, "/items/0/sku"),
-                Arguments.of(request("tok_visa", new LineItemRequest(null, 1)), Problem.INVALID_FIELD, "/items/0/sku"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A", 0)), Problem.INVALID_FIELD, "/items/0/quantity"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A", -1)), Problem.INVALID_FIELD, "/items/0/quantity"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A", 101)), Problem.INVALID_FIELD, "/items/0/quantity"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A", null)), Problem.INVALID_FIELD, "/items/0/quantity"),
-                Arguments.of(request("tok_visa", new LineItemRequest("A", 1), new LineItemRequest("A", 2)), Problem.INVALID_FIELD, "/items/1/sku"),
+                Arguments.of(new PlaceOrderRequest(null, "pm_card_visa"), Problem.INVALID_FIELD, "/items"),
+                Arguments.of(new PlaceOrderRequest(List.of(), "pm_card_visa"), Problem.INVALID_FIELD, "/items"),
+                Arguments.of(new PlaceOrderRequest(fiftyOne, "pm_card_visa"), Problem.INVALID_FIELD, "/items"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("sku-lower", 1)), Problem.INVALID_FIELD, "/items/0/sku"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A".repeat(33), 1)), Problem.INVALID_FIELD, "/items/0/sku"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest(null, 1)), Problem.INVALID_FIELD, "/items/0/sku"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A", 0)), Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A", -1)), Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A", 101)), Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A", null)), Problem.INVALID_FIELD, "/items/0/quantity"),
+                Arguments.of(request("pm_card_visa", new LineItemRequest("A", 1), new LineItemRequest("A", 2)), Problem.INVALID_FIELD, "/items/1/sku"),
                 Arguments.of(request(null, new LineItemRequest("A", 1)), Problem.INVALID_FIELD, "/paymentToken"),
                 Arguments.of(request("tok visa", new LineItemRequest("A", 1)), Problem.INVALID_FIELD, "/paymentToken"),
                 Arguments.of(request("4242424242424242", new LineItemRequest("A", 1)), Problem.CARD_DATA_REJECTED, "/paymentToken"));
@@ -57,7 +57,7 @@ class OrderRequestValidatorTest {
     void validate_acceptsAGoodRequest() {
         List<LineItemRequest> fifty = new ArrayList<>();
         IntStream.range(0, 50).forEach(i -> fifty.add(new LineItemRequest("SKU-" + i, 100)));
-        assertThatCode(() -> OrderRequestValidator.validate(new PlaceOrderRequest(fifty, "tok_visa"))).doesNotThrowAnyException();
+        assertThatCode(() -> OrderRequestValidator.validate(new PlaceOrderRequest(fifty, "pm_card_visa"))).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
@@ -89,6 +89,6 @@ class OrderRequestValidatorTest {
         assertThat(OrderRequestValidator.containsCardNumber("4242 4242 4242 4242")).isTrue();
         assertThat(OrderRequestValidator.containsCardNumber("5555-5555-5555-4444")).isTrue();
         assertThat(OrderRequestValidator.containsCardNumber("4242424242424241")).isFalse();
-        assertThat(OrderRequestValidator.containsCardNumber("tok_visa")).isFalse();
+        assertThat(OrderRequestValidator.containsCardNumber("pm_card_visa")).isFalse();
     }
 }

@@ -22,7 +22,7 @@ class EmailRendererTest {
 
     private Order order(String productName) {
         return Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", productName, 2, new Money(1250, "USD"))), "tok_visa", t0);
+                List.of(new OrderLine("SKU-1", productName, 2, new Money(1250, "USD"))), "pm_card_visa", t0);
     }
 
     @Test

@@ -160,7 +160,7 @@ class EmailServiceTest {
 
     private Order stored(CapturePolicy capture, OrderStatus... path) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0)
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0)
                 .withCapturePolicy(capture);
         for (OrderStatus next : path) {
             order = order.transitionTo(next, T0, "path");

@@ -144,6 +144,6 @@ class OrderEventServiceTest {
 
     private static Order placed(String orderId) {
         return Order.place(orderId, "alice", "alice@example.com", "corr-" + orderId,
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1250, "USD"))), "tok_visa", T0);
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1250, "USD"))), "pm_card_visa", T0);
     }
 }

@@ -125,7 +125,7 @@ class OrderStatusTest {
     void place_totalsTheLinesAndStartsPendingWithHistory() {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1", List.of(
                 new OrderLine("A", "Apple", 3, new Money(250, "USD")),
-                new OrderLine("B", "Banana", 1, new Money(199, "USD"))), "tok_visa", T0);
+                new OrderLine("B", "Banana", 1, new Money(199, "USD"))), "pm_card_visa", T0);
         assertThat(order.total()).isEqualTo(new Money(949, "USD"));
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
         assertThat(order.history()).singleElement().satisfies(change -> {
@@ -145,7 +145,7 @@ class OrderStatusTest {
     /** An order that reached {@code status} through legal transitions only. */
     static Order orderIn(OrderStatus status) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0);
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0);
         List<OrderStatus> path = switch (status) {
             case PENDING -> List.of();
             case RESERVED -> List.of(OrderStatus.RESERVED);

@@ -68,8 +68,7 @@ final class OrderItems {
         item.put("createdAt", time(order.createdAt()));
         item.put("updatedAt", time(order.updatedAt()));
         item.put("history", AttributeValue.fromL(order.history().stream().map(OrderItems::change).toList()));
-        order.findPayment().ifPresent(payment -> item.put("payment", AttributeValue.fromM(Map.of(
-                "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
+        order.findPayment().ifPresent(payment -> item.put("payment", payment(payment)));
         if (order.isOpen()) {
             item.put(OPEN_SHARD, s(openShard(order.orderId())));
         } else if (order.isAwaitingFulfilment()) {
@@ -85,6 +84,21 @@ final class OrderItems {
             item.put("refunds", AttributeValue.fromL(order.refunds().stream().map(OrderItems::refund).toList()));
         }
         return item;
+    }
+
+    private static AttributeValue payment(PaymentDetails payment) {
+        Map<String, AttributeValue> m = new java.util.HashMap<>(Map.of(
+                "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())));
+        payment.findNextAction().ifPresent(action -> m.put("nextAction", AttributeValue.fromM(Map.of(
+                "type", s(action.type()), "clientSecret", s(action.clientSecret())))));
+        return AttributeValue.fromM(m);
+    }
+
+    private static PaymentDetails payment(Map<String, AttributeValue> m) {
+        AttributeValue action = m.get("nextAction");
+        return new PaymentDetails(string(m, "paymentId"), string(m, "brand"), string(m, "last4"),
+                action == null ? null : new dev.cartwheel.core.payment.NextAction(string(action.m(), "type"),
+                        string(action.m(), "clientSecret")));
     }
 
     static Order fromItem(Map<String, AttributeValue> item) {
@@ -107,8 +121,7 @@ final class OrderItems {
                 instant(item, "createdAt"),
                 instant(item, "updatedAt"),
                 item.get("history").l().stream().map(v -> change(v.m())).toList(),
-                payment == null ? null : new PaymentDetails(string(payment.m(), "paymentId"),
-                        string(payment.m(), "brand"), string(payment.m(), "last4")),
+                payment == null ? null : payment(payment.m()),
                 unavailable == null ? List.of() : unavailable.l().stream().map(AttributeValue::s).toList(),
                 cancellation == null ? null : cancellation(cancellation.m()),
                 refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList(),

@@ -16,7 +16,7 @@ public final class StructuredLog {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
     private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^\\s@\"'<>]+@[^\\s@\"'<>]+");
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("tok_[A-Za-z0-9_]+");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("(tok|pm)_[A-Za-z0-9_]+");
     private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d[\\d -]{10,}\\d");
 
     private final String function;
@@ -78,7 +78,7 @@ public final class StructuredLog {
 
     /** Masks what must never reach a log even inside an exception message: e-mail addresses, tokens, digit runs. */
     public static String redact(String text) {
-        return EMAIL.matcher(DIGITS.matcher(TOKEN.matcher(text).replaceAll("tok_***")).replaceAll("***"))
+        return EMAIL.matcher(DIGITS.matcher(TOKEN.matcher(text).replaceAll("$1_***")).replaceAll("***"))
                 .replaceAll("***@***");
     }
 

@@ -54,12 +54,12 @@ class HttpApiTest {
 
     @org.junit.jupiter.api.Test
     void body_readsBase64EncodedBodies() {
-        String json = "{\"items\":[{\"sku\":\"A\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}";
+        String json = "{\"items\":[{\"sku\":\"A\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}";
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withIsBase64Encoded(true)
                 .withBody(Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8))).build();
         PlaceOrderRequest request = HttpApi.body(event, PlaceOrderRequest.class);
         assertThat(request.items()).singleElement().satisfies(item -> assertThat(item.quantity()).isEqualTo(1));
-        assertThat(request.paymentToken()).isEqualTo("tok_visa");
+        assertThat(request.paymentToken()).isEqualTo("pm_card_visa");
     }
 
     @org.junit.jupiter.api.Test

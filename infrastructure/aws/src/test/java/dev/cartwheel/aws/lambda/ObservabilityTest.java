@@ -42,7 +42,7 @@ class ObservabilityTest {
     void logLine_isJson_withTheContextFields_andNoPii() throws Exception {
         StructuredLog log = new StructuredLog("email", "INFO", out);
         log.warn(new StructuredLog.Entry("req-1", "ord_1", "corr-1", "email", "failed",
-                "MessageRejected: alice@example.com paid with tok_visa card 4242 4242 4242 4242"));
+                "MessageRejected: alice@example.com paid with pm_card_visa card 4242 4242 4242 4242"));
 
         JsonNode line = Json.mapper().readTree(bytes.toString(StandardCharsets.UTF_8));
         assertThat(line.get("level").asText()).isEqualTo("WARN");
@@ -51,7 +51,7 @@ class ObservabilityTest {
         assertThat(line.get("orderId").asText()).isEqualTo("ord_1");
         assertThat(line.get("correlationId").asText()).isEqualTo("corr-1");
         assertThat(line.get("outcome").asText()).isEqualTo("failed");
-        assertThat(line.get("message").asText()).doesNotContain("alice@example.com").doesNotContain("tok_visa")
+        assertThat(line.get("message").asText()).doesNotContain("alice@example.com").doesNotContain("pm_card_visa")
                 .doesNotContain("4242 4242").contains("MessageRejected");
     }
 

@@ -20,7 +20,16 @@ public interface ConsoleBackend {
     /** The events on the template's event buses (e.g. the order events), newest first. */
     JsonNode busEvents();
 
-    /** The simulated payment provider's webhook delivery attempts, newest first (none by default). */
+    /**
+     * The customer of an order waiting for 3-D Secure completes ({@code succeed}) or fails it at Stripe (the
+     * simulator), which then sends its webhook; returns the PaymentIntent, or throws IllegalStateException if no
+     * PaymentIntent of the order waits for an authentication.
+     */
+    default JsonNode authenticate(String orderId, boolean succeed) {
+        throw new IllegalStateException("no Stripe simulator");
+    }
+
+    /** The Stripe simulator's webhook delivery attempts, newest first (none by default). */
     default JsonNode webhooks() {
         return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     }

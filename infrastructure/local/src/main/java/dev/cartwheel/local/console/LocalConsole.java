@@ -133,6 +133,17 @@ public final class LocalConsole implements HttpHandler {
                     out.put("queue", name);
                     out.put("moved", backend.redrive(name));
                     json(ex, 200, out);
+                } else if (path.startsWith("/_local/api/orders/") && path.endsWith("/authenticate") && method.equals("POST")) {
+                    String orderId = path.substring("/_local/api/orders/".length(), path.length() - "/authenticate".length());
+                    String query = ex.getRequestURI().getRawQuery();
+                    boolean succeed = !"outcome=fail".equals(query);
+                    try {
+                        json(ex, 200, backend.authenticate(orderId, succeed));
+                    } catch (IllegalStateException e) {
+                        ObjectNode err = JSON.createObjectNode();
+                        err.put("message", e.getMessage());
+                        json(ex, 409, err);
+                    }
                 } else if (path.equals("/_local/api/mail")) {
                     json(ex, 200, backend.mail());
                 } else if (path.equals("/_local/api/events")) {
