@@ -41,7 +41,9 @@ public final class InvalidRequestException extends CartwheelException {
         ORDER_NOT_REFUNDABLE(409, "order-not-refundable", "Order cannot be refunded"),
         ORDER_NOT_FULFILLABLE(409, "order-not-fulfillable", "Order cannot be fulfilled"),
         REFUND_EXCEEDS_CAPTURED(422, "refund-exceeds-captured", "Refund exceeds what is left of the capture"),
-        INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor");
+        INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor"),
+        NOT_SHIPPED_TO(400, "not-shipped-to", "The shop does not ship to this country"),
+        UNKNOWN_SHIPPING_METHOD(400, "unknown-shipping-method", "Unknown shipping method");
 
         private final int status;
         private final String slug;

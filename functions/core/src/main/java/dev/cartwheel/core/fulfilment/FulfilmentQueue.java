@@ -1,0 +1,68 @@
+package dev.cartwheel.core.fulfilment;
+
+import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.INVALID_FIELD;
+
+import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderPage;
+import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.shipping.ShippingAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The warehouse's list ({@code GET /admin/orders?status=CONFIRMED}, scope {@code orders/admin}): the orders in a status,
+ * oldest first, each with its lines, shipping method and address: what to pick, pack and ship. Read from the orders
+ * table's {@code byStatus} index page by page (never a scan), the addresses with one batch read per page.
+ */
+public final class FulfilmentQueue {
+
+    private final OrderStore orders;
+
+    public FulfilmentQueue(OrderStore orders) {
+        this.orders = orders;
+    }
+
+    /** An order of the queue with its address ({@code null} for an order placed before addresses existed). */
+    public record Entry(Order order, ShippingAddress address) {
+
+        public Optional<ShippingAddress> findAddress() {
+            return Optional.ofNullable(address);
+        }
+    }
+
+    /** A page of the queue and the opaque cursor of the next one ({@code null} on the last page). */
+    public record Page(List<Entry> items, String nextCursor) {
+
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * @param status the status to list, e.g. {@code CONFIRMED} (or {@code AUTHORIZED}: orders captured on fulfilment)
+     * @param cursor {@code null} for the first page, else a {@code nextCursor} of the same status
+     */
+    public Page page(String status, String cursor, int limit) {
+        OrderStatus wanted = parse(status);
+        OrderPage page = orders.listByStatus(wanted, cursor, limit);
+        Map<String, ShippingAddress> addresses = page.items().isEmpty() ? Map.of()
+                : orders.findShippingAddresses(page.items().stream().map(Order::orderId).toList());
+        return new Page(page.items().stream().map(order -> new Entry(order, addresses.get(order.orderId()))).toList(),
+                page.nextCursor());
+    }
+
+    private static OrderStatus parse(String status) {
+        if (status == null || status.isEmpty()) {
+            throw new InvalidRequestException(INVALID_FIELD, "status", "status is required, e.g. status=CONFIRMED");
+        }
+        for (OrderStatus candidate : OrderStatus.values()) {
+            if (candidate.name().equals(status)) {
+                return candidate;
+            }
+        }
+        throw new InvalidRequestException(INVALID_FIELD, "status", "status must be an order status, e.g. CONFIRMED");
+    }
+}
