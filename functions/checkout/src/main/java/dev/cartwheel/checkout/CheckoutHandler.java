@@ -8,6 +8,9 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
+import dev.cartwheel.core.fulfilment.FulfilmentQueue;
+import dev.cartwheel.core.pricing.PricingMode;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -36,8 +39,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}}, {@code POST /orders/{orderId}/cancel}
- * {@code POST /orders/{orderId}/refunds} and {@code POST /orders/{orderId}/fulfilment} behind the HTTP API's JWT
- * authorizer.
+ * {@code POST /orders/{orderId}/refunds}, {@code POST /orders/{orderId}/fulfilment} and {@code GET /admin/orders}
+ * ({@link AdminOrdersRoute}) behind the HTTP API's JWT authorizer.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -50,10 +53,11 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final RefundService refunds;
     private final FulfilmentService fulfilments;
     private final StructuredLog log;
+    private final AdminOrdersRoute adminOrders;
 
     /** The services behind this function's routes. */
     public record Services(CheckoutService checkout, CancellationService cancellations, RefundService refunds,
-                           FulfilmentService fulfilments) {
+                           FulfilmentService fulfilments, FulfilmentQueue queue) {
     }
 
     public CheckoutHandler() {
@@ -71,6 +75,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         this.refunds = services.refunds();
         this.fulfilments = services.fulfilments();
         this.log = StructuredLog.forFunction("checkout", logOut);
+        this.adminOrders = new AdminOrdersRoute(services.queue());
     }
 
     /** The services wired to DynamoDB, SQS and the payment provider as template.yaml configures this function. */
@@ -78,7 +83,8 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         DynamoDbOrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
-                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"),
+                settings.require("SHIPPING_ADDRESSES_TABLE"));
         SqsStepPublisher publisher = new SqsStepPublisher(SqsClients.create(settings), Map.of(
                 Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
                 Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
@@ -86,13 +92,16 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         Clock clock = Clock.systemUTC();
         return new Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        new DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        PricingMode.fromSetting(settings.require("PRICES_INCLUDE_TAX")),
                         publisher, clock, () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON"))),
                 new CancellationService(orders, publisher, clock),
                 new RefundService(orders,
                         new DynamoDbSimulatedPaymentGateway(dynamoDb, settings.require("SIMULATED_PAYMENTS_TABLE")),
                         publisher, clock),
-                new FulfilmentService(orders, publisher, clock));
+                new FulfilmentService(orders, publisher, clock),
+                new FulfilmentQueue(orders));
     }
 
     @Override
@@ -104,6 +113,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "POST /orders/{orderId}/cancel" -> cancel(event);
             case "POST /orders/{orderId}/refunds" -> refund(event);
             case "POST /orders/{orderId}/fulfilment" -> fulfil(event);
+            case AdminOrdersRoute.ROUTE -> adminOrders.handle(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -125,7 +135,8 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
         Caller caller = HttpApi.caller(event);
-        return HttpApi.json(200, OrderJson.full(checkout.getOrder(caller, orderId(event))), Map.of());
+        CheckoutService.OwnOrder own = checkout.getOwnOrder(caller, orderId(event));
+        return HttpApi.json(200, OrderJson.full(own.order(), own.address()), Map.of());
     }
 
     private APIGatewayV2HTTPResponse cancel(APIGatewayV2HTTPEvent event) {

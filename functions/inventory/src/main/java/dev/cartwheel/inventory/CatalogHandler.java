@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
+import dev.cartwheel.core.pricing.ShopRulesService;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
@@ -22,24 +24,36 @@ import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
 import dev.cartwheel.core.money.Money;
 import java.util.Map;
 
-/** {@code GET /products} (public) and {@code PUT /products/{sku}} (scope {@code inventory/admin}). */
+/**
+ * {@code GET /products} (public) and {@code PUT /products/{sku}} (scope {@code inventory/admin}); the shop's shipping
+ * methods ({@link ShippingMethodsRoute}) and tax rates ({@link TaxRatesRoute}).
+ */
 public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final ProductCatalog catalog;
+    private final ShippingMethodsRoute shippingMethods;
+    private final TaxRatesRoute taxRates;
     private final StructuredLog log = StructuredLog.forFunction("catalog");
+
+    /** The catalog, and the shop's shipping methods and tax rates (items of the same table). */
+    public record Services(ProductCatalog catalog, ShopRulesService rules) {
+    }
 
     public CatalogHandler() {
         this(compose(AwsClientSettings.fromEnvironment()));
     }
 
-    public CatalogHandler(ProductCatalog catalog) {
-        this.catalog = catalog;
+    public CatalogHandler(Services services) {
+        this.catalog = services.catalog();
+        this.shippingMethods = new ShippingMethodsRoute(services.rules());
+        this.taxRates = new TaxRatesRoute(services.rules());
     }
 
-    public static ProductCatalog compose(AwsClientSettings settings) {
+    public static Services compose(AwsClientSettings settings) {
         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("PRODUCTS_TABLE"), "sku");
-        return new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE"));
+        return new Services(new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                new ShopRulesService(new DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE"))));
     }
 
     @Override
@@ -47,6 +61,9 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
         return HttpApi.respond(event, log, () -> switch (HttpApi.route(event)) {
             case "GET /products" -> list(event);
             case "PUT /products/{sku}" -> put(event);
+            case ShippingMethodsRoute.LIST -> shippingMethods.list(event);
+            case ShippingMethodsRoute.PUT -> shippingMethods.put(event);
+            case TaxRatesRoute.PUT -> taxRates.put(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -77,11 +94,14 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
         ObjectNode node = Json.mapper().createObjectNode().put("sku", product.sku()).put("name", product.name());
         node.putObject("price").put("amount", product.price().amount()).put("currency", product.price().currency());
         node.put("available", product.available());
+        if (product.taxCategory() != null) {
+            node.put("taxCategory", product.taxCategory());
+        }
         return node;
     }
 
     /** The body of {@code PUT /products/{sku}}. */
-    record ProductRequest(String name, PriceRequest price, Long available) {
+    record ProductRequest(String name, PriceRequest price, Long available, String taxCategory) {
 
         ProductUpdate toUpdate(String sku) {
             if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
@@ -100,7 +120,11 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
             if (available == null || available < 0 || available > 1_000_000_000L) {
                 throw new InvalidRequestException(Problem.INVALID_FIELD, "/available", "available must be an integer from 0 to 1000000000");
             }
-            return new ProductUpdate(sku, name, money, available);
+            if (taxCategory != null && !ShopRulesService.TAX_CATEGORY.matcher(taxCategory).matches()) {
+                throw new InvalidRequestException(Problem.INVALID_FIELD, "/taxCategory",
+                        "taxCategory must match " + ShopRulesService.TAX_CATEGORY.pattern());
+            }
+            return new ProductUpdate(sku, name, money, available, taxCategory);
         }
     }
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param refundId  the provider's refund id of a {@link OrderEventType#REFUNDED} event, else {@code null}
  * @param capture   when the order's payment is captured: a warehouse ships an order captured on authorization once it
  *                  is {@code order.confirmed}, one captured on fulfilment once it is {@code order.authorized}
+ * @param shippingCountry where the order ships (ISO 3166-1 alpha-2), {@code null} for orders placed before addresses;
+ *                  never the address itself (personal data: a consumer needing it calls {@code GET /admin/orders})
+ * @param shippingMethod the id of the order's shipping method, else {@code null}
  */
 public record OrderEvent(
         String eventId,
@@ -36,7 +39,9 @@ public record OrderEvent(
         String refundId,
         CapturePolicy capture,
         String correlationId,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String shippingCountry,
+        String shippingMethod) {
 
     /** A line of the order: what a warehouse needs to pick it. */
     public record Line(String sku, int quantity) {

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The catalog in DynamoDB, one item per SKU: {@code sku, name, priceAmount, currency, available, reserved, sold}.
+ * The catalog in DynamoDB, one item per SKU: {@code sku, name, priceAmount, currency, available, reserved, sold} and an
+ * optional {@code taxCategory}.
  * Checkout reads prices with one {@code BatchGetItem}; stock counters move only inside order transitions.
  */
 public final class DynamoDbProductCatalog implements ProductCatalog {
@@ -72,7 +73,10 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
     @Override
     public ProductPage list(String cursor, int limit) {
         Map<String, AttributeValue> start = cursor == null ? null : Map.of("sku", s(decodeCursor(cursor)));
-        ScanResponse response = dynamoDb.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(start));
+        // the shop's shipping methods and tax rates share the table (DynamoDbShopRules) and have no price: skipped, so a
+        // page may hold fewer than limit products
+        ScanResponse response = dynamoDb.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(start)
+                .filterExpression("attribute_exists(priceAmount)"));
         List<Product> products = response.items().stream().map(DynamoDbProductCatalog::toProduct).toList();
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
         String next = last == null || last.isEmpty() ? null
@@ -88,9 +92,16 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
         values.put(":currency", s(update.price().currency()));
         values.put(":available", n(update.available()));
         values.put(":zero", n(0));
+        String category;
+        if (update.taxCategory() == null) {
+            category = " REMOVE taxCategory";
+        } else {
+            values.put(":category", s(update.taxCategory()));
+            category = ", taxCategory = :category";
+        }
         dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("sku", s(update.sku())))
                 .updateExpression("SET #name = :name, priceAmount = :amount, currency = :currency, available = :available, "
-                        + "reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero)")
+                        + "reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero)" + category)
                 .expressionAttributeNames(Map.of("#name", "name"))
                 .expressionAttributeValues(values));
     }
@@ -98,7 +109,7 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
     static Product toProduct(Map<String, AttributeValue> item) {
         return new Product(string(item, "sku"), string(item, "name"),
                 new Money(number(item, "priceAmount"), string(item, "currency")),
-                number(item, "available"), number(item, "reserved"), number(item, "sold"));
+                number(item, "available"), number(item, "reserved"), number(item, "sold"), string(item, "taxCategory"));
     }
 
     private static String decodeCursor(String cursor) {

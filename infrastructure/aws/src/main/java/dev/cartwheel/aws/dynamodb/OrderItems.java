@@ -8,6 +8,11 @@ import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.pricing.OrderPricing;
+import dev.cartwheel.core.pricing.TaxLine;
+import dev.cartwheel.core.shipping.OrderShipping;
+import dev.cartwheel.core.tax.AppliedRate;
+import dev.cartwheel.core.tax.TaxRate;
 import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Fulfilment;
@@ -68,6 +73,8 @@ final class OrderItems {
         if (!order.refunds().isEmpty()) {
             item.put("refunds", AttributeValue.fromL(order.refunds().stream().map(OrderItems::refund).toList()));
         }
+        order.findPricing().ifPresent(pricing -> item.put("pricing", pricing(pricing)));
+        order.findShipping().ifPresent(shipping -> item.put("shipping", shipping(shipping)));
         return item;
     }
 
@@ -78,6 +85,8 @@ final class OrderItems {
         AttributeValue refunds = item.get("refunds");
         AttributeValue capture = item.get("capture");
         AttributeValue fulfilment = item.get("fulfilment");
+        AttributeValue pricing = item.get("pricing");
+        AttributeValue shipping = item.get("shipping");
         return new Order(
                 string(item, "orderId"),
                 string(item, "customerId"),
@@ -98,7 +107,47 @@ final class OrderItems {
                 refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList(),
                 // orders written before the capture policy existed were captured on authorization
                 capture == null ? CapturePolicy.ON_AUTHORIZATION : CapturePolicy.fromSetting(capture.s()),
-                fulfilment == null ? null : fulfilment(fulfilment.m()));
+                fulfilment == null ? null : fulfilment(fulfilment.m()),
+                // orders placed before shipping and taxes existed have neither
+                pricing == null ? null : pricing(pricing.m()),
+                shipping == null ? null : shipping(shipping.m()));
+    }
+
+    private static AttributeValue pricing(OrderPricing pricing) {
+        return AttributeValue.fromM(Map.of(
+                "pricesIncludeTax", AttributeValue.fromBool(pricing.pricesIncludeTax()),
+                "subtotal", money(pricing.subtotal()), "shipping", money(pricing.shipping()), "tax", money(pricing.tax()),
+                "total", money(pricing.total()),
+                "breakdown", AttributeValue.fromL(pricing.breakdown().stream().map(line -> AttributeValue.fromM(Map.of(
+                        "category", s(line.category()), "ratePpm", n(line.rate().partsPerMillion()),
+                        "taxable", money(line.taxable()), "tax", money(line.tax())))).toList())));
+    }
+
+    private static OrderPricing pricing(Map<String, AttributeValue> m) {
+        return new OrderPricing(m.get("pricesIncludeTax").bool(), money(m.get("subtotal").m()), money(m.get("shipping").m()),
+                money(m.get("tax").m()),
+                m.get("breakdown").l().stream().map(v -> new TaxLine(string(v.m(), "category"),
+                        new TaxRate(number(v.m(), "ratePpm")), money(v.m().get("taxable").m()), money(v.m().get("tax").m())))
+                        .toList(),
+                money(m.get("total").m()));
+    }
+
+    private static AttributeValue shipping(OrderShipping shipping) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("methodId", s(shipping.methodId()));
+        m.put("methodName", s(shipping.methodName()));
+        m.put("country", s(shipping.country()));
+        if (shipping.region() != null) {
+            m.put("region", s(shipping.region()));
+        }
+        m.put("minDays", n(shipping.minDays()));
+        m.put("maxDays", n(shipping.maxDays()));
+        return AttributeValue.fromM(m);
+    }
+
+    private static OrderShipping shipping(Map<String, AttributeValue> m) {
+        return new OrderShipping(string(m, "methodId"), string(m, "methodName"), string(m, "country"), string(m, "region"),
+                (int) number(m, "minDays"), (int) number(m, "maxDays"));
     }
 
     private static AttributeValue fulfilment(Fulfilment fulfilment) {
@@ -147,13 +196,31 @@ final class OrderItems {
     }
 
     private static AttributeValue line(OrderLine line) {
-        return AttributeValue.fromM(Map.of(
-                "sku", s(line.sku()), "name", s(line.name()),
-                "quantity", n(line.quantity()), "unitPrice", money(line.unitPrice())));
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("sku", s(line.sku()));
+        m.put("name", s(line.name()));
+        m.put("quantity", n(line.quantity()));
+        m.put("unitPrice", money(line.unitPrice()));
+        if (line.taxCategory() != null) {
+            m.put("taxCategory", s(line.taxCategory()));
+        }
+        if (line.rate() != null) {
+            m.put("rate", AttributeValue.fromM(Map.of("category", s(line.rate().category()),
+                    "ratePpm", n(line.rate().rate().partsPerMillion()))));
+        }
+        if (line.tax() != null) {
+            m.put("tax", money(line.tax()));
+        }
+        return AttributeValue.fromM(m);
     }
 
     private static OrderLine line(Map<String, AttributeValue> m) {
-        return new OrderLine(string(m, "sku"), string(m, "name"), (int) number(m, "quantity"), money(m.get("unitPrice").m()));
+        AttributeValue rate = m.get("rate");
+        AttributeValue tax = m.get("tax");
+        return new OrderLine(string(m, "sku"), string(m, "name"), (int) number(m, "quantity"), money(m.get("unitPrice").m()),
+                string(m, "taxCategory"),
+                rate == null ? null : new AppliedRate(string(rate.m(), "category"), new TaxRate(number(rate.m(), "ratePpm"))),
+                tax == null ? null : money(tax.m()));
     }
 
     private static AttributeValue change(StatusChange change) {
