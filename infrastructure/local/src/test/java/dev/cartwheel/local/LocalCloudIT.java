@@ -116,7 +116,7 @@ class LocalCloudIT {
         // GIVEN an order paid with a token the provider authorizes only later
         String token = cloud.token("grace", "grace@example.com", "orders/read orders/write");
         String orderId = placeOrder(token,
-                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"tok_authorizeThenAsync\"}");
+                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"tok_authorizeThenAsync\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
 
         // WHEN the simulated provider approves it and POSTs its signed webhook to the API
         JsonNode order = awaitFinal(token, orderId);
@@ -199,7 +199,7 @@ class LocalCloudIT {
     @Test
     void missingExpiredWrongAudienceOrForeignTokensGet401AndTheFunctionDoesNotRun() throws Exception {
         var checkout = cloud.lambda().pool("CheckoutFunction");
-        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
         long now = Instant.now().getEpochSecond();
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("expired", cloud.authority().sign(claims(cloud.issuer(), cloud.audience(), now - 3600, now - 60)));
@@ -233,7 +233,7 @@ class LocalCloudIT {
         String readOnly = cloud.token("dave", "dave@example.com", "orders/read");
         HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + readOnly)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"tok_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}")));
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).isEqualTo("{\"message\":\"Forbidden\"}");
         String customer = cloud.token("dave", "dave@example.com", "orders/read orders/write");
@@ -378,7 +378,7 @@ class LocalCloudIT {
     @Test
     void theConsoleShowsAPlacedOrderAndItsEmail() throws Exception {
         String token = cloud.token("frank", "frank@example.com", "orders/read orders/write");
-        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\"}");
+        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"tok_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
         assertThat(awaitFinal(token, orderId).path("status").asText()).isEqualTo("CONFIRMED");
 
         try (HeadlessChromium chromium = HeadlessChromium.start()) {
