@@ -646,8 +646,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         }
         String table = provisioned.tableName("OrdersTable");
         try {
-            dynamoDb.query(r -> r.tableName(table).indexName("byStatus").keyConditionExpression("#s = :s")
-                            .expressionAttributeNames(Map.of("#s", "status"))
+            dynamoDb.query(r -> r.tableName(table).indexName("fulfilmentQueue").keyConditionExpression("#s = :s")
+                            .expressionAttributeNames(Map.of("#s", "shipmentQueue"))
                             .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("CONFIRMED")))
                             .scanIndexForward(true).limit(100))
                     .items().forEach(i -> {
@@ -664,7 +664,7 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
                         out.add(o);
                     });
         } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException noIndex) {
-            // a template without the byStatus index has no queue to show
+            // a template without the fulfilmentQueue index has no queue to show
         }
         return out;
     }

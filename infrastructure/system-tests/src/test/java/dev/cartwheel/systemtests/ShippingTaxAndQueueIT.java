@@ -192,14 +192,21 @@ class ShippingTaxAndQueueIT {
         // AND a cursor of CONFIRMED does not page another status, and a forged one is refused
         String first = Pipeline.json(pipeline.checkout.handleRequest(queue("CONFIRMED", null, 2, "orders/admin"), null))
                 .get("nextCursor").asText();
-        APIGatewayV2HTTPResponse otherQuery = pipeline.checkout.handleRequest(queue("REJECTED", first, 2, "orders/admin"), null);
+        APIGatewayV2HTTPResponse otherQuery = pipeline.checkout.handleRequest(queue("AUTHORIZED", first, 2, "orders/admin"), null);
         assertThat(otherQuery.getStatusCode()).isEqualTo(400);
         assertThat(Pipeline.json(otherQuery).get("type").asText()).endsWith("/invalid-cursor");
         assertThat(pipeline.checkout.handleRequest(queue("CONFIRMED", "bm90IGEgY3Vyc29y", 2, "orders/admin"), null).getStatusCode())
                 .isEqualTo(400);
         assertThat(pipeline.checkout.handleRequest(queue("SHIPPED-ISH", null, 2, "orders/admin"), null).getStatusCode()).isEqualTo(400);
-        assertThat(Pipeline.json(pipeline.checkout.handleRequest(queue("REJECTED", null, 10, "orders/admin"), null)).get("items"))
-                .hasSize(1);
+        assertThat(pipeline.checkout.handleRequest(queue("REJECTED", null, 2, "orders/admin"), null).getStatusCode())
+                .as("only orders awaiting shipment are queued").isEqualTo(400);
+        assertThat(Pipeline.json(pipeline.checkout.handleRequest(queue("AUTHORIZED", null, 10, "orders/admin"), null)).get("items"))
+                .as("captured on authorization: nothing waits authorized").isEmpty();
+        // AND a shipped order leaves the queue
+        pipeline.fulfil(placed.getFirst(), null);
+        pipeline.drain();
+        assertThat(Pipeline.json(pipeline.checkout.handleRequest(queue("CONFIRMED", null, 10, "orders/admin"), null)).get("items")
+                .findValuesAsText("orderId")).containsExactlyElementsOf(placed.subList(1, placed.size()));
     }
 
     @Test

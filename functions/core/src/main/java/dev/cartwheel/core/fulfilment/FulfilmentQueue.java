@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The warehouse's list ({@code GET /admin/orders?status=CONFIRMED}, scope {@code orders/admin}): the orders in a status,
- * oldest first, each with its lines, shipping method and address: what to pick, pack and ship. Read from the orders
- * table's {@code byStatus} index page by page (never a scan), the addresses with one batch read per page.
+ * The warehouse's list ({@code GET /admin/orders?status=CONFIRMED}, scope {@code orders/admin}): the orders awaiting
+ * shipment in a status, oldest first, each with its lines, shipping method and address: what to pick, pack and ship.
+ * {@code CONFIRMED} lists the paid orders not shipped yet; {@code AUTHORIZED} the orders captured on fulfilment that
+ * wait for it. Read from the orders table's sparse {@code fulfilmentQueue} index page by page (never a scan), the
+ * addresses with one batch read per page.
  */
 public final class FulfilmentQueue {
 
@@ -58,11 +60,13 @@ public final class FulfilmentQueue {
         if (status == null || status.isEmpty()) {
             throw new InvalidRequestException(INVALID_FIELD, "status", "status is required, e.g. status=CONFIRMED");
         }
-        for (OrderStatus candidate : OrderStatus.values()) {
-            if (candidate.name().equals(status)) {
-                return candidate;
-            }
+        if (status.equals(OrderStatus.CONFIRMED.name())) {
+            return OrderStatus.CONFIRMED;
         }
-        throw new InvalidRequestException(INVALID_FIELD, "status", "status must be an order status, e.g. CONFIRMED");
+        if (status.equals(OrderStatus.AUTHORIZED.name())) {
+            return OrderStatus.AUTHORIZED;
+        }
+        throw new InvalidRequestException(INVALID_FIELD, "status",
+                "status must be CONFIRMED or AUTHORIZED (captured on fulfilment): the statuses of orders awaiting shipment");
     }
 }

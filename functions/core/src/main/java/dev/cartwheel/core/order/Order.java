@@ -259,6 +259,14 @@ public record Order(
         return !status.isFinal() && !isAwaitingFulfilment();
     }
 
+    /**
+     * The warehouse has this order to ship: confirmed (or, captured on fulfilment, authorized) and no fulfilment
+     * recorded yet. These orders, and only these, are in the fulfilment queue ({@code GET /admin/orders}).
+     */
+    public boolean isAwaitingShipment() {
+        return fulfilment == null && (status == OrderStatus.CONFIRMED || isAwaitingFulfilment());
+    }
+
     /** The customer may still cancel: the status allows it and no fulfilment is recorded. */
     public boolean isCancellable() {
         return status.isCancellable() && fulfilment == null;

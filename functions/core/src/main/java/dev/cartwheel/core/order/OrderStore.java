@@ -35,8 +35,9 @@ public interface OrderStore {
     java.util.Map<String, ShippingAddress> findShippingAddresses(java.util.Collection<String> orderIds);
 
     /**
-     * One page of the orders in {@code status}, oldest first (by when they were placed), read from an index, never a
-     * table scan; {@code cursor} is {@code null} for the first page and is bound to {@code status}.
+     * One page of the orders awaiting shipment ({@link Order#isAwaitingShipment()}) in {@code status}, oldest first (by
+     * when they were placed), read from a sparse index, never a table scan; {@code cursor} is {@code null} for the
+     * first page and is bound to {@code status}.
      */
     OrderPage listByStatus(OrderStatus status, String cursor, int limit);
 

@@ -61,7 +61,7 @@ final class Fakes {
 
         @Override
         public OrderPage listByStatus(dev.cartwheel.core.order.OrderStatus status, String cursor, int limit) {
-            return new OrderPage(orders.values().stream().filter(order -> order.status() == status)
+            return new OrderPage(orders.values().stream().filter(order -> order.status() == status && order.isAwaitingShipment())
                     .sorted(java.util.Comparator.comparing(Order::createdAt)).limit(limit).toList(), null);
         }
 

@@ -49,8 +49,11 @@ public final class DynamoDbOrderStore implements OrderStore {
 
     public static final String BY_CUSTOMER_INDEX = "byCustomer";
     public static final String OPEN_ORDERS_INDEX = "openOrders";
-    /** Orders by status, oldest first: the fulfilment queue ({@code GET /admin/orders?status=CONFIRMED}), admins only. */
-    public static final String BY_STATUS_INDEX = "byStatus";
+    /**
+     * Sparse: the orders awaiting shipment by status, oldest first: the fulfilment queue
+     * ({@code GET /admin/orders?status=CONFIRMED}), admins only.
+     */
+    public static final String FULFILMENT_QUEUE_INDEX = "fulfilmentQueue";
     static final String IDEMPOTENCY_PREFIX = "checkout#";
 
     private final DynamoDbClient dynamoDb;
@@ -173,9 +176,9 @@ public final class DynamoDbOrderStore implements OrderStore {
     @Override
     public OrderPage listByStatus(OrderStatus status, String cursor, int limit) {
         Map<String, AttributeValue> startKey = cursor == null ? null : decodeStatusCursor(cursor, status);
-        QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(BY_STATUS_INDEX)
-                .keyConditionExpression("#status = :s")
-                .expressionAttributeNames(Map.of("#status", "status"))
+        QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(FULFILMENT_QUEUE_INDEX)
+                .keyConditionExpression("#queue = :s")
+                .expressionAttributeNames(Map.of("#queue", OrderItems.SHIPMENT_QUEUE))
                 .expressionAttributeValues(Map.of(":s", s(status.name())))
                 .scanIndexForward(true)
                 .limit(limit)
@@ -195,7 +198,8 @@ public final class DynamoDbOrderStore implements OrderStore {
 
     /** The fulfilment queue's cursor: the status it lists (so it cannot page another), then where the page ended. */
     private static String encodeStatusCursor(Map<String, AttributeValue> key) {
-        String raw = "status\n" + string(key, "status") + "\n" + string(key, "createdAt") + "\n" + string(key, "orderId");
+        String raw = "queue\n" + string(key, OrderItems.SHIPMENT_QUEUE) + "\n" + string(key, "createdAt") + "\n"
+                + string(key, "orderId");
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -206,12 +210,12 @@ public final class DynamoDbOrderStore implements OrderStore {
         } catch (IllegalArgumentException e) {
             parts = new String[0];
         }
-        if (parts.length != 4 || !parts[0].equals("status") || !parts[1].equals(status.name())
+        if (parts.length != 4 || !parts[0].equals("queue") || !parts[1].equals(status.name())
                 || !parts[3].startsWith("ord_")) {
             throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_CURSOR, "cursor",
                     "cursor is not one this API returned for this query");
         }
-        return Map.of("status", s(parts[1]), "createdAt", s(parts[2]), "orderId", s(parts[3]));
+        return Map.of(OrderItems.SHIPMENT_QUEUE, s(parts[1]), "createdAt", s(parts[2]), "orderId", s(parts[3]));
     }
 
     @Override

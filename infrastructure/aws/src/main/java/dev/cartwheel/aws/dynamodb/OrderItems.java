@@ -38,6 +38,13 @@ final class OrderItems {
     static final String OPEN_SHARD = "openShard";
     static final int OPEN_SHARDS = 8;
 
+    /**
+     * Present only while the order waits for the warehouse ({@link Order#isAwaitingShipment()}), holding its status
+     * ({@code CONFIRMED}, or {@code AUTHORIZED} when captured on fulfilment): the sparse GSI on it is the fulfilment
+     * queue, and an order's other writes cost that index nothing.
+     */
+    static final String SHIPMENT_QUEUE = "shipmentQueue";
+
     private OrderItems() {
     }
 
@@ -63,6 +70,9 @@ final class OrderItems {
                 "paymentId", s(payment.paymentId()), "brand", s(payment.brand()), "last4", s(payment.last4())))));
         if (order.isOpen()) {
             item.put(OPEN_SHARD, s(openShard(order.orderId())));
+        }
+        if (order.isAwaitingShipment()) {
+            item.put(SHIPMENT_QUEUE, s(order.status().name()));
         }
         item.put("capture", s(order.capture().setting()));
         order.findFulfilment().ifPresent(fulfilment -> item.put("fulfilment", fulfilment(fulfilment)));

@@ -26,7 +26,7 @@ public interface ConsoleBackend {
     }
 
     /**
-     * The fulfilment queue: CONFIRMED orders oldest first, as the orders table's {@code byStatus} index lists them, with
+     * The fulfilment queue: CONFIRMED orders oldest first, as the orders table's {@code fulfilmentQueue} index lists them, with
      * their lines, shipping method and destination country (the address stays in its table). None by default.
      */
     default JsonNode fulfilmentQueue() {
