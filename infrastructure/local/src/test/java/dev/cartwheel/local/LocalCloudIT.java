@@ -388,6 +388,12 @@ class LocalCloudIT {
             wait.until(d -> !d.findElements(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).isEmpty());
             String row = driver.findElement(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).getText();
             assertThat(row).contains(orderId).contains("CONFIRMED").contains("frank").contains("PENDING").contains("PAID");
+            // the breakdown: 18.00 + 5.99 standard shipping to the US, no region so no sales tax
+            assertThat(row).contains("subtotal 18.00 USD", "shipping 5.99 USD", "Standard to US", "tax 0.00 USD", "total 23.99 USD");
+            // and the fulfilment queue holds the confirmed order
+            wait.until(d -> !d.findElements(By.cssSelector("tr.queued[data-order-id='" + orderId + "']")).isEmpty());
+            assertThat(driver.findElement(By.cssSelector("tr.queued[data-order-id='" + orderId + "']")).getText())
+                    .contains("1 x MILK-JUG", "Standard to US", "23.99 USD");
             wait.until(d -> d.findElements(By.cssSelector("#mailbox .subject")).stream().anyMatch(s -> s.getText().contains(orderId)));
             String mailbox = driver.findElement(By.id("mailbox")).getText();
             assertThat(mailbox).contains("frank@example.com");
