@@ -25,8 +25,8 @@ final class ProductBodies {
         return Long.parseLong(matcher.group(1));
     }
 
-    /** The body of {@code PUT /products/{sku}}: never the stock ({@code available} is refused). */
-    record ProductRequest(String name, PriceRequest price, Integer maxPerOrder, Long available) {
+    /** The body of {@code PUT /products/{sku}}: never the stock ({@code available} is refused); an optional tax category. */
+    record ProductRequest(String name, PriceRequest price, Integer maxPerOrder, Long available, String taxCategory) {
 
         ProductUpdate toUpdate(String sku) {
             if (available != null) {
@@ -50,7 +50,11 @@ final class ProductBodies {
                 throw new InvalidRequestException(Problem.INVALID_FIELD, "/maxPerOrder",
                         "maxPerOrder must be an integer from 1 to " + OrderRequestValidator.MAX_QUANTITY + " (omit it for no limit)");
             }
-            return new ProductUpdate(sku, name, money, maxPerOrder == null ? 0 : maxPerOrder);
+            if (taxCategory != null && !dev.cartwheel.core.pricing.ShopRulesService.TAX_CATEGORY.matcher(taxCategory).matches()) {
+                throw new InvalidRequestException(Problem.INVALID_FIELD, "/taxCategory",
+                        "taxCategory must match " + dev.cartwheel.core.pricing.ShopRulesService.TAX_CATEGORY.pattern());
+            }
+            return new ProductUpdate(sku, name, money, maxPerOrder == null ? 0 : maxPerOrder, taxCategory);
         }
     }
 

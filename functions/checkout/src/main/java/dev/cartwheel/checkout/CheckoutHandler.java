@@ -8,6 +8,9 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
+import dev.cartwheel.core.fulfilment.FulfilmentQueue;
+import dev.cartwheel.core.pricing.PricingMode;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -28,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}} and {@code POST /orders/{orderId}/cancel}
- * behind the HTTP API's JWT authorizer: the customer's routes. Refunds and fulfilments are the admin function's.
+ * behind the HTTP API's JWT authorizer: the customer's routes, plus the warehouse's fulfilment queue
+ * {@code GET /admin/orders} ({@link AdminOrdersRoute}). Refunds and fulfilments are the admin function's.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -40,9 +44,10 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final CancellationService cancellations;
     private final String adminGroup;
     private final StructuredLog log;
+    private final AdminOrdersRoute adminOrders;
 
     /** The services behind this function's routes. */
-    public record Services(CheckoutService checkout, CancellationService cancellations) {
+    public record Services(CheckoutService checkout, CancellationService cancellations, FulfilmentQueue queue) {
     }
 
     /** The template's default {@code AdminGroup}. */
@@ -74,6 +79,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         this.cancellations = services.cancellations();
         this.adminGroup = adminGroup;
         this.log = StructuredLog.forFunction("checkout", logOut);
+        this.adminOrders = new AdminOrdersRoute(services.queue(), adminGroup);
     }
 
     /** The services wired to DynamoDB and SQS as template.yaml configures this function. */
@@ -81,17 +87,21 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         DynamoDbOrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
-                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"),
+                settings.require("SHIPPING_ADDRESSES_TABLE"));
         SqsStepPublisher publisher = new SqsStepPublisher(SqsClients.create(settings), Map.of(
                 Step.INVENTORY, settings.require("INVENTORY_QUEUE_URL"),
                 Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL")));
         Clock clock = Clock.systemUTC();
         return new Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        new DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        PricingMode.fromSetting(settings.require("PRICES_INCLUDE_TAX")),
                         publisher, clock, () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
                         Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
-                new CancellationService(orders, publisher, clock));
+                new CancellationService(orders, publisher, clock),
+                new FulfilmentQueue(orders));
     }
 
     @Override
@@ -101,6 +111,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "GET /orders" -> listOrders(event);
             case "GET /orders/{orderId}" -> getOrder(event);
             case "POST /orders/{orderId}/cancel" -> cancel(event);
+            case AdminOrdersRoute.ROUTE -> adminOrders.handle(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -123,12 +134,14 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private APIGatewayV2HTTPResponse getOrder(APIGatewayV2HTTPEvent event) {
         Caller caller = HttpApi.caller(event);
         if (isAdmin(caller)) {
-            // admins see any order, with its audit trail (who refunded, fulfilled, cancelled, and when) and the
-            // provider's reasons for refusals
-            return HttpApi.json(200, OrderJson.admin(checkout.getAnyOrder(orderId(event))), Map.of());
+            // admins see any order, with its address, its audit trail (who refunded, fulfilled, cancelled, and when)
+            // and the provider's reasons for refusals
+            CheckoutService.AddressedOrder any = checkout.getAnyOrder(orderId(event));
+            return HttpApi.json(200, OrderJson.admin(any.order(), any.address()), Map.of());
         }
-        Order order = checkout.getOrder(caller, orderId(event));
-        return HttpApi.json(200, OrderJson.withNextAction(OrderJson.full(order), order, caller), Map.of());
+        CheckoutService.AddressedOrder own = checkout.getOwnOrder(caller, orderId(event));
+        return HttpApi.json(200, OrderJson.withNextAction(OrderJson.full(own.order(), own.address()), own.order(), caller),
+                Map.of());
     }
 
     /** The caller may see any order and its audit trail: the admin scope alone is not enough, as for every admin route. */

@@ -14,8 +14,13 @@ import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderSummary;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
+import dev.cartwheel.core.pricing.TaxLine;
+import dev.cartwheel.core.shipping.ShippingAddress;
 
-/** The JSON representations of orders in the API (docs/api.md). Never the e-mail address or the payment token. */
+/**
+ * The JSON representations of orders in the API (docs/api.md). Never the e-mail address or the payment token; the
+ * shipping address only in the owner's order and the admin queue.
+ */
 final class OrderJson {
 
     private OrderJson() {
@@ -30,7 +35,69 @@ final class OrderJson {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("orderId", order.orderId())
                 .put("status", order.history().getFirst().status().name());
+        addPricing(body, order);
+        body.set("links", links(order));
+        return body;
+    }
+
+    /**
+     * The order's {@code subtotal}, {@code shipping}, {@code tax} (with its per-rate {@code breakdown}) and {@code total}
+     * as frozen at checkout; {@code subtotal + shipping + tax == total}. Orders placed before taxes have only a total.
+     */
+    static void addPricing(ObjectNode body, Order order) {
+        order.findPricing().ifPresent(pricing -> {
+            body.put("pricesIncludeTax", pricing.pricesIncludeTax());
+            body.set("subtotal", money(pricing.subtotal()));
+            body.set("shipping", money(pricing.shipping()));
+            ObjectNode tax = money(pricing.tax());
+            ArrayNode breakdown = tax.putArray("breakdown");
+            for (TaxLine line : pricing.breakdown()) {
+                ObjectNode entry = breakdown.addObject().put("category", line.category()).put("rate", line.rate().percent());
+                entry.set("taxable", money(line.taxable()));
+                entry.set("tax", money(line.tax()));
+            }
+            body.set("tax", tax);
+        });
         body.set("total", money(order.total()));
+    }
+
+    /**
+     * The order's shipping method and, for its owner and admins only, its address. Never in a list a customer reads,
+     * never logged.
+     */
+    static void addShipping(ObjectNode body, Order order, ShippingAddress address) {
+        order.findShipping().ifPresent(shipping -> {
+            ObjectNode method = body.putObject("shippingMethod").put("id", shipping.methodId()).put("name", shipping.methodName());
+            method.putObject("deliveryEstimate").put("minDays", shipping.minDays()).put("maxDays", shipping.maxDays());
+        });
+        if (address != null) {
+            ObjectNode node = body.putObject("shippingAddress").put("name", address.name()).put("line1", address.line1());
+            if (address.line2() != null) {
+                node.put("line2", address.line2());
+            }
+            node.put("city", address.city());
+            if (address.region() != null) {
+                node.put("region", address.region());
+            }
+            node.put("postalCode", address.postalCode()).put("country", address.country());
+            if (address.phone() != null) {
+                node.put("phone", address.phone());
+            }
+        }
+    }
+
+    /** An order in the admin fulfilment queue: what to pick (lines) and its amounts; the caller adds the shipping. */
+    static ObjectNode summary(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("orderId", order.orderId())
+                .put("status", order.status().name())
+                .put("createdAt", order.createdAt().toString());
+        ArrayNode items = body.putArray("items");
+        for (OrderLine line : order.lines()) {
+            items.addObject().put("sku", line.sku()).put("name", line.name()).put("quantity", line.quantity());
+        }
+        addPricing(body, order);
+        body.put("capture", order.capture().setting());
         body.set("links", links(order));
         return body;
     }
@@ -40,6 +107,11 @@ final class OrderJson {
      * idempotency keys or provider decline codes. The cancellation's reason is the customer's own.
      */
     static ObjectNode full(Order order) {
+        return full(order, null);
+    }
+
+    /** The order as its owner sees it, with its shipping address ({@code null}: an order placed without one). */
+    static ObjectNode full(Order order, ShippingAddress address) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("orderId", order.orderId())
                 .put("status", order.status().name())
@@ -50,8 +122,13 @@ final class OrderJson {
             ObjectNode item = items.addObject().put("sku", line.sku()).put("name", line.name()).put("quantity", line.quantity());
             item.set("unitPrice", money(line.unitPrice()));
             item.set("lineTotal", money(line.lineTotal()));
+            if (line.rate() != null && line.tax() != null) {
+                item.put("taxCategory", line.rate().category()).put("taxRate", line.rate().rate().percent());
+                item.set("tax", money(line.tax()));
+            }
         }
-        body.set("total", money(order.total()));
+        addPricing(body, order);
+        addShipping(body, order, address);
         order.findPayment().ifPresent(payment -> body.putObject("payment")
                 .put("brand", payment.brand()).put("last4", payment.last4()));
         body.put("capture", order.capture().setting());
@@ -88,8 +165,8 @@ final class OrderJson {
      * never an e-mail address), the provider's reason for every refused refund ({@code refunds[].failure}) and for a
      * cancellation refund it refused ({@code cancellation.failure}).
      */
-    static ObjectNode admin(Order order) {
-        ObjectNode body = full(order);
+    static ObjectNode admin(Order order, ShippingAddress address) {
+        ObjectNode body = full(order, address);
         body.put("customerId", order.customerId());
         if (body.get("refunds") instanceof ArrayNode refunds) {
             for (int i = 0; i < order.refunds().size(); i++) {

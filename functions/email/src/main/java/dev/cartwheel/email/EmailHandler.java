@@ -45,7 +45,8 @@ public final class EmailHandler implements RequestHandler<SQSEvent, SQSBatchResp
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new EmailService(
-                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null),
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null,
+                        settings.require("SHIPPING_ADDRESSES_TABLE")),
                 new DynamoDbEmailClaims(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
                 new SesMailer(SesClients.create(settings), settings.require("SENDER_EMAIL")),
                 new EmailRenderer(),

@@ -10,6 +10,8 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
 import dev.cartwheel.aws.json.ApiJson;
+import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
+import dev.cartwheel.core.pricing.ShopRulesService;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
@@ -22,26 +24,48 @@ import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
 import java.util.Map;
 
 /**
- * {@code GET /products} and {@code GET /products/{sku}}, both public and read-only: the catalog's writes are the
- * admin function's ({@code PUT /products/{sku}}, {@code POST /products/{sku}/stock-adjustments}).
+ * {@code GET /products} and {@code GET /products/{sku}}, both public and read-only (the catalog's writes are the
+ * admin function's), and the shop's shipping methods ({@link ShippingMethodsRoute}) and tax rates
+ * ({@link TaxRatesRoute}).
  */
 public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final ProductCatalog catalog;
+    private final ShippingMethodsRoute shippingMethods;
+    private final TaxRatesRoute taxRates;
     private final StructuredLog log = StructuredLog.forFunction("catalog");
 
+    /** The catalog, and the shop's shipping methods and tax rates (items of the same table). */
+    public record Services(ProductCatalog catalog, ShopRulesService rules) {
+    }
+
+    /** The template's default {@code AdminGroup}. */
+    public static final String DEFAULT_ADMIN_GROUP = "cartwheel-admin";
+
     public CatalogHandler() {
-        this(compose(AwsClientSettings.fromEnvironment()));
+        this(AwsClientSettings.fromEnvironment());
     }
 
-    public CatalogHandler(ProductCatalog catalog) {
-        this.catalog = catalog;
+    private CatalogHandler(AwsClientSettings settings) {
+        this(compose(settings), settings.require("ADMIN_GROUP"));
     }
 
-    public static ProductCatalog compose(AwsClientSettings settings) {
+    public CatalogHandler(Services services) {
+        this(services, DEFAULT_ADMIN_GROUP);
+    }
+
+    /** @param adminGroup the group ({@code cognito:groups}) that, with the scope, may set shipping methods and tax rates */
+    public CatalogHandler(Services services, String adminGroup) {
+        this.catalog = services.catalog();
+        this.shippingMethods = new ShippingMethodsRoute(services.rules(), adminGroup);
+        this.taxRates = new TaxRatesRoute(services.rules(), adminGroup);
+    }
+
+    public static Services compose(AwsClientSettings settings) {
         software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("PRODUCTS_TABLE"), "sku");
-        return new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE"));
+        return new Services(new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                new ShopRulesService(new DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE"))));
     }
 
     @Override
@@ -49,6 +73,9 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
         return HttpApi.respond(event, log, () -> switch (HttpApi.route(event)) {
             case "GET /products" -> list(event);
             case "GET /products/{sku}" -> get(event);
+            case ShippingMethodsRoute.LIST -> shippingMethods.list(event);
+            case ShippingMethodsRoute.PUT -> shippingMethods.put(event);
+            case TaxRatesRoute.PUT -> taxRates.put(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }

@@ -305,7 +305,7 @@ final class ColdStartBench {
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
                     ((ObjectNode) event.get("requestContext")).put("requestId", UUID.randomUUID().toString());
                     event.put("body", "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],"
-                            + "\"paymentToken\":\"pm_card_visa\"}");
+                            + "\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
                     yield JSON.writeValueAsBytes(event);
                 }
                 default -> {

@@ -86,7 +86,10 @@ final class ThroughputBench {
         Files.writeString(seed, """
                 {"products":[
                   {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
-                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}]}
+                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
+                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
+                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
+                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
                 """);
         if (System.getProperty("lambda.runtime.dir") == null) {
             // the Runtime Interface Client jars the local cloud module copies next to local-cloud.jar
@@ -208,7 +211,7 @@ final class ThroughputBench {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         AtomicLong lastMailNanos = new AtomicLong();
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
         long phaseStart = System.nanoTime();
         Instant phaseStartInstant = Instant.now();
         List<Thread> workers = new ArrayList<>();

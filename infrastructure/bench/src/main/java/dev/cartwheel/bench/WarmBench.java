@@ -57,6 +57,14 @@ final class WarmBench {
                         "available", AttributeValue.fromN("100000000"), "reserved", AttributeValue.fromN("0"),
                         "sold", AttributeValue.fromN("0"))));
             }
+            // one shipping method, with a price, and a taxed region: checkout prices shipping and tax as in production
+            var rules = new dev.cartwheel.aws.dynamodb.DynamoDbShopRules(dynamoDb, resources.tableName("ProductsTable"));
+            rules.putShippingMethod(new dev.cartwheel.core.shipping.ShippingMethod("standard", "Standard", List.of(
+                    new dev.cartwheel.core.shipping.ShippingZone("domestic", java.util.Set.of("US"),
+                            new dev.cartwheel.core.money.Money(599, "USD"))), null, 3, 7));
+            rules.putTaxRates(new dev.cartwheel.core.tax.CountryTaxRates("US", new dev.cartwheel.core.tax.TaxRateSet(
+                    dev.cartwheel.core.tax.TaxRate.ZERO, Map.of()), Map.of("IL", new dev.cartwheel.core.tax.TaxRateSet(
+                    dev.cartwheel.core.tax.TaxRate.ofPercent("6.25"), Map.of()))));
             return resources;
         }
     }
@@ -152,7 +160,7 @@ final class WarmBench {
     }
 
     static APIGatewayV2HTTPEvent postOrder(int i) {
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
         Map<String, String> claims = Map.of("sub", "bench-customer-" + (i % 50), "email", "bench" + (i % 50) + "@example.com",
                 "scope", "orders/read orders/write");
         return APIGatewayV2HTTPEvent.builder()

@@ -50,7 +50,13 @@ public final class DemoRun {
     /** What happens to a confirmed order of the demo after it is confirmed. */
     enum Then { NOTHING, REFUND_ONE_UNIT, CANCEL, SHIP }
 
-    record Case(String label, String customer, String sku, int quantity, String paymentToken, String expected, Then then) {
+    record Case(String label, String customer, String sku, int quantity, String paymentToken, String expected, Then then,
+                String address, String shippingMethod) {
+
+        Case(String label, String customer, String sku, int quantity, String paymentToken, String expected, Then then) {
+            this(label, customer, sku, quantity, paymentToken, expected, then, US_ADDRESS, "standard");
+        }
+
         int expectedEmails() {
             return then == Then.NOTHING ? 1 : 2;
         }
@@ -66,6 +72,11 @@ public final class DemoRun {
     }
 
     static final String ASYNC_TOKEN = "pm_card_authenticationRequired";
+    /** A domestic address with a region (California's sales tax applies) and one abroad (German VAT, 7% on books). */
+    static final String US_ADDRESS = "{\"name\":\"Alex Demo\",\"line1\":\"1 Market Street\",\"city\":\"San Francisco\","
+            + "\"region\":\"CA\",\"postalCode\":\"94105\",\"country\":\"US\"}";
+    static final String DE_ADDRESS = "{\"name\":\"Erin Müller\",\"line1\":\"Straße des 17. Juni 135\",\"city\":\"Berlin\","
+            + "\"postalCode\":\"10623\",\"country\":\"DE\",\"phone\":\"+49 30 1234567\"}";
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -76,6 +87,8 @@ public final class DemoRun {
         JsonNode plenty = products.getLast();
         JsonNode other = products.size() > 2 ? products.get(products.size() - 2) : plenty;
         JsonNode fourth = products.size() > 3 ? products.get(1) : other;
+        // the order abroad buys a book if the catalog has one (a reduced rate beside shipping's standard rate)
+        JsonNode book = products.stream().filter(p -> "books".equals(p.path("taxCategory").asText())).findFirst().orElse(fourth);
         if (scarce.path("available").asLong() + 1 > 100) {
             problems.add("no product with less than 100 units: cannot show a sell-out");
             return false;
@@ -89,8 +102,8 @@ public final class DemoRun {
                         Then.NOTHING),
                 new Case("order cancelled by its customer", "demo-dave", other.path("sku").asText(), 1, "pm_card_visa", "CANCELLED",
                         Then.CANCEL),
-                new Case("asynchronously authorized order, then shipped", "demo-erin", fourth.path("sku").asText(), 1,
-                        ASYNC_TOKEN, "FULFILLED", Then.SHIP));
+                new Case("asynchronously authorized order shipped abroad (Germany)", "demo-erin", book.path("sku").asText(), 1,
+                        ASYNC_TOKEN, "FULFILLED", Then.SHIP, DE_ADDRESS, "express"));
 
         out.println();
         out.println("Catalog:");
@@ -102,7 +115,8 @@ public final class DemoRun {
         for (Case c : cases) {
             String token = cloud.token(c.customer(), c.customer() + "@example.com", "orders/read orders/write");
             tokens.put(c, token);
-            String body = "{\"items\":[{\"sku\":\"" + c.sku() + "\",\"quantity\":" + c.quantity() + "}],\"paymentToken\":\"" + c.paymentToken() + "\"}";
+            String body = "{\"items\":[{\"sku\":\"" + c.sku() + "\",\"quantity\":" + c.quantity() + "}],\"paymentToken\":\""
+                    + c.paymentToken() + "\",\"shippingAddress\":" + c.address() + ",\"shippingMethod\":\"" + c.shippingMethod() + "\"}";
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/orders"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -183,6 +197,7 @@ public final class DemoRun {
                 continue;
             }
             out.printf("   status %s (expected %s)%n", order.path("status").asText(), c.expected());
+            printAmounts(c, id, order);
             for (JsonNode h : order.path("history")) {
                 out.printf("   %s  %s%s%n", h.path("at").asText(h.path("timestamp").asText()), h.path("status").asText(h.path("to").asText()),
                         h.hasNonNull("reason") ? "  (" + h.path("reason").asText() + ")" : "");
@@ -212,6 +227,7 @@ public final class DemoRun {
                 }
             }
         }
+        printFulfilmentQueue();
         // several cases may share a SKU: compare each SKU's stock with what all its cases should have left
         Map<String, Long> expectedStock = new LinkedHashMap<>();
         for (Case c : cases) {
@@ -237,6 +253,61 @@ public final class DemoRun {
     }
 
     /** The order waited in PAYMENT_PENDING until the provider's webhook, which was delivered and accepted. */
+    /** The order's subtotal, shipping, tax per rate and total, checked to add up. */
+    private void printAmounts(Case c, String orderId, JsonNode order) {
+        JsonNode method = order.path("shippingMethod");
+        JsonNode address = order.path("shippingAddress");
+        out.printf("   ships %s to %s, %s (%s)%n", method.path("name").asText("?"), address.path("city").asText("?"),
+                address.path("country").asText("?"), address.path("postalCode").asText("?"));
+        long subtotal = order.path("subtotal").path("amount").asLong();
+        long shipping = order.path("shipping").path("amount").asLong();
+        long tax = order.path("tax").path("amount").asLong();
+        long total = order.path("total").path("amount").asLong();
+        String currency = order.path("total").path("currency").asText();
+        out.printf("   subtotal %s  shipping %s  tax %s  total %s%s%n", amount(subtotal, currency), amount(shipping, currency),
+                amount(tax, currency), amount(total, currency), order.path("pricesIncludeTax").asBoolean() ? " (prices include tax)" : "");
+        for (JsonNode rate : order.path("tax").path("breakdown")) {
+            out.printf("      tax %-8s %6s%% on %s = %s%n", rate.path("category").asText(), rate.path("rate").asText(),
+                    amount(rate.path("taxable").path("amount").asLong(), currency), amount(rate.path("tax").path("amount").asLong(), currency));
+        }
+        if (!order.has("subtotal") || subtotal + shipping + tax != total) {
+            problems.add(c.label() + " " + orderId + ": subtotal, shipping and tax do not add up to the total: " + order);
+        }
+    }
+
+    private static String amount(long minor, String currency) {
+        return java.math.BigDecimal.valueOf(minor, 2).toPlainString() + " " + currency;
+    }
+
+    /** The warehouse's fulfilment queue: GET /admin/orders?status=CONFIRMED, page by page, oldest first. */
+    void printFulfilmentQueue() throws IOException, InterruptedException {
+        String warehouse = cloud.token("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
+        out.println();
+        out.println("Fulfilment queue (GET /admin/orders?status=CONFIRMED, oldest first):");
+        String cursor = null;
+        int pages = 0;
+        do {
+            String query = "/admin/orders?status=CONFIRMED&limit=10" + (cursor == null ? ""
+                    : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(query)).header("Authorization", "Bearer " + warehouse)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                problems.add("GET /admin/orders answered " + r.statusCode() + " " + r.body());
+                return;
+            }
+            JsonNode page = JSON.readTree(r.body());
+            for (JsonNode o : page.path("items")) {
+                StringBuilder lines = new StringBuilder();
+                o.path("items").forEach(l -> lines.append(lines.isEmpty() ? "" : ", ").append(l.path("quantity").asInt())
+                        .append(" x ").append(l.path("sku").asText()));
+                out.printf("  %s  %s  %s  via %s to %s, %s%n", o.path("createdAt").asText(), o.path("orderId").asText(), lines,
+                        o.path("shippingMethod").path("name").asText("?"), o.path("shippingAddress").path("city").asText("?"),
+                        o.path("shippingAddress").path("country").asText("?"));
+            }
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null && ++pages < 10);
+    }
+
     private void checkWebhook(Case c, String orderId, JsonNode order) {
         List<String> statuses = new ArrayList<>();
         order.path("history").forEach(h -> statuses.add(h.path("status").asText(h.path("to").asText())));

@@ -468,8 +468,70 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             item.put("available", AttributeValue.fromN(Long.toString(p.path("available").asLong())));
             item.put("reserved", AttributeValue.fromN("0"));
             item.put("sold", AttributeValue.fromN("0"));
+            if (p.hasNonNull("taxCategory")) {
+                item.put("taxCategory", AttributeValue.fromS(p.get("taxCategory").asText()));
+            }
             dynamoDb.putItem(r -> r.tableName(table).item(item));
         }
+        seedShopRules(table, seed);
+    }
+
+    /**
+     * The seed's {@code shippingMethods} and {@code taxRates}, written as the items the functions read from the products
+     * table (the layout of {@code DynamoDbShopRules}: one {@code shipping-methods} item with an attribute
+     * {@code method#<id>} per method, one {@code tax-rates#<COUNTRY>} item per country, rates in parts per million).
+     */
+    private void seedShopRules(String table, JsonNode seed) {
+        if (seed.has("shippingMethods")) {
+            Map<String, AttributeValue> methods = new LinkedHashMap<>();
+            methods.put("sku", AttributeValue.fromS("shipping-methods"));
+            for (JsonNode m : seed.get("shippingMethods")) {
+                Map<String, AttributeValue> method = new LinkedHashMap<>();
+                method.put("id", AttributeValue.fromS(m.path("id").asText()));
+                method.put("name", AttributeValue.fromS(m.path("name").asText()));
+                method.put("minDays", AttributeValue.fromN(m.path("deliveryEstimate").path("minDays").asText("0")));
+                method.put("maxDays", AttributeValue.fromN(m.path("deliveryEstimate").path("maxDays").asText("0")));
+                if (m.hasNonNull("freeAbove")) {
+                    method.put("freeAbove", seedMoney(m.get("freeAbove")));
+                }
+                List<AttributeValue> zones = new ArrayList<>();
+                for (JsonNode z : m.path("zones")) {
+                    List<AttributeValue> countries = new ArrayList<>();
+                    z.path("countries").forEach(c -> countries.add(AttributeValue.fromS(c.asText())));
+                    zones.add(AttributeValue.fromM(Map.of("name", AttributeValue.fromS(z.path("name").asText()),
+                            "countries", AttributeValue.fromL(countries), "price", seedMoney(z.path("price")))));
+                }
+                method.put("zones", AttributeValue.fromL(zones));
+                methods.put("method#" + m.path("id").asText(), AttributeValue.fromM(method));
+            }
+            dynamoDb.putItem(r -> r.tableName(table).item(methods));
+        }
+        for (JsonNode t : seed.path("taxRates")) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>(seedRateSet(t));
+            item.put("sku", AttributeValue.fromS("tax-rates#" + t.path("country").asText()));
+            item.put("country", AttributeValue.fromS(t.path("country").asText()));
+            Map<String, AttributeValue> regions = new LinkedHashMap<>();
+            t.path("regions").fields().forEachRemaining(e -> regions.put(e.getKey(), AttributeValue.fromM(seedRateSet(e.getValue()))));
+            item.put("regions", AttributeValue.fromM(regions));
+            dynamoDb.putItem(r -> r.tableName(table).item(item));
+        }
+    }
+
+    private static Map<String, AttributeValue> seedRateSet(JsonNode set) {
+        Map<String, AttributeValue> categories = new LinkedHashMap<>();
+        set.path("categories").fields().forEachRemaining(e -> categories.put(e.getKey(), AttributeValue.fromN(ppm(e.getValue().asText()))));
+        return Map.of("standardPpm", AttributeValue.fromN(ppm(set.path("standard").asText("0"))),
+                "categories", AttributeValue.fromM(categories));
+    }
+
+    /** A percentage string ({@code "7.25"}) as parts per million ({@code 72500}), exactly. */
+    private static String ppm(String percent) {
+        return new java.math.BigDecimal(percent).movePointRight(4).toBigIntegerExact().toString();
+    }
+
+    private static AttributeValue seedMoney(JsonNode money) {
+        return AttributeValue.fromM(Map.of("amount", AttributeValue.fromN(Long.toString(money.path("amount").asLong())),
+                "currency", AttributeValue.fromS(money.path("currency").asText("USD"))));
     }
 
     // ------------------------------------------------------------------ accessors
@@ -609,6 +671,37 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
         items.sort(Comparator.comparing((Map<String, AttributeValue> i) -> i.containsKey("createdAt") ? i.get("createdAt").s() : "")
                 .reversed());
         items.forEach(i -> out.add(toJson(i)));
+        return out;
+    }
+
+    @Override
+    public JsonNode fulfilmentQueue() {
+        ArrayNode out = JSON.createArrayNode();
+        if (provisioned.find("OrdersTable").isEmpty()) {
+            return out;
+        }
+        String table = provisioned.tableName("OrdersTable");
+        try {
+            dynamoDb.query(r -> r.tableName(table).indexName("fulfilmentQueue").keyConditionExpression("#s = :s")
+                            .expressionAttributeNames(Map.of("#s", "shipmentQueue"))
+                            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("CONFIRMED")))
+                            .scanIndexForward(true).limit(100))
+                    .items().forEach(i -> {
+                        ObjectNode o = JSON.createObjectNode();
+                        o.put("orderId", i.get("orderId").s());
+                        o.put("createdAt", i.containsKey("createdAt") ? i.get("createdAt").s() : "");
+                        o.set("lines", toJson(i.getOrDefault("lines", AttributeValue.fromL(List.of()))));
+                        if (i.containsKey("shipping")) {
+                            o.set("shipping", toJson(i.get("shipping")));
+                        }
+                        if (i.containsKey("total")) {
+                            o.set("total", toJson(i.get("total")));
+                        }
+                        out.add(o);
+                    });
+        } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException noIndex) {
+            // a template without the fulfilmentQueue index has no queue to show
+        }
         return out;
     }
 

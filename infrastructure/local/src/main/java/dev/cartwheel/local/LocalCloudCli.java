@@ -255,7 +255,7 @@ public final class LocalCloudCli implements Runnable {
                     Try:
                       curl -s %s/products
                       curl -s -X POST %s/orders -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                           -H "Idempotency-Key: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"pm_card_visa"}'
+                           -H "Idempotency-Key: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n')" -d '{"items":[{"sku":"ESPRESSO-CUP","quantity":2}],"paymentToken":"pm_card_visa","shippingAddress":{"name":"Alice Example","line1":"1 Market Street","city":"San Francisco","region":"CA","postalCode":"94105","country":"US"},"shippingMethod":"standard"}'
                       curl -s %s/orders -H "Authorization: Bearer $TOKEN"
 
                     sam local invoke (Docker) against these services:

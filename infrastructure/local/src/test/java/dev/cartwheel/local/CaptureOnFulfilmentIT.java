@@ -55,7 +55,7 @@ class CaptureOnFulfilmentIT {
         HttpResponse<String> placed = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + customer)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}")));
+                        "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}")));
         String orderId = JSON.readTree(placed.body()).path("orderId").asText();
 
         // WHEN it has been authorized and confirmed, and the warehouse then ships it

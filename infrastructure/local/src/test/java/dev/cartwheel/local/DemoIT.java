@@ -50,7 +50,11 @@ class DemoIT {
                 .contains("status REJECTED (expected REJECTED)").contains("status PAYMENT_FAILED (expected PAYMENT_FAILED)")
                 .contains("status CANCELLED (expected CANCELLED)").contains("An admin refunded one unit")
                 .contains("Your order is confirmed").contains("asynchronously authorized order").contains("webhook payment_intent.amount_capturable_updated")
-                .contains("status FULFILLED (expected FULFILLED)").contains("The warehouse shipped");
+                .contains("status FULFILLED (expected FULFILLED)").contains("The warehouse shipped")
+                // amounts, the order abroad with its two rates, the shipping notice's address, the fulfilment queue
+                .contains("subtotal 25.00 USD  shipping 5.99 USD  tax 2.24 USD  total 33.23 USD")
+                .contains("ships Express to Berlin, DE").contains("tax books         7% on 29.00 USD = 2.03 USD")
+                .contains("Straße des 17. Juni 135").contains("Fulfilment queue (GET /admin/orders?status=CONFIRMED");
         // a newcomer's first run: third-party banners and JVM warnings go to the log file, not the terminal
         assertThat(printed).doesNotContain("SLF4J").doesNotContain("WARNING").doesNotContain("Initializing DynamoDB Local")
                 .doesNotContain("JAXB").doesNotContain("[InventoryFunction]");

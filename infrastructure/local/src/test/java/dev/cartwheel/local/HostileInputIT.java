@@ -55,7 +55,8 @@ class HostileInputIT {
     static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
     static final String PROBLEMS = "https://cartwheel.dev/problems/";
     static final String GOOD_ITEMS = "[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}]";
-    static final String GOOD = "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}";
+    static final String SHIPPING = "\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"";
+    static final String GOOD = "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
     static final List<String> logs = new CopyOnWriteArrayList<>();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -93,7 +94,7 @@ class HostileInputIT {
         aliceKey = "alice-key-" + UUID.randomUUID();
         aliceOrders.add(place(aliceToken, aliceKey, GOOD, Map.of()));
         aliceOrders.add(place(aliceToken, UUID.randomUUID().toString(),
-                "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}", Map.of()));
+                "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}", Map.of()));
         for (String id : aliceOrders) {
             awaitFinal(aliceToken, id);
         }
@@ -158,8 +159,48 @@ class HostileInputIT {
         return new Case(name, "GET", path, token, Map.of(), null, status, type, field);
     }
 
+    static final String ADDRESS = "{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\","
+            + "\"postalCode\":\"62701\",\"country\":\"US\"}";
+    /** A method an attacker would like: free, everywhere. */
+    static final String FREE_EVERYWHERE = "{\"name\":\"Free\",\"zones\":[{\"name\":\"all\",\"countries\":[\"US\",\"BR\"],"
+            + "\"price\":{\"amount\":0,\"currency\":\"USD\"}}],\"deliveryEstimate\":{\"minDays\":1,\"maxDays\":1}}";
+
+    /** A good order to {@code address} (JSON) by {@code method} (JSON). */
+    static String ship(String address, String method) {
+        return "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":" + address
+                + ",\"shippingMethod\":" + method + "}";
+    }
+
+    /** The good address with one field set to {@code rawJsonString} (JSON string content, escapes allowed). */
+    static String address(String field, String rawJsonString) {
+        ObjectNode node;
+        try {
+            node = (ObjectNode) JSON.readTree(ADDRESS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        StringBuilder out = new StringBuilder("{");
+        java.util.Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        boolean replaced = false;
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            String value = e.getKey().equals(field) ? rawJsonString : e.getValue().asText();
+            replaced |= e.getKey().equals(field);
+            out.append(out.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":\"").append(value).append('"');
+        }
+        if (!replaced) {
+            out.append(",\"").append(field).append("\":\"").append(rawJsonString).append('"');
+        }
+        return out.append('}').toString();
+    }
+
+    static Case put(String name, String path, String token, String body, int status, String type, String field) {
+        return new Case(name, body == null ? "GET" : "PUT", path, token, body == null ? Map.of() : Map.of("Content-Type", "application/json"),
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), status, type, field);
+    }
+
     static String order(String items, String paymentToken) {
-        return "{\"items\":" + items + ",\"paymentToken\":" + paymentToken + "}";
+        return "{\"items\":" + items + ",\"paymentToken\":" + paymentToken + "," + SHIPPING + "}";
     }
 
     static String item(String sku, String quantity) {
@@ -184,11 +225,11 @@ class HostileInputIT {
         t.add(post("JSON null", "null", 400, "malformed-json", "body"));
         t.add(post("a JSON string", "\"" + GOOD.replace("\"", "\\\"") + "\"", 400, "malformed-json", "body"));
         t.add(post("single quotes", GOOD.replace('"', '\''), 400, "malformed-json", "body"));
-        t.add(post("a comment", "{/* free */\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}", 400, "malformed-json", "body"));
+        t.add(post("a comment", "{/* free */\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}", 400, "malformed-json", "body"));
         t.add(post("two documents", GOOD + GOOD, 400, "malformed-json", "body"));
         t.add(post("NaN quantity", order(item("\"ESPRESSO-CUP\"", "NaN"), "\"pm_card_visa\""), 400, "malformed-json", "body"));
         t.add(post("items twice (duplicate key)", "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"items\":"
-                + item("\"LIMITED-GRINDER\"", "100") + ",\"paymentToken\":\"pm_card_visa\"}", 400, "malformed-json", "at /items"));
+                + item("\"LIMITED-GRINDER\"", "100") + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}", 400, "malformed-json", "at /items"));
         // ---- wrong types
         t.add(post("quantity as a string", order(item("\"ESPRESSO-CUP\"", "\"2\""), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
         t.add(post("quantity as a float", order(item("\"ESPRESSO-CUP\"", "2.5"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/quantity"));
@@ -200,7 +241,7 @@ class HostileInputIT {
         t.add(post("sku null", order(item("null", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("items as an object", order("{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}", "\"pm_card_visa\""), 400, "invalid-field", "/items"));
         t.add(post("items as a string", order("\"ESPRESSO-CUP\"", "\"pm_card_visa\""), 400, "invalid-field", "/items"));
-        t.add(post("items missing", "{\"paymentToken\":\"pm_card_visa\"}", 400, "invalid-field", "/items"));
+        t.add(post("items missing", "{\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}", 400, "invalid-field", "/items"));
         t.add(post("a line that is a string", order("[\"ESPRESSO-CUP\"]", "\"pm_card_visa\""), 400, "invalid-field", "/items/0"));
         t.add(post("a line that is null", order("[null]", "\"pm_card_visa\""), 400, "invalid-field", "/items/0"));
         t.add(post("paymentToken as a number", order(GOOD_ITEMS, "4242"), 400, "invalid-field", "/paymentToken"));
@@ -233,6 +274,66 @@ class HostileInputIT {
         t.add(post("a customerId", GOOD.replace("{\"items\"", "{\"customerId\":\"" + alice + "\",\"items\""), 400, "unknown-field", "/customerId"));
         t.add(post("an email", GOOD.replace("{\"items\"", "{\"email\":\"victim@example.com\",\"items\""), 400, "unknown-field", "/email"));
         t.add(post("an orderId", GOOD.replace("{\"items\"", "{\"orderId\":\"" + aliceOrders.getFirst() + "\",\"items\""), 400, "unknown-field", "/orderId"));
+        // ---- the shipping address and method
+        t.add(post("no shippingAddress", "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingMethod\":\"standard\"}",
+                400, "invalid-field", "/shippingAddress"));
+        t.add(post("shippingAddress as a string", ship("\"12 Main Street, Springfield\"", "\"standard\""), 400, "invalid-field", "/shippingAddress"));
+        t.add(post("shippingAddress as an array", ship("[\"Ada\"]", "\"standard\""), 400, "invalid-field", "/shippingAddress"));
+        t.add(post("a NUL in the name", ship(address("name", "Ada\\u0000Lovelace"), "\"standard\""), 400, "invalid-field", "/shippingAddress/name"));
+        t.add(post("CR/LF and a header in the name", ship(address("name", "Ada\\r\\nBcc: everyone@example.com"), "\"standard\""), 400,
+                "invalid-field", "/shippingAddress/name"));
+        t.add(post("a bidi override in line1", ship(address("line1", "12 Main \u202eteertS"), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/line1"));
+        t.add(post("a zero-width space in the city", ship(address("city", "Spring\u200bfield"), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/city"));
+        t.add(post("an ESC in line2", ship(address("line2", "Flat \\u001b[31m2"), "\"standard\""), 400, "invalid-field", "/shippingAddress/line2"));
+        t.add(post("a name of 101 letters", ship(address("name", "\u00e9".repeat(101)), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/name"));
+        t.add(post("a city of 65 letters", ship(address("city", "x".repeat(65)), "\"standard\""), 400, "invalid-field", "/shippingAddress/city"));
+        t.add(post("a line1 of 15000 characters", ship(address("line1", "x".repeat(15_000)), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/line1"));
+        t.add(post("a blank line1", ship(address("line1", "   "), "\"standard\""), 400, "invalid-field", "/shippingAddress/line1"));
+        t.add(post("a US postal code of letters", ship(address("postalCode", "ABCDE"), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/postalCode"));
+        t.add(post("a postal code with markup", ship(address("postalCode", "<b>62701</b>"), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/postalCode"));
+        t.add(post("a country in lower case", ship(address("country", "us"), "\"standard\""), 400, "invalid-field", "/shippingAddress/country"));
+        t.add(post("a country that does not exist", ship(address("country", "XX"), "\"standard\""), 400, "invalid-field",
+                "/shippingAddress/country"));
+        t.add(post("a country as a number", ship(ADDRESS.replace("\"country\":\"US\"", "\"country\":840"), "\"standard\""), 400,
+                "invalid-field", "/shippingAddress/country"));
+        t.add(post("a country the shop does not ship to", ship(ADDRESS.replace("\"postalCode\":\"62701\",\"country\":\"US\"",
+                "\"postalCode\":\"01310-100\",\"country\":\"BR\""), "\"standard\""), 400, "not-shipped-to", "/shippingAddress/country"));
+        t.add(post("a phone with letters", ship(address("phone", "call me maybe"), "\"standard\""), 400, "invalid-field", "/shippingAddress/phone"));
+        t.add(post("an unknown address field", ship(ADDRESS.replace("{\"name\"", "{\"zip\":\"62701\",\"name\""), "\"standard\""), 400,
+                "unknown-field", "/shippingAddress/zip"));
+        t.add(post("a customerId in the address", ship(ADDRESS.replace("{\"name\"", "{\"customerId\":\"" + alice + "\",\"name\""),
+                "\"standard\""), 400, "unknown-field", "/shippingAddress/customerId"));
+        t.add(post("no shippingMethod", "{\"items\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":" + ADDRESS + "}",
+                400, "invalid-field", "/shippingMethod"));
+        t.add(post("an unknown shippingMethod", ship(ADDRESS, "\"teleport\""), 400, "unknown-shipping-method", "/shippingMethod"));
+        t.add(post("a method that does not go there", ship(ADDRESS.replace("\"postalCode\":\"62701\",\"country\":\"US\"",
+                "\"postalCode\":\"2000\",\"country\":\"AU\""), "\"standard\""), 400, "unknown-shipping-method", "/shippingMethod"));
+        t.add(post("a shippingMethod with markup", ship(ADDRESS, "\"<script>standard</script>\""), 400, "invalid-field", "/shippingMethod"));
+        t.add(post("a shippingMethod as a number", ship(ADDRESS, "1"), 400, "invalid-field", "/shippingMethod"));
+        t.add(post("a shippingMethod as an object", ship(ADDRESS, "{\"id\":\"standard\",\"price\":0}"), 400, "invalid-field", "/shippingMethod"));
+        t.add(post("a shipping price", GOOD.replace("{\"items\"", "{\"shipping\":{\"amount\":0,\"currency\":\"USD\"},\"items\""), 400,
+                "unknown-field", "/shipping"));
+        t.add(post("a tax", GOOD.replace("{\"items\"", "{\"tax\":{\"amount\":0,\"currency\":\"USD\"},\"items\""), 400,
+                "unknown-field", "/tax"));
+        // ---- the admin routes of shipping, tax and the fulfilment queue, with a customer's token or none
+        t.add(getAs("a customer reads the fulfilment queue", "/admin/orders?status=CONFIRMED", malloryToken, 403, null, null));
+        t.add(getAs("no token on the fulfilment queue", "/admin/orders?status=CONFIRMED", null, 401, null, null));
+        t.add(put("a customer sets a shipping method", "/shipping-methods/standard", malloryToken, FREE_EVERYWHERE, 403, null, null));
+        t.add(put("no token on a shipping method", "/shipping-methods/standard", null, FREE_EVERYWHERE, 401, null, null));
+        t.add(put("a customer sets a tax rate", "/tax-rates/US", malloryToken, "{\"standard\":\"0\"}", 403, null, null));
+        t.add(put("no token on a tax rate", "/tax-rates/US", null, "{\"standard\":\"0\"}", 401, null, null));
+        t.add(put("an orders admin sets a tax rate", "/tax-rates/US", cloud.token(mallory, mallory + "@example.com", "orders/admin"),
+                "{\"standard\":\"0\"}", 403, null, null));
+        t.add(put("an inventory admin reads the queue", "/admin/orders?status=CONFIRMED",
+                cloud.token(mallory, mallory + "@example.com", "inventory/admin"), null, 403, null, null));
+        t.add(getAs("shipping methods to a country that does not exist", "/shipping-methods?country=XX", null, 400, "invalid-field", "country"));
+        t.add(getAs("shipping methods without a country", "/shipping-methods", null, 400, "invalid-field", "country"));
         // ---- card data
         t.add(post("a cardNumber field", GOOD.replace("{\"items\"", "{\"cardNumber\":\"4242424242424242\",\"items\""), 400,
                 "card-data-rejected", "/cardNumber"));
@@ -270,10 +371,10 @@ class HostileInputIT {
         t.add(post("sku with a zero-width space", order(item("\"ESPRESSO\u200b-CUP\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("sku with an escaped lone surrogate", order(item("\"ESPRESSO-\\ud800\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("sku with an overlong UTF-8 slash", concat("{\"items\":[{\"sku\":\"ESPRESSO", new byte[] {(byte) 0xC0, (byte) 0xAF},
-                "CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}"), 400, "invalid-field", "/items/0/sku"));
+                "CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}"), 400, "invalid-field", "/items/0/sku"));
         t.add(post("sku of 33 characters", order(item("\"" + "A".repeat(33) + "\"", "1"), "\"pm_card_visa\""), 400, "invalid-field", "/items/0/sku"));
         t.add(post("paymentToken with a NUL", order(GOOD_ITEMS, "\"pm_card_visa\\u0000\""), 400, "invalid-field", "/paymentToken"));
-        t.add(post("items spelt with a Cyrillic i", "{\"\u0456tems\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\"}", 400,
+        t.add(post("items spelt with a Cyrillic i", "{\"\u0456tems\":" + GOOD_ITEMS + ",\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}", 400,
                 "unknown-field", "/\u0456tems"));
         // ---- tokens the authorizer refuses before anything runs
         t.add(as(post("alg none token", GOOD, 401, null, null), algNone(claims(mallory))));

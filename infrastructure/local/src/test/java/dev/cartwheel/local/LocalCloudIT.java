@@ -117,7 +117,7 @@ class LocalCloudIT {
         // GIVEN an order paid with a card that needs 3-D Secure
         String token = cloud.token("grace", "grace@example.com", "orders/read orders/write");
         String orderId = placeOrder(token,
-                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_authenticationRequired\"}");
+                "{\"items\":[{\"sku\":\"COFFEE-BEANS-1KG\",\"quantity\":1}],\"paymentToken\":\"pm_card_authenticationRequired\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
 
         // WHEN the customer authenticates at the Stripe simulator, which POSTs its signed webhook to the API
         JsonNode order = awaitFinal(token, orderId);
@@ -206,7 +206,7 @@ class LocalCloudIT {
     @Test
     void missingExpiredWrongAudienceOrForeignTokensGet401AndTheFunctionDoesNotRun() throws Exception {
         var checkout = cloud.lambda().pool("CheckoutFunction");
-        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}";
+        String body = "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
         long now = Instant.now().getEpochSecond();
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("expired", cloud.authority().sign(claims(cloud.issuer(), cloud.audience(), now - 3600, now - 60)));
@@ -240,7 +240,7 @@ class LocalCloudIT {
         String readOnly = cloud.token("dave", "dave@example.com", "orders/read");
         HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/orders")).header("Authorization", "Bearer " + readOnly)
                 .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}")));
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).isEqualTo("{\"message\":\"Forbidden\"}");
         String customer = cloud.token("dave", "dave@example.com", "orders/read orders/write");
@@ -385,7 +385,7 @@ class LocalCloudIT {
     @Test
     void theConsoleShowsAPlacedOrderAndItsEmail() throws Exception {
         String token = cloud.token("frank", "frank@example.com", "orders/read orders/write");
-        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}");
+        String orderId = placeOrder(token, "{\"items\":[{\"sku\":\"MILK-JUG\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
         assertThat(awaitFinal(token, orderId).path("status").asText()).isEqualTo("CONFIRMED");
 
         try (HeadlessChromium chromium = HeadlessChromium.start()) {
@@ -395,6 +395,12 @@ class LocalCloudIT {
             wait.until(d -> !d.findElements(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).isEmpty());
             String row = driver.findElement(By.cssSelector("tr.order[data-order-id='" + orderId + "']")).getText();
             assertThat(row).contains(orderId).contains("CONFIRMED").contains("frank").contains("PENDING").contains("PAID");
+            // the breakdown: 18.00 + 5.99 standard shipping to the US, no region so no sales tax
+            assertThat(row).contains("subtotal 18.00 USD", "shipping 5.99 USD", "Standard to US", "tax 0.00 USD", "total 23.99 USD");
+            // and the fulfilment queue holds the confirmed order
+            wait.until(d -> !d.findElements(By.cssSelector("tr.queued[data-order-id='" + orderId + "']")).isEmpty());
+            assertThat(driver.findElement(By.cssSelector("tr.queued[data-order-id='" + orderId + "']")).getText())
+                    .contains("1 x MILK-JUG", "Standard to US", "23.99 USD");
             wait.until(d -> d.findElements(By.cssSelector("#mailbox .subject")).stream().anyMatch(s -> s.getText().contains(orderId)));
             String mailbox = driver.findElement(By.id("mailbox")).getText();
             assertThat(mailbox).contains("frank@example.com");

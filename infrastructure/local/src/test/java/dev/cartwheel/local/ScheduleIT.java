@@ -90,7 +90,7 @@ class ScheduleIT {
         HttpResponse<String> placed = http.send(HttpRequest.newBuilder(cloud.apiUrl().resolve("/orders"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
         String template = JSON.readTree(placed.body()).path("orderId").asText();

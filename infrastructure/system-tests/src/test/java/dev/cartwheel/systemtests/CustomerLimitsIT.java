@@ -37,16 +37,16 @@ class CustomerLimitsIT {
         pipeline.seed(CUP, "Espresso cup", 1250, 100);
         String hoarder = newCustomer("hoarder");
         String secondKey = "key-" + UUID.randomUUID();
-        pipeline.place(hoarder, orderBody("tok_visa", CUP, 1));
-        APIGatewayV2HTTPResponse second = post(pipeline, hoarder, secondKey, orderBody("tok_visa", CUP, 1));
+        pipeline.place(hoarder, orderBody("pm_card_visa", CUP, 1));
+        APIGatewayV2HTTPResponse second = post(pipeline, hoarder, secondKey, orderBody("pm_card_visa", CUP, 1));
         int ordersBefore = pipeline.count("OrdersTable");
         int inventoryBefore = pipeline.depth("InventoryQueue");
 
         // WHEN a third is placed, the second is retried, and another customer orders
-        APIGatewayV2HTTPResponse third = post(pipeline, hoarder, "key-" + UUID.randomUUID(), orderBody("tok_visa", CUP, 1));
-        APIGatewayV2HTTPResponse retry = post(pipeline, hoarder, secondKey, orderBody("tok_visa", CUP, 1));
+        APIGatewayV2HTTPResponse third = post(pipeline, hoarder, "key-" + UUID.randomUUID(), orderBody("pm_card_visa", CUP, 1));
+        APIGatewayV2HTTPResponse retry = post(pipeline, hoarder, secondKey, orderBody("pm_card_visa", CUP, 1));
         String other = newCustomer("other");
-        APIGatewayV2HTTPResponse others = post(pipeline, other, "key-" + UUID.randomUUID(), orderBody("tok_visa", CUP, 1));
+        APIGatewayV2HTTPResponse others = post(pipeline, other, "key-" + UUID.randomUUID(), orderBody("pm_card_visa", CUP, 1));
 
         // THEN
         assertThat(second.getStatusCode()).isEqualTo(202);
@@ -62,7 +62,7 @@ class CustomerLimitsIT {
 
         // AND once the open orders are paid, the customer may order again
         pipeline.drain();
-        assertThat(post(pipeline, hoarder, "key-" + UUID.randomUUID(), orderBody("tok_visa", CUP, 1)).getStatusCode())
+        assertThat(post(pipeline, hoarder, "key-" + UUID.randomUUID(), orderBody("pm_card_visa", CUP, 1)).getStatusCode())
                 .isEqualTo(202);
     }
 
@@ -78,9 +78,9 @@ class CustomerLimitsIT {
 
         // WHEN
         APIGatewayV2HTTPResponse three = post(pipeline, newCustomer("greedy"), "key-" + UUID.randomUUID(),
-                orderBody("tok_visa", CUP, 5, "GRINDER", 3));
+                orderBody("pm_card_visa", CUP, 5, "GRINDER", 3));
         APIGatewayV2HTTPResponse two = post(pipeline, newCustomer("fair"), "key-" + UUID.randomUUID(),
-                orderBody("tok_visa", CUP, 5, "GRINDER", 2));
+                orderBody("pm_card_visa", CUP, 5, "GRINDER", 2));
 
         // THEN
         assertThat(limited.getStatusCode()).as(limited.getBody()).isEqualTo(200);
@@ -99,8 +99,8 @@ class CustomerLimitsIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed(CUP, "Espresso cup", 1250, 100);
         String ida = newCustomer("ida");
-        String refunded = pipeline.place(ida, orderBody("tok_visa", CUP, 2));
-        String declined = pipeline.place(ida, orderBody("tok_chargeDeclined", CUP, 1));
+        String refunded = pipeline.place(ida, orderBody("pm_card_visa", CUP, 2));
+        String declined = pipeline.place(ida, orderBody("pm_card_chargeDeclined", CUP, 1));
         pipeline.drain();
         String adminKey = "refund-key-" + UUID.randomUUID();
         assertThat(pipeline.refund(refunded, adminKey, 500, "one cup arrived chipped").getStatusCode()).isEqualTo(201);
@@ -118,9 +118,9 @@ class CustomerLimitsIT {
             assertThat(refund.has("idempotencyKey")).isFalse();
             assertThat(refund.get("amount").get("amount").asLong()).isEqualTo(500);
         });
-        assertThat(view.toString()).doesNotContain(adminKey).doesNotContain("tok_visa").doesNotContain(ida + "@example.com");
+        assertThat(view.toString()).doesNotContain(adminKey).doesNotContain("pm_card_visa").doesNotContain(ida + "@example.com");
         assertThat(declinedView.get("status").asText()).isEqualTo("PAYMENT_FAILED");
-        assertThat(declinedView.toString()).doesNotContain("card_declined").doesNotContain("tok_chargeDeclined");
+        assertThat(declinedView.toString()).doesNotContain("card_declined").doesNotContain("pm_card_chargeDeclined");
         // AND the index
         assertThat(indexed).hasSize(2).allSatisfy(item -> assertThat(item.keySet())
                 .containsExactlyInAnyOrder("orderId", "customerId", "createdAt", "status", "total"));
@@ -138,7 +138,7 @@ class CustomerLimitsIT {
         for (String verified : new String[] {"false", "true", null}) {
             String customer = newCustomer("v" + verified);
             APIGatewayV2HTTPEvent event = Pipeline.postOrder(customer, customer + "@example.com", "key-" + UUID.randomUUID(),
-                    orderBody("tok_visa", CUP, 1));
+                    orderBody("pm_card_visa", CUP, 1));
             Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
             if (verified == null) {
                 claims.remove("email_verified");

@@ -41,7 +41,7 @@ class IdempotencyLeadingKeysIT {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed("ESPRESSO-CUP", "Espresso cup", 1250, 10);
         String customer = newCustomer("ida");
-        String orderId = pipeline.place(customer, orderBody("tok_visa", "ESPRESSO-CUP", 1));
+        String orderId = pipeline.place(customer, orderBody("pm_card_visa", "ESPRESSO-CUP", 1));
         pipeline.drain();
         String event = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment.succeeded\",\"created\":"
                 + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"" + orderId + "\"}}";

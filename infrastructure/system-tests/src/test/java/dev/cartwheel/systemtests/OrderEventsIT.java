@@ -60,6 +60,12 @@ class OrderEventsIT {
         assertThat(cancelled.detailJson().get("lines").get(0).get("sku").asText()).isEqualTo(CUP);
         assertThat(events).allSatisfy(event -> assertThat(event.detail())
                 .doesNotContain("@example.com").doesNotContain("pm_card_visa").doesNotContain("changed my mind"));
+        // AND where it ships (country and method), never the address
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.detailJson().get("shippingCountry").asText()).isEqualTo("US");
+            assertThat(event.detailJson().get("shippingMethod").asText()).isEqualTo("standard");
+            assertThat(event.detail()).doesNotContain("Lovelace", "Main Street", "Springfield", "62701");
+        });
     }
 
     @Test

@@ -37,7 +37,7 @@ class PaymentRefusalIT {
         Pipeline pipeline = new Pipeline(aws, CAPTURE_ON_FULFILMENT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String ada = newCustomer("ada");
-        String orderId = pipeline.place(ada, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(ada, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
 
         // WHEN the warehouse asks to ship it, the pipeline runs, and the warehouse asks again
@@ -94,7 +94,7 @@ class PaymentRefusalIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String bo = newCustomer("bo");
-        String orderId = pipeline.place(bo, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(bo, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
 
         // WHEN an admin refunds part of it, retries with the same key, and the pipeline runs
@@ -139,7 +139,7 @@ class PaymentRefusalIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String cy = newCustomer("cy");
-        String orderId = pipeline.place(cy, orderBody("tok_visa", CUP, 2));
+        String orderId = pipeline.place(cy, orderBody("pm_card_visa", CUP, 2));
         pipeline.drain();
 
         // WHEN the customer cancels and the saga runs
@@ -176,7 +176,7 @@ class PaymentRefusalIT {
         Pipeline pipeline = new Pipeline(aws, CAPTURE_ON_FULFILMENT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String di = newCustomer("di");
-        String orderId = pipeline.place(di, orderBody("tok_visa", CUP, 3));
+        String orderId = pipeline.place(di, orderBody("pm_card_visa", CUP, 3));
         pipeline.drain();
         long holdDays = Long.parseLong(pipeline.environment("ReconcilerFunction").get("AUTHORIZATION_HOLD_DAYS"));
 
@@ -218,8 +218,8 @@ class PaymentRefusalIT {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String ed = newCustomer("ed");
-        String shipped = pipeline.place(ed, orderBody("tok_visa", CUP, 2));
-        String cancelled = pipeline.place(ed, orderBody("tok_visa", CUP, 1));
+        String shipped = pipeline.place(ed, orderBody("pm_card_visa", CUP, 2));
+        String cancelled = pipeline.place(ed, orderBody("pm_card_visa", CUP, 1));
         pipeline.drain();
 
         // WHEN support (support-agent-1) refunds, the warehouse (warehouse-1) ships, the customer cancels

@@ -78,6 +78,7 @@ final class Pipeline {
         aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("StripeApiKeySecret")).secretString(STRIPE.apiKey()));
         aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("PaymentWebhookSecret"))
                 .secretString(STRIPE.webhookSecret()));
+        seedShopRules();
         Handlers handlers = wiring.apply(this);
         this.checkout = handlers.checkout();
         this.catalog = handlers.catalog();
@@ -136,6 +137,25 @@ final class Pipeline {
                 "available", AttributeValue.fromN(Long.toString(available)),
                 "reserved", AttributeValue.fromN("0"), "sold", AttributeValue.fromN("0"))));
     }
+
+    /**
+     * The shop's default rules for the tests: one method, {@code standard}, free within the US, and no US tax without a
+     * region; so the order totals the older tests assert stay the sum of their lines. Tests of shipping and tax set
+     * their own through the API.
+     */
+    void seedShopRules() {
+        dev.cartwheel.aws.dynamodb.DynamoDbShopRules rules =
+                new dev.cartwheel.aws.dynamodb.DynamoDbShopRules(aws.dynamoDb(), table("ProductsTable"));
+        rules.putShippingMethod(new dev.cartwheel.core.shipping.ShippingMethod("standard", "Standard", List.of(
+                new dev.cartwheel.core.shipping.ShippingZone("domestic", java.util.Set.of("US"),
+                        new dev.cartwheel.core.money.Money(0, "USD"))), null, 3, 5));
+        rules.putTaxRates(new dev.cartwheel.core.tax.CountryTaxRates("US", new dev.cartwheel.core.tax.TaxRateSet(
+                dev.cartwheel.core.tax.TaxRate.ZERO, Map.of()), Map.of()));
+    }
+
+    /** The address every order of the tests ships to unless a test says otherwise (no region: no US sales tax). */
+    static final String ADDRESS = "{\"name\":\"Ada Lovelace\",\"line1\":\"12 Main Street\",\"city\":\"Springfield\","
+            + "\"postalCode\":\"62701\",\"country\":\"US\"}";
 
     /** {available, reserved, sold} of a SKU. */
     long[] stock(String sku) {
@@ -324,7 +344,8 @@ final class Pipeline {
             items.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(skuQuantityPairs[i])
                     .append("\",\"quantity\":").append(skuQuantityPairs[i + 1]).append('}');
         }
-        return "{\"items\":[" + items + "],\"paymentToken\":\"" + token + "\"}";
+        return "{\"items\":[" + items + "],\"paymentToken\":\"" + token + "\",\"shippingAddress\":" + ADDRESS
+                + ",\"shippingMethod\":\"standard\"}";
     }
 
     /** Places an order and returns its id, asserting the 202. */

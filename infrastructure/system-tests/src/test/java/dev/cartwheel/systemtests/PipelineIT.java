@@ -210,8 +210,9 @@ class PipelineIT {
         String judy = newCustomer("judy");
         Map<String, Integer> cases = Map.of(
                 "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"price\":1}", 400,
-                "{\"items\":[{\"sku\":\"NO-SUCH-SKU\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}", 422,
-                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":0}],\"paymentToken\":\"pm_card_visa\"}", 400,
+                orderBody("pm_card_visa", "NO-SUCH-SKU", 1), 422,
+                orderBody("pm_card_visa", "ESPRESSO-CUP", 0), 400,
+                "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\"}", 400,
                 "{\"items\":[", 400,
                 "{\"items\":[{\"sku\":\"ESPRESSO-CUP\",\"quantity\":1}],\"paymentToken\":\"pm_card_visa\",\"cardNumber\":\"4242424242424242\"}", 400);
         cases.forEach((body, status) -> {

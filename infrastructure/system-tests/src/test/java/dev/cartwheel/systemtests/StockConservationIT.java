@@ -46,7 +46,7 @@ class StockConservationIT {
         pipeline.seed(SKU, "Raced cup", 500, SEEDED);
         Random random = new Random(12);
         List<String[]> orders = ConcurrencyIT.placeConcurrently(pipeline, ORDERS, i -> Pipeline.orderBody(
-                i % 10 == 9 ? "tok_chargeDeclined" : "tok_visa", SKU, 1 + (i % 3)));
+                i % 10 == 9 ? "pm_card_chargeDeclined" : "pm_card_visa", SKU, 1 + (i % 3)));
 
         // WHEN the queues are pumped by four "instances" while two admins adjust the stock, replaying some requests
         AtomicLong applied = new AtomicLong();

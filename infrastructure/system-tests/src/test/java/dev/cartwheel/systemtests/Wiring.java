@@ -97,15 +97,19 @@ final class Wiring {
         AwsClientSettings settings = pipeline.settings("CheckoutFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
         OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
-                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"),
+                settings.require("SHIPPING_ADDRESSES_TABLE"));
         StepPublisher publisher = publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL",
                 Step.PAYMENT, "PAYMENT_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
         return new CheckoutHandler.Services(
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        new dev.cartwheel.aws.dynamodb.DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE")),
+                        dev.cartwheel.core.pricing.PricingMode.fromSetting(settings.require("PRICES_INCLUDE_TAX")),
                         publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
                         Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
-                new CancellationService(orders, publisher, Clock.systemUTC()));
+                new CancellationService(orders, publisher, Clock.systemUTC()),
+                new dev.cartwheel.core.fulfilment.FulfilmentQueue(orders));
     }
 
     private InventoryService inventory(Pipeline pipeline) {
@@ -194,7 +198,16 @@ final class Wiring {
     private OrderStore orders(AwsClientSettings settings, boolean products, boolean idempotency, FaultPoint afterCommit) {
         return FaultyPorts.orderStore(new DynamoDbOrderStore(dynamoDb(settings), settings.require("ORDERS_TABLE"),
                 products ? settings.require("PRODUCTS_TABLE") : null,
-                idempotency ? settings.require("IDEMPOTENCY_TABLE") : null), faults, afterCommit);
+                idempotency ? settings.require("IDEMPOTENCY_TABLE") : null, addressesTable(settings)), faults, afterCommit);
+    }
+
+    /** The shipping addresses table, for the functions the template gives it (checkout, e-mail). */
+    private static String addressesTable(AwsClientSettings settings) {
+        try {
+            return settings.require("SHIPPING_ADDRESSES_TABLE");
+        } catch (IllegalStateException notGiven) {
+            return null;
+        }
     }
 
     private StepPublisher publisher(AwsClientSettings settings, Map<Step, String> queueVariables, FaultPoint beforeSend) {

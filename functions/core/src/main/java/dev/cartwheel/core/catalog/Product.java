@@ -9,12 +9,13 @@ import java.util.OptionalInt;
  * adjustments, plus any stock seeded before the ledger) equal {@code available + reserved + sold}; released units
  * return to {@code available}.
  *
- * @param version     the version of what {@code PUT /products/{sku}} writes (name, price, maxPerOrder): its ETag.
- *                    Stock counters move without changing it. 0 for a product seeded without one.
+ * @param version     the version of what {@code PUT /products/{sku}} writes (name, price, maxPerOrder, taxCategory):
+ *                    its ETag. Stock counters move without changing it. 0 for a product seeded without one.
  * @param maxPerOrder the most units of it one order may hold; 0 for no limit but the API's own
+ * @param taxCategory the product's tax category ({@code books}: a reduced rate where one is set), else {@code null}
  */
 public record Product(String sku, String name, Money price, long available, long reserved, long sold, long version,
-                      int maxPerOrder) {
+                      int maxPerOrder, String taxCategory) {
 
     public Product {
         Objects.requireNonNull(sku, "sku");
@@ -28,9 +29,9 @@ public record Product(String sku, String name, Money price, long available, long
         }
     }
 
-    /** A product without a version (seeded) and without a per-order limit. */
+    /** A product without a version (seeded), without a per-order limit, of no particular tax category. */
     public Product(String sku, String name, Money price, long available, long reserved, long sold) {
-        this(sku, name, price, available, reserved, sold, 0, 0);
+        this(sku, name, price, available, reserved, sold, 0, 0, null);
     }
 
     /** The per-order limit, if the catalog sets one. */

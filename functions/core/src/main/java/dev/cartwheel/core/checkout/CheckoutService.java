@@ -1,6 +1,8 @@
 package dev.cartwheel.core.checkout;
 
 import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.IDEMPOTENCY_KEY_REUSED;
+import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.NOT_SHIPPED_TO;
+import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.UNKNOWN_SHIPPING_METHOD;
 import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.UNKNOWN_SKU;
 
 import dev.cartwheel.core.catalog.Product;
@@ -9,6 +11,16 @@ import dev.cartwheel.core.exceptions.IdempotencyKeyInUseException;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.OrderNotFoundException;
 import dev.cartwheel.core.messaging.MessageType;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.pricing.CheckoutRules;
+import dev.cartwheel.core.pricing.OrderPricer;
+import dev.cartwheel.core.pricing.PricingMode;
+import dev.cartwheel.core.pricing.ShopRules;
+import dev.cartwheel.core.shipping.OrderShipping;
+import dev.cartwheel.core.shipping.ShippingAddress;
+import dev.cartwheel.core.shipping.ShippingMethod;
+import dev.cartwheel.core.tax.CountryTaxRates;
+import dev.cartwheel.core.tax.TaxRateSet;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
 import dev.cartwheel.core.order.CapturePolicy;
@@ -51,31 +63,34 @@ public final class CheckoutService {
     private final Supplier<String> orderIds;
     private final CapturePolicy capture;
     private final int maxOpenOrders;
+    private final ShopRules rules;
+    private final PricingMode pricing;
 
-    /** Orders captured on authorization. */
-    public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
-                           Clock clock, Supplier<String> orderIds) {
-        this(orders, catalog, publisher, clock, orderIds, CapturePolicy.ON_AUTHORIZATION);
-    }
-
-    /** @param capture when the orders placed here are captured (template parameter {@code CaptureOn}) */
-    public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
-                           Clock clock, Supplier<String> orderIds, CapturePolicy capture) {
-        this(orders, catalog, publisher, clock, orderIds, capture, Integer.MAX_VALUE);
+    /**
+     * @param rules   the shipping methods and tax rates, read at checkout and frozen on the order
+     * @param pricing whether catalog and shipping prices include tax (template parameter {@code PricesIncludeTax})
+     * @param capture when the orders placed here are captured (template parameter {@code CaptureOn})
+     */
+    public CheckoutService(OrderStore orders, ProductCatalog catalog, ShopRules rules, PricingMode pricing,
+                           StepPublisher publisher, Clock clock, Supplier<String> orderIds, CapturePolicy capture) {
+        this(orders, catalog, rules, pricing, publisher, clock, orderIds, capture, Integer.MAX_VALUE);
     }
 
     /**
      * @param maxOpenOrders how many open unpaid orders one customer may hold (template parameter
      *                      {@code MaxOpenOrdersPerCustomer}); placing one more is {@code 429 too-many-open-orders}
      */
-    public CheckoutService(OrderStore orders, ProductCatalog catalog, StepPublisher publisher,
-                           Clock clock, Supplier<String> orderIds, CapturePolicy capture, int maxOpenOrders) {
+    public CheckoutService(OrderStore orders, ProductCatalog catalog, ShopRules rules, PricingMode pricing,
+                           StepPublisher publisher, Clock clock, Supplier<String> orderIds, CapturePolicy capture,
+                           int maxOpenOrders) {
         if (maxOpenOrders < 1) {
             throw new IllegalArgumentException("maxOpenOrders must be at least 1");
         }
         this.maxOpenOrders = maxOpenOrders;
         this.orders = orders;
         this.catalog = catalog;
+        this.rules = rules;
+        this.pricing = pricing;
         this.publisher = publisher;
         this.clock = clock;
         this.orderIds = orderIds;
@@ -97,13 +112,15 @@ public final class CheckoutService {
 
         // The happy path writes first and reads nothing: a retry is recognised by the transaction's condition
         // on the key, and only then is the earlier order read back.
-        Order order = Order.place(orderIds.get(), caller.customerId(), email, correlationId,
-                price(request), request.paymentToken(), clock.instant()).withCapturePolicy(capture);
+        ShippingAddress address = request.shippingAddress().normalized();
+        Quote quote = quote(request, address);
+        Order order = Order.place(orderIds.get(), caller.customerId(), email, correlationId, quote.priced().lines(),
+                quote.priced().pricing(), quote.shipping(), request.paymentToken(), clock.instant()).withCapturePolicy(capture);
         Instant expiresAt = order.createdAt().plus(IDEMPOTENCY_WINDOW);
         try {
             IdempotencyRecord record = new IdempotencyRecord(recordKey, requestHash, order.orderId(), expiresAt);
             Retry.onConflict(() -> {
-                orders.create(order, record);
+                orders.create(order, record, address);
                 return order;
             });
         } catch (IdempotencyKeyInUseException raced) {
@@ -113,6 +130,45 @@ public final class CheckoutService {
         return new PlacedOrder(order, false);
     }
 
+    /** An order's taxed lines, pricing and shipping, as frozen on it. */
+    record Quote(OrderPricer.Priced priced, OrderShipping shipping) {
+    }
+
+    /**
+     * Prices the request: the catalog's prices, the shipping method's charge to the address's country (free at or above
+     * its threshold, measured on the goods at catalog prices), the country's (or region's) rates per line and on the
+     * shipping (the standard rate), taxed by {@link OrderPricer}. A country no method ships to, an unknown method or one
+     * that does not go there are the caller's to fix.
+     */
+    private Quote quote(PlaceOrderRequest request, ShippingAddress address) {
+        String country = address.country();
+        CheckoutRules shop = rules.forCheckout(country);
+        if (!shop.shipsTo(country)) {
+            throw new InvalidRequestException(NOT_SHIPPED_TO, "/shippingAddress/country",
+                    "the shop does not ship to " + country);
+        }
+        ShippingMethod method = shop.findMethod(request.shippingMethod())
+                .filter(candidate -> candidate.shipsTo(country))
+                .orElseThrow(() -> new InvalidRequestException(UNKNOWN_SHIPPING_METHOD, "/shippingMethod",
+                        "no shipping method " + request.shippingMethod() + " ships to " + country
+                                + ": GET /shipping-methods?country=" + country + " lists those that do"));
+        List<OrderLine> lines = price(request);
+        Money goods = lines.stream().map(OrderLine::lineTotal).reduce(Money::plus).orElseThrow();
+        Money charge = method.chargeFor(country, goods);
+        if (!charge.currency().equals(goods.currency())) {
+            throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/shippingMethod",
+                    "shipping method " + method.id() + " is priced in " + charge.currency() + ", the items in "
+                            + goods.currency());
+        }
+        TaxRateSet taxes = shop.findTaxRates().orElseGet(() -> CountryTaxRates.zeroRated(country))
+                .forRegion(address.regionCode());
+        List<OrderPricer.Item> items = lines.stream()
+                .map(line -> new OrderPricer.Item(line, taxes.rateFor(line.taxCategory()))).toList();
+        OrderPricer.Priced priced = OrderPricer.price(items, charge, taxes.rateFor(null), pricing);
+        return new Quote(priced, new OrderShipping(method.id(), method.name(), country, address.regionCode(),
+                method.minDays(), method.maxDays()));
+    }
+
     /** The caller's order; another customer's order is reported as not found, never as forbidden. */
     public Order getOrder(Caller caller, String orderId) {
         return orders.find(orderId)
@@ -120,9 +176,20 @@ public final class CheckoutService {
                 .orElseThrow(() -> new OrderNotFoundException(orderId));
     }
 
-    /** Any order, for an admin (the route checked the caller's rights). */
-    public Order getAnyOrder(String orderId) {
-        return orders.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+    /** Any order with its shipping address, for an admin (the route checked the caller's rights). */
+    public AddressedOrder getAnyOrder(String orderId) {
+        Order order = orders.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+        return new AddressedOrder(order, orders.findShippingAddress(orderId).orElse(null));
+    }
+
+    /** The caller's order with its shipping address; another customer's order is not found, exactly like {@link #getOrder}. */
+    public AddressedOrder getOwnOrder(Caller caller, String orderId) {
+        Order order = getOrder(caller, orderId);
+        return new AddressedOrder(order, orders.findShippingAddress(order.orderId()).orElse(null));
+    }
+
+    /** An order with the address it ships to ({@code null} for orders placed without one). */
+    public record AddressedOrder(Order order, ShippingAddress address) {
     }
 
     public OrderPage listOrders(Caller caller, String cursor, int limit) {
@@ -161,7 +228,8 @@ public final class CheckoutService {
                 throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_FIELD, "/items/" + i + "/quantity",
                         "at most " + product.maxPerOrder() + " of " + item.sku() + " per order");
             }
-            lines.add(new OrderLine(product.sku(), product.name(), item.quantity(), product.price()));
+            lines.add(new OrderLine(product.sku(), product.name(), item.quantity(), product.price(), product.taxCategory(),
+                    null, null));
         }
         return lines;
     }
@@ -171,6 +239,8 @@ public final class CheckoutService {
         StringBuilder canonical = new StringBuilder();
         request.items().forEach(item -> canonical.append(item.sku()).append('=').append(item.quantity()).append(';'));
         canonical.append('|').append(request.paymentToken());
+        canonical.append('|').append(request.shippingMethod());
+        canonical.append('|').append(request.shippingAddress().normalized().canonical());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

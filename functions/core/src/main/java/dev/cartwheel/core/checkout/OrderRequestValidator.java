@@ -7,6 +7,8 @@ import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.MISS
 import static dev.cartwheel.core.exceptions.InvalidRequestException.Problem.MISSING_HEADER;
 
 import dev.cartwheel.core.exceptions.InvalidRequestException;
+import dev.cartwheel.core.pricing.ShopRulesService;
+import dev.cartwheel.core.shipping.AddressValidator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,6 +64,14 @@ public final class OrderRequestValidator {
         }
         if (!PAYMENT_TOKEN.matcher(token).matches()) {
             throw invalid("/paymentToken", "paymentToken must be a provider token of letters, digits and _");
+        }
+        AddressValidator.validate(request.shippingAddress(), "/shippingAddress");
+        String method = request.shippingMethod();
+        if (method == null) {
+            throw invalid("/shippingMethod", "shippingMethod is required: the id of a method GET /shipping-methods?country=XX lists");
+        }
+        if (!ShopRulesService.METHOD_ID.matcher(method).matches()) {
+            throw invalid("/shippingMethod", "shippingMethod must match " + ShopRulesService.METHOD_ID.pattern());
         }
     }
 

@@ -6,6 +6,8 @@ import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.RefundRecord;
+import dev.cartwheel.core.shipping.OrderShipping;
+import dev.cartwheel.core.shipping.ShippingAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,12 +38,17 @@ public final class EmailRenderer {
 
     /** @param refund the refund an {@link EmailType#ORDER_REFUNDED} e-mail is about, else {@code null} */
     public EmailMessage render(EmailType type, Order order, RefundRecord refund) {
-        String subject = type.subject() + " (" + order.orderId() + ")";
-        return new EmailMessage(order.email(), subject,
-                fill(textTemplates.get(type), order, refund, false), fill(htmlTemplates.get(type), order, refund, true));
+        return render(type, order, refund, null);
     }
 
-    private static String fill(String template, Order order, RefundRecord refund, boolean html) {
+    /** @param address where the order ships, for the shipping notice; else {@code null} */
+    public EmailMessage render(EmailType type, Order order, RefundRecord refund, ShippingAddress address) {
+        String subject = type.subject() + " (" + order.orderId() + ")";
+        return new EmailMessage(order.email(), subject, fill(textTemplates.get(type), order, refund, address, false),
+                fill(htmlTemplates.get(type), order, refund, address, true));
+    }
+
+    private static String fill(String template, Order order, RefundRecord refund, ShippingAddress address, boolean html) {
         StringBuilder lines = new StringBuilder();
         for (OrderLine line : order.lines()) {
             String text = line.quantity() + " x " + line.name() + " (" + line.sku() + ") "
@@ -61,7 +68,18 @@ public final class EmailRenderer {
                 .replace("{{charge}}", value(charge(order), html))
                 .replace("{{tracking}}", value(order.findFulfilment().map(Fulfilment::trackingNumber)
                         .map(number -> "Tracking number: " + number).orElse(""), html))
+                .replace("{{amounts}}", value(amounts(order), html))
+                .replace("{{shippingMethod}}", value(order.findShipping().map(OrderShipping::methodName).orElse(""), html))
+                .replace("{{address}}", address == null ? "" : String.join(html ? "<br>\n" : "\n",
+                        address.labelLines().stream().map(line -> value(line, html)).toList()))
                 .replace("{{lines}}", lines.toString().stripTrailing());
+    }
+
+    /** "Subtotal 25.00 USD, shipping 5.00 USD, tax 2.10 USD": the order's frozen amounts (none for older orders). */
+    private static String amounts(Order order) {
+        return order.findPricing().map(p -> "Subtotal " + p.subtotal().toDisplayString() + ", shipping "
+                + p.shipping().toDisplayString() + ", tax " + p.tax().toDisplayString()
+                + (p.pricesIncludeTax() ? " (included in the prices)" : "")).orElse("");
     }
 
     /** One sentence on when the customer pays: now, or (captured on fulfilment) when the order ships. */

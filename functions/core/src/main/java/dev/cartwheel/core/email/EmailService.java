@@ -8,6 +8,7 @@ import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.RefundRecord;
+import dev.cartwheel.core.shipping.ShippingAddress;
 import dev.cartwheel.core.order.Retry;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,7 +141,10 @@ public final class EmailService {
             }
             case HELD_BY_ANOTHER -> throw new EmailInProgressException(order.orderId(), type);
             case CLAIMED -> {
-                String messageId = mailer.send(renderer.render(type, order, refund));
+                // the shipping notice says where the order goes: its address, read here and nowhere kept
+                ShippingAddress address = type == EmailType.ORDER_SHIPPED
+                        ? orders.findShippingAddress(order.orderId()).orElse(null) : null;
+                String messageId = mailer.send(renderer.render(type, order, refund, address));
                 claims.markSent(order.orderId(), type, occurrence, messageId, clock.instant());
             }
         }

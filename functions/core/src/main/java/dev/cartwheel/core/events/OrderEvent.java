@@ -22,6 +22,9 @@ import java.util.Objects;
  *                  {@code order.confirmed} and one captured on fulfilment on {@code order.authorized}, asks to ship it
  *                  ({@code POST /orders/{orderId}/fulfilment}), and ships it only on {@code order.fulfilled}, which
  *                  follows a capture in both modes ({@code order.payment_failed}: the capture was refused, never ship)
+ * @param shippingCountry where the order ships (ISO 3166-1 alpha-2), {@code null} for orders placed before addresses;
+ *                  never the address itself (personal data: a consumer needing it calls {@code GET /admin/orders})
+ * @param shippingMethod the id of the order's shipping method, else {@code null}
  */
 public record OrderEvent(
         String eventId,
@@ -38,7 +41,9 @@ public record OrderEvent(
         String refundId,
         CapturePolicy capture,
         String correlationId,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String shippingCountry,
+        String shippingMethod) {
 
     /** A line of the order: what a warehouse needs to pick it. */
     public record Line(String sku, int quantity) {

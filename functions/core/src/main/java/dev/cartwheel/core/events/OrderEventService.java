@@ -131,6 +131,8 @@ public final class OrderEventService {
                 order.total(), amount, order.refundedTotal(),
                 order.lines().stream().map(line -> new OrderEvent.Line(line.sku(), line.quantity())).toList(),
                 type == OrderEventType.REJECTED ? order.unavailableSkus() : List.of(), refundId, order.capture(),
-                order.correlationId(), at);
+                order.correlationId(), at,
+                order.findShipping().map(shipping -> shipping.country()).orElse(null),
+                order.findShipping().map(shipping -> shipping.methodId()).orElse(null));
     }
 }

@@ -42,6 +42,8 @@ public final class InvalidRequestException extends CartwheelException {
         ORDER_NOT_FULFILLABLE(409, "order-not-fulfillable", "Order cannot be fulfilled"),
         REFUND_EXCEEDS_CAPTURED(422, "refund-exceeds-captured", "Refund exceeds what is left of the capture"),
         INVALID_CURSOR(400, "invalid-cursor", "Invalid cursor"),
+        NOT_SHIPPED_TO(400, "not-shipped-to", "The shop does not ship to this country"),
+        UNKNOWN_SHIPPING_METHOD(400, "unknown-shipping-method", "Unknown shipping method"),
         EMAIL_UNVERIFIED(403, "email-unverified", "E-mail address not verified"),
         PRODUCT_NOT_FOUND(404, "not-found", "Not found"),
         INSUFFICIENT_STOCK(409, "insufficient-stock", "Not enough stock"),

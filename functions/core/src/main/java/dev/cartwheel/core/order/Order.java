@@ -3,6 +3,8 @@ package dev.cartwheel.core.order;
 import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.audit.AuditEntry;
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.pricing.OrderPricing;
+import dev.cartwheel.core.shipping.OrderShipping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ import java.util.Optional;
  * @param refunds      the refunds an admin asked for or the provider reported, oldest first
  * @param capture      when the payment is captured, fixed when the order is placed
  * @param fulfilment   the fulfilment an admin recorded (the order shipped), else {@code null}
+ * @param pricing      subtotal, shipping, tax (per rate) and total as frozen at checkout; {@code null} for orders placed
+ *                     before taxes and shipping existed (their total is the sum of their lines)
+ * @param shipping     the shipping method and destination country frozen at checkout (the address itself lives apart,
+ *                     see {@link dev.cartwheel.core.shipping.ShippingAddress}); {@code null} for such older orders
  */
 public record Order(
         String orderId,
@@ -43,7 +49,9 @@ public record Order(
         Cancellation cancellation,
         List<RefundRecord> refunds,
         CapturePolicy capture,
-        Fulfilment fulfilment) {
+        Fulfilment fulfilment,
+        OrderPricing pricing,
+        OrderShipping shipping) {
 
     public Order {
         Objects.requireNonNull(orderId, "orderId");
@@ -63,6 +71,9 @@ public record Order(
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("an order has at least one line");
         }
+        if (pricing != null && !pricing.total().equals(total)) {
+            throw new IllegalArgumentException("an order's total is its pricing's total");
+        }
     }
 
     /** A new order in {@link OrderStatus#PENDING}, totalled from its lines. */
@@ -73,7 +84,30 @@ public record Order(
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken,
                 OrderStatus.PENDING, 1, at, at,
                 List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of(), null, List.of(),
-                CapturePolicy.ON_AUTHORIZATION, null);
+                CapturePolicy.ON_AUTHORIZATION, null, null, null);
+    }
+
+    /**
+     * A new order in {@link OrderStatus#PENDING} with its lines taxed, its pricing and its shipping as checkout froze
+     * them; its total (the amount authorized) is the pricing's total.
+     */
+    public static Order place(String orderId, String customerId, String email, String correlationId,
+                              List<OrderLine> lines, OrderPricing pricing, OrderShipping shipping, String paymentToken,
+                              Instant at) {
+        Objects.requireNonNull(pricing, "pricing");
+        Objects.requireNonNull(shipping, "shipping");
+        return new Order(orderId, customerId, email, correlationId, lines, pricing.total(), paymentToken,
+                OrderStatus.PENDING, 1, at, at,
+                List.of(new StatusChange(OrderStatus.PENDING, at, "order placed")), null, List.of(), null, List.of(),
+                CapturePolicy.ON_AUTHORIZATION, null, pricing, shipping);
+    }
+
+    public Optional<OrderPricing> findPricing() {
+        return Optional.ofNullable(pricing);
+    }
+
+    public Optional<OrderShipping> findShipping() {
+        return Optional.ofNullable(shipping);
     }
 
     /**
@@ -88,23 +122,23 @@ public record Order(
         List<StatusChange> newHistory = new ArrayList<>(history);
         newHistory.add(new StatusChange(target, at, reason));
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, target,
-                version + 1, createdAt, at, newHistory, payment, unavailableSkus, cancellation, refunds, capture, fulfilment);
+                version + 1, createdAt, at, newHistory, payment, unavailableSkus, cancellation, refunds, capture, fulfilment, pricing, shipping);
     }
 
     public Order withPayment(PaymentDetails details) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds, capture, fulfilment);
+                version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds, capture, fulfilment, pricing, shipping);
     }
 
     public Order withUnavailableSkus(List<String> skus) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, payment, skus, cancellation, refunds, capture, fulfilment);
+                version, createdAt, updatedAt, history, payment, skus, cancellation, refunds, capture, fulfilment, pricing, shipping);
     }
 
     /** This order, to be captured as {@code policy} says (set when it is placed). */
     public Order withCapturePolicy(CapturePolicy policy) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
-                version, createdAt, updatedAt, history, payment, unavailableSkus, cancellation, refunds, policy, fulfilment);
+                version, createdAt, updatedAt, history, payment, unavailableSkus, cancellation, refunds, policy, fulfilment, pricing, shipping);
     }
 
     /**
@@ -119,7 +153,7 @@ public record Order(
         }
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
                 version + 1, createdAt, at, history, payment, unavailableSkus, cancellation, refunds, capture,
-                Objects.requireNonNull(recorded, "recorded"));
+                Objects.requireNonNull(recorded, "recorded"), pricing, shipping);
     }
 
     /**
@@ -229,7 +263,7 @@ public record Order(
     private Order revised(Cancellation newCancellation, List<RefundRecord> newRefunds, long newVersion, Instant at) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
                 newVersion, createdAt, at, history, payment, unavailableSkus, newCancellation, newRefunds, capture,
-                fulfilment);
+                fulfilment, pricing, shipping);
     }
 
     public Optional<Fulfilment> findFulfilment() {
@@ -296,6 +330,14 @@ public record Order(
     /** Some step or the reconciler still has work to do for this order (it is in the open-orders index). */
     public boolean isOpen() {
         return !status.isFinal() && !isAwaitingFulfilment();
+    }
+
+    /**
+     * The warehouse has this order to ship: confirmed (or, captured on fulfilment, authorized) and no fulfilment
+     * recorded yet. These orders, and only these, are in the fulfilment queue ({@code GET /admin/orders}).
+     */
+    public boolean isAwaitingShipment() {
+        return fulfilment == null && (status == OrderStatus.CONFIRMED || isAwaitingFulfilment());
     }
 
     /** The customer may still cancel: the status allows it and no fulfilment is recorded. */

@@ -4,6 +4,7 @@ import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
 import dev.cartwheel.core.exceptions.IdempotencyKeyInUseException;
 import dev.cartwheel.core.exceptions.InsufficientStockException;
 import dev.cartwheel.core.exceptions.StaleOrderException;
+import dev.cartwheel.core.shipping.ShippingAddress;
 import java.util.Optional;
 
 /** Port: where orders and their idempotency records live. */
@@ -14,7 +15,31 @@ public interface OrderStore {
      *
      * @throws IdempotencyKeyInUseException if the key already has a record
      */
-    void create(Order order, IdempotencyRecord record);
+    default void create(Order order, IdempotencyRecord record) {
+        create(order, record, null);
+    }
+
+    /**
+     * Writes a new order, the idempotency record that names it and its shipping address (kept apart from the order:
+     * personal data, see {@link ShippingAddress}), all or nothing.
+     *
+     * @param address {@code null} only for orders placed without one (tests of older orders)
+     * @throws IdempotencyKeyInUseException if the key already has a record
+     */
+    void create(Order order, IdempotencyRecord record, ShippingAddress address);
+
+    /** The order's shipping address, if it has one. */
+    Optional<ShippingAddress> findShippingAddress(String orderId);
+
+    /** The shipping addresses of these orders, keyed by order id; orders without one are absent. */
+    java.util.Map<String, ShippingAddress> findShippingAddresses(java.util.Collection<String> orderIds);
+
+    /**
+     * One page of the orders awaiting shipment ({@link Order#isAwaitingShipment()}) in {@code status}, oldest first (by
+     * when they were placed), read from a sparse index, never a table scan; {@code cursor} is {@code null} for the
+     * first page and is bound to {@code status}.
+     */
+    StatusPage listByStatus(OrderStatus status, String cursor, int limit);
 
     Optional<Order> find(String orderId);
 

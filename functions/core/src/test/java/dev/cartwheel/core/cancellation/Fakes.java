@@ -34,8 +34,35 @@ final class Fakes {
         int writes;
 
         @Override
-        public void create(Order order, IdempotencyRecord record) {
+        public void create(Order order, IdempotencyRecord record, dev.cartwheel.core.shipping.ShippingAddress address) {
             orders.put(order.orderId(), order);
+            if (address != null) {
+                addresses.put(order.orderId(), address);
+            }
+        }
+
+        final Map<String, dev.cartwheel.core.shipping.ShippingAddress> addresses = new java.util.HashMap<>();
+
+        @Override
+        public Optional<dev.cartwheel.core.shipping.ShippingAddress> findShippingAddress(String orderId) {
+            return Optional.ofNullable(addresses.get(orderId));
+        }
+
+        @Override
+        public Map<String, dev.cartwheel.core.shipping.ShippingAddress> findShippingAddresses(java.util.Collection<String> orderIds) {
+            Map<String, dev.cartwheel.core.shipping.ShippingAddress> found = new java.util.HashMap<>();
+            orderIds.forEach(id -> {
+                if (addresses.containsKey(id)) {
+                    found.put(id, addresses.get(id));
+                }
+            });
+            return found;
+        }
+
+        @Override
+        public dev.cartwheel.core.order.StatusPage listByStatus(dev.cartwheel.core.order.OrderStatus status, String cursor, int limit) {
+            return new dev.cartwheel.core.order.StatusPage(orders.values().stream().filter(order -> order.status() == status && order.isAwaitingShipment())
+                    .sorted(java.util.Comparator.comparing(Order::createdAt)).limit(limit).toList(), null);
         }
 
         @Override

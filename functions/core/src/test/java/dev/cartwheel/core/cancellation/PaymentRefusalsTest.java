@@ -205,7 +205,7 @@ class PaymentRefusalsTest {
         fulfilments.fulfil("ord_1", "1Z999", WAREHOUSE);
         // AND another order is cancelled by its customer
         Order other = Order.place("ord_2", "alice", "alice@example.com", "corr-2",
-                List.of(new OrderLine("SKU-1", "Thing", 1, new Money(1000, "EUR"))), "tok_visa", T0);
+                List.of(new OrderLine("SKU-1", "Thing", 1, new Money(1000, "EUR"))), "pm_card_visa", T0);
         orders.orders.put("ord_2", other);
         cancellations.cancel(ALICE, "ord_2", null);
 
@@ -227,7 +227,7 @@ class PaymentRefusalsTest {
 
     private Order stored(OrderStatus status, CapturePolicy capture) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "tok_visa", T0)
+                List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0)
                 .withCapturePolicy(capture);
         List<OrderStatus> path = switch (status) {
             case RESERVED -> List.of(OrderStatus.RESERVED);
@@ -237,7 +237,7 @@ class PaymentRefusalsTest {
         for (OrderStatus next : path) {
             order = order.transitionTo(next, T0, "path");
             if (next == OrderStatus.AUTHORIZED) {
-                gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "tok_visa", order.total());
+                gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", order.total());
                 order = order.withPayment(new PaymentDetails("pay_0", "visa", "4242"));
             }
             if (next == OrderStatus.PAID) {

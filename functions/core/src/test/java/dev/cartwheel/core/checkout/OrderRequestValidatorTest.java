@@ -20,8 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OrderRequestValidatorTest {
 
+    static final dev.cartwheel.core.shipping.ShippingAddress ADDRESS = new dev.cartwheel.core.shipping.ShippingAddress(
+            "Ada Lovelace", "12 Main Street", null, "Springfield", "IL", "62701", "US", null);
+
     private static PlaceOrderRequest request(String token, LineItemRequest... items) {
-        return new PlaceOrderRequest(Arrays.asList(items), token);
+        return new PlaceOrderRequest(Arrays.asList(items), token, ADDRESS, "standard");
     }
 
     static Stream<Arguments> badRequests() {
@@ -40,7 +43,16 @@ class OrderRequestValidatorTest {
                 Arguments.of(request("pm_card_visa", new LineItemRequest("A", 1), new LineItemRequest("A", 2)), Problem.INVALID_FIELD, "/items/1/sku"),
                 Arguments.of(request(null, new LineItemRequest("A", 1)), Problem.INVALID_FIELD, "/paymentToken"),
                 Arguments.of(request("tok visa", new LineItemRequest("A", 1)), Problem.INVALID_FIELD, "/paymentToken"),
-                Arguments.of(request("4242424242424242", new LineItemRequest("A", 1)), Problem.CARD_DATA_REJECTED, "/paymentToken"));
+                Arguments.of(request("4242424242424242", new LineItemRequest("A", 1)), Problem.CARD_DATA_REJECTED, "/paymentToken"),
+                Arguments.of(new PlaceOrderRequest(List.of(new LineItemRequest("A", 1)), "pm_card_visa", null, "standard"),
+                        Problem.INVALID_FIELD, "/shippingAddress"),
+                Arguments.of(new PlaceOrderRequest(List.of(new LineItemRequest("A", 1)), "pm_card_visa",
+                        new dev.cartwheel.core.shipping.ShippingAddress("Ada", "1 Main St", null, "Springfield", null, "6270", "US", null),
+                        "standard"), Problem.INVALID_FIELD, "/shippingAddress/postalCode"),
+                Arguments.of(new PlaceOrderRequest(List.of(new LineItemRequest("A", 1)), "pm_card_visa", ADDRESS, null),
+                        Problem.INVALID_FIELD, "/shippingMethod"),
+                Arguments.of(new PlaceOrderRequest(List.of(new LineItemRequest("A", 1)), "pm_card_visa", ADDRESS, "Express!"),
+                        Problem.INVALID_FIELD, "/shippingMethod"));
     }
 
     @ParameterizedTest
@@ -57,7 +69,7 @@ class OrderRequestValidatorTest {
     void validate_acceptsAGoodRequest() {
         List<LineItemRequest> fifty = new ArrayList<>();
         IntStream.range(0, 50).forEach(i -> fifty.add(new LineItemRequest("SKU-" + i, 100)));
-        assertThatCode(() -> OrderRequestValidator.validate(new PlaceOrderRequest(fifty, "pm_card_visa"))).doesNotThrowAnyException();
+        assertThatCode(() -> OrderRequestValidator.validate(new PlaceOrderRequest(fifty, "pm_card_visa", ADDRESS, "standard"))).doesNotThrowAnyException();
     }
 
     @ParameterizedTest

@@ -127,4 +127,30 @@ class EmailRendererTest {
         assertThatThrownBy(() -> new EmailMessage("a@example.com", "s\n", "t", "h"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shippingNotice_saysWhereTheOrderGoes_escapedInHtml_andTheConfirmationGivesTheAmounts() {
+        dev.cartwheel.core.tax.AppliedRate vat = new dev.cartwheel.core.tax.AppliedRate("standard",
+                dev.cartwheel.core.tax.TaxRate.ofPercent("19"));
+        dev.cartwheel.core.pricing.OrderPricer.Priced priced = dev.cartwheel.core.pricing.OrderPricer.price(
+                List.of(new dev.cartwheel.core.pricing.OrderPricer.Item(new OrderLine("SKU-1", "Cup", 2, new Money(1250, "USD")), vat)),
+                new Money(1999, "USD"), vat, dev.cartwheel.core.pricing.PricingMode.NET);
+        Order placed = Order.place("ord_2", "erin", "erin@example.com", "corr-2", priced.lines(), priced.pricing(),
+                new dev.cartwheel.core.shipping.OrderShipping("standard", "Standard", "DE", null, 3, 7), "pm_card_visa", t0);
+        Order confirmed = placed.transitionTo(OrderStatus.RESERVED, t0, "r").transitionTo(OrderStatus.AUTHORIZED, t0, "a")
+                .transitionTo(OrderStatus.PAID, t0, "p");
+        Order shipped = confirmed.transitionTo(OrderStatus.CONFIRMED, t0, "c")
+                .withFulfilmentRecorded(new Fulfilment(null, t0), t0).transitionTo(OrderStatus.FULFILLED, t0, "f");
+        dev.cartwheel.core.shipping.ShippingAddress address = new dev.cartwheel.core.shipping.ShippingAddress(
+                "Erin <Müller>", "Straße des 17. Juni 135", null, "Berlin", null, "10623", "DE", null);
+
+        EmailMessage notice = renderer.render(EmailType.ORDER_SHIPPED, shipped, null, address);
+        EmailMessage confirmation = renderer.render(EmailType.ORDER_CONFIRMED, confirmed);
+
+        assertThat(notice.text()).contains("Shipping Standard to:", "Erin <Müller>", "Straße des 17. Juni 135", "10623 Berlin", "DE");
+        assertThat(notice.html()).contains("Erin &lt;Müller&gt;").doesNotContain("<Müller>");
+        // 25.00 + 19.99 shipping, tax 4.75 + 3.80
+        assertThat(confirmation.text()).contains("Subtotal 25.00 USD, shipping 19.99 USD, tax 8.55 USD", "Total: 53.54 USD");
+        assertThat(renderer.render(EmailType.ORDER_CONFIRMED, confirmed).text()).doesNotContain("Müller");
+    }
 }

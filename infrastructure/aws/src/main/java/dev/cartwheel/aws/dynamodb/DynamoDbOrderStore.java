@@ -14,7 +14,12 @@ import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderPage;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderSummary;
+import dev.cartwheel.core.order.StatusPage;
 import dev.cartwheel.core.order.OrderStore;
+import dev.cartwheel.core.shipping.ShippingAddress;
+import java.util.Collection;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.StockMovement;
 import java.nio.charset.StandardCharsets;
@@ -53,35 +58,56 @@ public final class DynamoDbOrderStore implements OrderStore {
      */
     public static final String IDEMPOTENCY_KEY_PREFIX = "checkout#";
 
+    /**
+     * Sparse: the orders awaiting shipment by status, oldest first: the fulfilment queue
+     * ({@code GET /admin/orders?status=CONFIRMED}), admins only.
+     */
+    public static final String FULFILMENT_QUEUE_INDEX = "fulfilmentQueue";
+
     private final DynamoDbClient dynamoDb;
     private final String ordersTable;
     private final String productsTable;
     private final String idempotencyTable;
+    private final String addressesTable;
+
+    /** A store for steps that neither create orders nor read their addresses. */
+    public DynamoDbOrderStore(DynamoDbClient dynamoDb, String ordersTable, String productsTable, String idempotencyTable) {
+        this(dynamoDb, ordersTable, productsTable, idempotencyTable, null);
+    }
 
     /**
      * @param idempotencyTable may be {@code null} for steps that never create orders
      * @param productsTable    may be {@code null} for steps that never move stock
+     * @param addressesTable   the shipping addresses table; {@code null} for steps that never write or read an address
      */
-    public DynamoDbOrderStore(DynamoDbClient dynamoDb, String ordersTable, String productsTable, String idempotencyTable) {
+    public DynamoDbOrderStore(DynamoDbClient dynamoDb, String ordersTable, String productsTable, String idempotencyTable,
+                              String addressesTable) {
         this.dynamoDb = dynamoDb;
         this.ordersTable = ordersTable;
         this.productsTable = productsTable;
         this.idempotencyTable = idempotencyTable;
+        this.addressesTable = addressesTable;
     }
 
     @Override
-    public void create(Order order, IdempotencyRecord record) {
+    public void create(Order order, IdempotencyRecord record, ShippingAddress address) {
         Map<String, AttributeValue> key = new HashMap<>();
         key.put("pk", s(IDEMPOTENCY_KEY_PREFIX + record.key()));
         key.put("requestHash", s(record.requestHash()));
         key.put("orderId", s(record.orderId()));
         key.put("expiresAt", n(record.expiresAt().getEpochSecond()));
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(idempotencyTable).item(key)
+                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(ordersTable).item(OrderItems.toItem(order))
+                        .conditionExpression("attribute_not_exists(orderId)").build()).build()));
+        if (address != null) {
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(requireAddressesTable())
+                    .item(ShippingAddressItems.toItem(order.orderId(), address))
+                    .conditionExpression("attribute_not_exists(orderId)").build()).build());
+        }
         try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(idempotencyTable).item(key)
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(ordersTable).item(OrderItems.toItem(order))
-                            .conditionExpression("attribute_not_exists(orderId)").build()).build()));
+            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
         } catch (TransactionCanceledException e) {
             if (failed(e, 0)) {
                 throw new IdempotencyKeyInUseException(record.key());
@@ -152,6 +178,81 @@ public final class DynamoDbOrderStore implements OrderStore {
             startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (startKey != null && count < atMost);
         return Math.min(count, atMost);
+    }
+
+    @Override
+    public Optional<ShippingAddress> findShippingAddress(String orderId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(requireAddressesTable())
+                .key(Map.of("orderId", s(orderId))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(ShippingAddressItems.fromItem(item));
+    }
+
+    @Override
+    public Map<String, ShippingAddress> findShippingAddresses(Collection<String> orderIds) {
+        Map<String, ShippingAddress> found = new HashMap<>();
+        if (orderIds.isEmpty()) {
+            return found;
+        }
+        String table = requireAddressesTable();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().consistentRead(true)
+                .keys(orderIds.stream().distinct().map(id -> Map.of("orderId", s(id))).toList()).build());
+        // BatchGetItem may return part of the keys as unprocessed under load: ask again for those.
+        for (int attempt = 0; !request.isEmpty() && attempt < 10; attempt++) {
+            Map<String, KeysAndAttributes> pending = request;
+            BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(pending));
+            response.responses().getOrDefault(table, List.of())
+                    .forEach(item -> found.put(string(item, "orderId"), ShippingAddressItems.fromItem(item)));
+            request = response.unprocessedKeys();
+        }
+        if (!request.isEmpty()) {
+            throw new IllegalStateException("shipping address read did not complete");
+        }
+        return found;
+    }
+
+    @Override
+    public StatusPage listByStatus(OrderStatus status, String cursor, int limit) {
+        Map<String, AttributeValue> startKey = cursor == null ? null : decodeStatusCursor(cursor, status);
+        QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(FULFILMENT_QUEUE_INDEX)
+                .keyConditionExpression("#queue = :s")
+                .expressionAttributeNames(Map.of("#queue", OrderItems.SHIPMENT_QUEUE))
+                .expressionAttributeValues(Map.of(":s", s(status.name())))
+                .scanIndexForward(true)
+                .limit(limit)
+                .exclusiveStartKey(startKey));
+        List<Order> orders = response.items().stream().map(OrderItems::fromItem).toList();
+        Map<String, AttributeValue> last = response.lastEvaluatedKey();
+        String next = last == null || last.isEmpty() ? null : encodeStatusCursor(last);
+        return new StatusPage(orders, next);
+    }
+
+    private String requireAddressesTable() {
+        if (addressesTable == null) {
+            throw new IllegalStateException("this store was built without the shipping addresses table");
+        }
+        return addressesTable;
+    }
+
+    /** The fulfilment queue's cursor: the status it lists (so it cannot page another), then where the page ended. */
+    private static String encodeStatusCursor(Map<String, AttributeValue> key) {
+        String raw = "queue\n" + string(key, OrderItems.SHIPMENT_QUEUE) + "\n" + string(key, "createdAt") + "\n"
+                + string(key, "orderId");
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decodeStatusCursor(String cursor, OrderStatus status) {
+        String[] parts;
+        try {
+            parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
+        } catch (IllegalArgumentException e) {
+            parts = new String[0];
+        }
+        if (parts.length != 4 || !parts[0].equals("queue") || !parts[1].equals(status.name())
+                || !parts[3].startsWith("ord_")) {
+            throw new InvalidRequestException(InvalidRequestException.Problem.INVALID_CURSOR, "cursor",
+                    "cursor is not one this API returned for this query");
+        }
+        return Map.of(OrderItems.SHIPMENT_QUEUE, s(parts[1]), "createdAt", s(parts[2]), "orderId", s(parts[3]));
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.cartwheel.core.money.Money;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The catalog in DynamoDB, one item per SKU: {@code sku, name, priceAmount, currency, available, reserved, sold,
- * version, maxPerOrder}. Checkout reads prices with one {@code BatchGetItem}; stock counters move only inside order
+ * version, maxPerOrder} and an optional {@code taxCategory}. Checkout reads prices with one {@code BatchGetItem}; stock counters move only inside order
  * transitions and stock adjustments ({@link DynamoDbStockLedger}); an admin's edit is conditional on {@code version}.
  */
 public final class DynamoDbProductCatalog implements ProductCatalog {
@@ -75,7 +76,10 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
     @Override
     public ProductPage list(String cursor, int limit) {
         Map<String, AttributeValue> start = cursor == null ? null : Map.of("sku", s(decodeCursor(cursor)));
-        ScanResponse response = dynamoDb.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(start));
+        // the shop's shipping methods and tax rates share the table (DynamoDbShopRules) and have no price: skipped, so a
+        // page may hold fewer than limit products
+        ScanResponse response = dynamoDb.scan(b -> b.tableName(table).limit(limit).exclusiveStartKey(start)
+                .filterExpression("attribute_exists(priceAmount)"));
         List<Product> products = response.items().stream().map(DynamoDbProductCatalog::toProduct).toList();
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
         String next = last == null || last.isEmpty() ? null
@@ -97,6 +101,9 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
         if (update.maxPerOrder() > 0) {
             item.put("maxPerOrder", n(update.maxPerOrder()));
         }
+        if (update.taxCategory() != null) {
+            item.put("taxCategory", s(update.taxCategory()));
+        }
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(sku)"));
         } catch (ConditionalCheckFailedException e) {
@@ -114,13 +121,22 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
         values.put(":currency", s(update.price().currency()));
         values.put(":expected", n(expectedVersion));
         values.put(":next", n(expectedVersion + 1));
-        String set = "SET #name = :name, priceAmount = :amount, currency = :currency, version = :next";
+        List<String> sets = new ArrayList<>(List.of("#name = :name", "priceAmount = :amount", "currency = :currency",
+                "version = :next"));
+        List<String> removes = new ArrayList<>();
         if (update.maxPerOrder() > 0) {
             values.put(":max", n(update.maxPerOrder()));
-            set += ", maxPerOrder = :max";
+            sets.add("maxPerOrder = :max");
         } else {
-            set += " REMOVE maxPerOrder";
+            removes.add("maxPerOrder");
         }
+        if (update.taxCategory() != null) {
+            values.put(":category", s(update.taxCategory()));
+            sets.add("taxCategory = :category");
+        } else {
+            removes.add("taxCategory");
+        }
+        String set = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
         // a product seeded without a version is at version 0
         String condition = expectedVersion == 0
                 ? "attribute_exists(sku) AND (attribute_not_exists(version) OR version = :expected)"
@@ -149,7 +165,7 @@ public final class DynamoDbProductCatalog implements ProductCatalog {
                 new Money(number(item, "priceAmount"), string(item, "currency")),
                 number(item, "available"), number(item, "reserved"), number(item, "sold"),
                 version == null ? 0 : Long.parseLong(version.n()),
-                maxPerOrder == null ? 0 : Integer.parseInt(maxPerOrder.n()));
+                maxPerOrder == null ? 0 : Integer.parseInt(maxPerOrder.n()), string(item, "taxCategory"));
     }
 
     private static String decodeCursor(String cursor) {

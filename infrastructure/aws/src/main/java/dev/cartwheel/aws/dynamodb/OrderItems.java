@@ -9,6 +9,11 @@ import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.audit.Actor;
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.pricing.OrderPricing;
+import dev.cartwheel.core.pricing.TaxLine;
+import dev.cartwheel.core.shipping.OrderShipping;
+import dev.cartwheel.core.tax.AppliedRate;
+import dev.cartwheel.core.tax.TaxRate;
 import dev.cartwheel.core.order.Cancellation;
 import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.Fulfilment;
@@ -43,6 +48,13 @@ final class OrderItems {
     static final String HOLD_PREFIX = "hold#";
     static final String OPEN_PREFIX = "open#";
 
+    /**
+     * Present only while the order waits for the warehouse ({@link Order#isAwaitingShipment()}), holding its status
+     * ({@code CONFIRMED}, or {@code AUTHORIZED} when captured on fulfilment): the sparse GSI on it is the fulfilment
+     * queue, and an order's other writes cost that index nothing.
+     */
+    static final String SHIPMENT_QUEUE = "shipmentQueue";
+
     private OrderItems() {
     }
 
@@ -74,6 +86,9 @@ final class OrderItems {
         } else if (order.isAwaitingFulfilment()) {
             item.put(OPEN_SHARD, s(holdShard(order.orderId())));
         }
+        if (order.isAwaitingShipment()) {
+            item.put(SHIPMENT_QUEUE, s(order.status().name()));
+        }
         item.put("capture", s(order.capture().setting()));
         order.findFulfilment().ifPresent(fulfilment -> item.put("fulfilment", fulfilment(fulfilment)));
         if (!order.unavailableSkus().isEmpty()) {
@@ -83,6 +98,8 @@ final class OrderItems {
         if (!order.refunds().isEmpty()) {
             item.put("refunds", AttributeValue.fromL(order.refunds().stream().map(OrderItems::refund).toList()));
         }
+        order.findPricing().ifPresent(pricing -> item.put("pricing", pricing(pricing)));
+        order.findShipping().ifPresent(shipping -> item.put("shipping", shipping(shipping)));
         return item;
     }
 
@@ -108,6 +125,8 @@ final class OrderItems {
         AttributeValue refunds = item.get("refunds");
         AttributeValue capture = item.get("capture");
         AttributeValue fulfilment = item.get("fulfilment");
+        AttributeValue pricing = item.get("pricing");
+        AttributeValue shipping = item.get("shipping");
         return new Order(
                 string(item, "orderId"),
                 string(item, "customerId"),
@@ -127,7 +146,47 @@ final class OrderItems {
                 refunds == null ? List.of() : refunds.l().stream().map(v -> refund(v.m())).toList(),
                 // orders written before the capture policy existed were captured on authorization
                 capture == null ? CapturePolicy.ON_AUTHORIZATION : CapturePolicy.fromSetting(capture.s()),
-                fulfilment == null ? null : fulfilment(fulfilment.m()));
+                fulfilment == null ? null : fulfilment(fulfilment.m()),
+                // orders placed before shipping and taxes existed have neither
+                pricing == null ? null : pricing(pricing.m()),
+                shipping == null ? null : shipping(shipping.m()));
+    }
+
+    private static AttributeValue pricing(OrderPricing pricing) {
+        return AttributeValue.fromM(Map.of(
+                "pricesIncludeTax", AttributeValue.fromBool(pricing.pricesIncludeTax()),
+                "subtotal", money(pricing.subtotal()), "shipping", money(pricing.shipping()), "tax", money(pricing.tax()),
+                "total", money(pricing.total()),
+                "breakdown", AttributeValue.fromL(pricing.breakdown().stream().map(line -> AttributeValue.fromM(Map.of(
+                        "category", s(line.category()), "ratePpm", n(line.rate().partsPerMillion()),
+                        "taxable", money(line.taxable()), "tax", money(line.tax())))).toList())));
+    }
+
+    private static OrderPricing pricing(Map<String, AttributeValue> m) {
+        return new OrderPricing(m.get("pricesIncludeTax").bool(), money(m.get("subtotal").m()), money(m.get("shipping").m()),
+                money(m.get("tax").m()),
+                m.get("breakdown").l().stream().map(v -> new TaxLine(string(v.m(), "category"),
+                        new TaxRate(number(v.m(), "ratePpm")), money(v.m().get("taxable").m()), money(v.m().get("tax").m())))
+                        .toList(),
+                money(m.get("total").m()));
+    }
+
+    private static AttributeValue shipping(OrderShipping shipping) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("methodId", s(shipping.methodId()));
+        m.put("methodName", s(shipping.methodName()));
+        m.put("country", s(shipping.country()));
+        if (shipping.region() != null) {
+            m.put("region", s(shipping.region()));
+        }
+        m.put("minDays", n(shipping.minDays()));
+        m.put("maxDays", n(shipping.maxDays()));
+        return AttributeValue.fromM(m);
+    }
+
+    private static OrderShipping shipping(Map<String, AttributeValue> m) {
+        return new OrderShipping(string(m, "methodId"), string(m, "methodName"), string(m, "country"), string(m, "region"),
+                (int) number(m, "minDays"), (int) number(m, "maxDays"));
     }
 
     /**
@@ -215,13 +274,31 @@ final class OrderItems {
     }
 
     private static AttributeValue line(OrderLine line) {
-        return AttributeValue.fromM(Map.of(
-                "sku", s(line.sku()), "name", s(line.name()),
-                "quantity", n(line.quantity()), "unitPrice", money(line.unitPrice())));
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("sku", s(line.sku()));
+        m.put("name", s(line.name()));
+        m.put("quantity", n(line.quantity()));
+        m.put("unitPrice", money(line.unitPrice()));
+        if (line.taxCategory() != null) {
+            m.put("taxCategory", s(line.taxCategory()));
+        }
+        if (line.rate() != null) {
+            m.put("rate", AttributeValue.fromM(Map.of("category", s(line.rate().category()),
+                    "ratePpm", n(line.rate().rate().partsPerMillion()))));
+        }
+        if (line.tax() != null) {
+            m.put("tax", money(line.tax()));
+        }
+        return AttributeValue.fromM(m);
     }
 
     private static OrderLine line(Map<String, AttributeValue> m) {
-        return new OrderLine(string(m, "sku"), string(m, "name"), (int) number(m, "quantity"), money(m.get("unitPrice").m()));
+        AttributeValue rate = m.get("rate");
+        AttributeValue tax = m.get("tax");
+        return new OrderLine(string(m, "sku"), string(m, "name"), (int) number(m, "quantity"), money(m.get("unitPrice").m()),
+                string(m, "taxCategory"),
+                rate == null ? null : new AppliedRate(string(rate.m(), "category"), new TaxRate(number(rate.m(), "ratePpm"))),
+                tax == null ? null : money(tax.m()));
     }
 
     private static AttributeValue change(StatusChange change) {

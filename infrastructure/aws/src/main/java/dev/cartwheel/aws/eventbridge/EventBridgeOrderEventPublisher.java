@@ -84,6 +84,10 @@ public final class EventBridgeOrderEventPublisher implements OrderEventPublisher
             detail.put("refundId", event.refundId());
         }
         detail.put("capture", event.capture().setting());
+        if (event.shippingCountry() != null) {
+            // where it ships and how, never the address (personal data)
+            detail.put("shippingCountry", event.shippingCountry()).put("shippingMethod", event.shippingMethod());
+        }
         detail.put("correlationId", event.correlationId());
         detail.put("occurredAt", event.occurredAt().toString());
         try {

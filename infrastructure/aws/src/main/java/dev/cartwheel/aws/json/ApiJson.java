@@ -30,12 +30,15 @@ public final class ApiJson {
         return Json.mapper().createObjectNode().put("self", location(order));
     }
 
-    /** A product as {@code GET /products} lists it; {@code maxPerOrder} only if the catalog sets one. */
+    /** A product as {@code GET /products} lists it; {@code maxPerOrder} and {@code taxCategory} only if the catalog sets them. */
     public static ObjectNode product(Product product) {
         ObjectNode node = Json.mapper().createObjectNode().put("sku", product.sku()).put("name", product.name());
         node.set("price", money(product.price()));
         node.put("available", product.available());
         product.findMaxPerOrder().ifPresent(max -> node.put("maxPerOrder", max));
+        if (product.taxCategory() != null) {
+            node.put("taxCategory", product.taxCategory());
+        }
         return node;
     }
 

@@ -34,6 +34,14 @@ public interface ConsoleBackend {
         return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     }
 
+    /**
+     * The fulfilment queue: CONFIRMED orders oldest first, as the orders table's {@code fulfilmentQueue} index lists them, with
+     * their lines, shipping method and destination country (the address stays in its table). None by default.
+     */
+    default JsonNode fulfilmentQueue() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    }
+
     /** The functions with their execution environments and invocation counts. */
     JsonNode functions();
 

@@ -148,6 +148,8 @@ public final class LocalConsole implements HttpHandler {
                     json(ex, 200, backend.mail());
                 } else if (path.equals("/_local/api/events")) {
                     json(ex, 200, backend.busEvents());
+                } else if (path.equals("/_local/api/fulfilment-queue")) {
+                    json(ex, 200, backend.fulfilmentQueue());
                 } else if (path.equals("/_local/api/webhooks")) {
                     json(ex, 200, backend.webhooks());
                 } else if (path.equals("/_local/api/functions")) {

@@ -37,8 +37,24 @@ public final class FaultyPorts {
     public static OrderStore orderStore(OrderStore delegate, Faults faults, FaultPoint afterCommit) {
         return new OrderStore() {
             @Override
-            public void create(Order order, IdempotencyRecord record) {
-                delegate.create(order, record);
+            public void create(Order order, IdempotencyRecord record, dev.cartwheel.core.shipping.ShippingAddress address) {
+                delegate.create(order, record, address);
+            }
+
+            @Override
+            public Optional<dev.cartwheel.core.shipping.ShippingAddress> findShippingAddress(String orderId) {
+                return delegate.findShippingAddress(orderId);
+            }
+
+            @Override
+            public java.util.Map<String, dev.cartwheel.core.shipping.ShippingAddress> findShippingAddresses(
+                    java.util.Collection<String> orderIds) {
+                return delegate.findShippingAddresses(orderIds);
+            }
+
+            @Override
+            public dev.cartwheel.core.order.StatusPage listByStatus(dev.cartwheel.core.order.OrderStatus status, String cursor, int limit) {
+                return delegate.listByStatus(status, cursor, limit);
             }
 
             @Override
