@@ -56,9 +56,12 @@ import java.util.concurrent.TimeUnit;
 final class ColdStartBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The functions measured: all four, or those of {@code -Dbench.coldFunctions=payment,checkout}. */
-    private static final List<String> FUNCTIONS = List.of(System.getProperty("bench.coldFunctions",
-            "checkout,inventory,payment,email").split(","));
+    /** The plain-Java yardstick (infrastructure/bench/baseline, never deployed), then Cartwheel's functions: all four, or
+     * those of {@code -Dbench.coldFunctions=payment,checkout}. */
+    static final String BASELINE = "baseline";
+    private static final List<String> FUNCTIONS = java.util.stream.Stream.concat(java.util.stream.Stream.of(BASELINE),
+            java.util.Arrays.stream(System.getProperty("bench.coldFunctions", "checkout,inventory,payment,email").split(",")))
+            .toList();
     private static final List<String> VARIANTS = List.of("default", "appcds", "aot");
     private static final Map<String, String> LOGICAL_IDS = Map.of("checkout", "CheckoutFunction",
             "inventory", "InventoryFunction", "payment", "PaymentFunction", "email", "EmailFunction");
@@ -106,7 +109,8 @@ final class ColdStartBench {
 
             Map<String, FunctionSpec> specs = new LinkedHashMap<>();
             for (String function : FUNCTIONS) {
-                specs.put(function, spec(root, work, resolved.function(LOGICAL_IDS.get(function))));
+                specs.put(function, function.equals(BASELINE) ? baselineSpec(root, work, resolved)
+                        : spec(root, work, resolved.function(LOGICAL_IDS.get(function))));
             }
 
             // training runs
@@ -202,6 +206,7 @@ final class ColdStartBench {
                     list.forEach(s -> raw.add(JSON.valueToTree(s)));
                 }
             }
+            printRatios(report, samples, variants);
             problems.forEach((key, list) -> report.printf("  note %s: %s%s%n", key, list.getFirst(),
                     list.size() > 1 ? " (+" + (list.size() - 1) + " more)" : ""));
         }
@@ -209,6 +214,47 @@ final class ColdStartBench {
         report.printf("cold start bench took %.0f s%n", seconds);
         result.put("seconds", seconds);
         return result;
+    }
+
+    /**
+     * Every figure as a ratio to the baseline's figure of the same variant (p50 over p50), which carries over across
+     * machines: issue 14's target is first response at most 0.6x the baseline, default flags and AOT cache alike.
+     */
+    private static void printRatios(PrintStream report, Map<String, List<Sample>> samples, List<String> variants) {
+        report.printf("%nRatio to the plain-Java baseline of the same variant (p50 / baseline p50; target: first response <= 0.60)%n");
+        report.printf("%-10s %-8s %9s %11s %9s%n", "function", "variant", "init", "first resp", "RSS");
+        for (String function : FUNCTIONS) {
+            for (String variant : variants) {
+                List<Sample> list = samples.getOrDefault(function + "/" + variant, List.of());
+                List<Sample> base = samples.getOrDefault(BASELINE + "/" + variant, List.of());
+                if (list.isEmpty() || base.isEmpty()) {
+                    continue;
+                }
+                report.printf("%-10s %-8s %8.2fx %10.2fx %8.2fx%n", function, variant,
+                        p50(list, Sample::initMs) / p50(base, Sample::initMs),
+                        p50(list, Sample::firstResponseMs) / p50(base, Sample::firstResponseMs),
+                        p50(list, s -> s.rssMb()) / p50(base, s -> s.rssMb()));
+            }
+        }
+    }
+
+    private static double p50(List<Sample> list, java.util.function.ToDoubleFunction<Sample> metric) {
+        return Stats.ofMillis(list.stream().mapToDouble(metric).toArray()).p50Ms();
+    }
+
+    /** The baseline's shaded jar, copied like the functions' jars; it reads the template's products table. */
+    private static FunctionSpec baselineSpec(Path root, Path work, SamTemplate resolved) throws IOException {
+        Path jar = root.resolve("infrastructure/bench/baseline/target/baseline.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run mvn package first");
+        }
+        Path dir = work.resolve(BASELINE);
+        Files.createDirectories(dir);
+        Path copy = dir.resolve(jar.getFileName());
+        Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        String table = resolved.function("CheckoutFunction").environment().get("PRODUCTS_TABLE");
+        return new FunctionSpec("BaselineFunction", copy, "dev.cartwheel.bench.baseline.GetItemHandler::handleRequest", 1024, 30,
+                null, Map.of("TABLE_NAME", table), "Text", List.of(), List.of());
     }
 
     /** A JVM warning that an archive or cache was rejected or only partly usable. */
@@ -287,7 +333,11 @@ final class ColdStartBench {
             throw new IllegalStateException(function + ": " + r.status() + " " + r.payloadAsString());
         }
         JsonNode body = read(r.payloadAsString());
-        if (function.equals("checkout")) {
+        if (function.equals(BASELINE)) {
+            if (body.path("statusCode").asInt() != 200) {
+                throw new IllegalStateException("baseline answered " + body.path("statusCode") + ": " + body.path("body").asText());
+            }
+        } else if (function.equals("checkout")) {
             if (body.path("statusCode").asInt() != 202) {
                 throw new IllegalStateException("checkout answered " + body.path("statusCode") + ": " + body.path("body").asText());
             }
@@ -300,6 +350,12 @@ final class ColdStartBench {
     private static byte[] event(String function, Map<String, Deque<String>> orders) {
         try {
             return switch (function) {
+                case BASELINE -> JSON.writeValueAsBytes(JSON.createObjectNode().put("resource", "/products/{sku}")
+                        .put("path", "/products/BENCH-A").put("httpMethod", "GET")
+                        .<ObjectNode>set("pathParameters", JSON.createObjectNode().put("sku", "BENCH-A"))
+                        .<ObjectNode>set("headers", JSON.createObjectNode().put("accept", "application/json"))
+                        .<ObjectNode>set("requestContext", JSON.createObjectNode().put("requestId", UUID.randomUUID().toString())
+                                .put("stage", "prod").put("httpMethod", "GET")));
                 case "checkout" -> {
                     ObjectNode event = (ObjectNode) fixture("checkout-post-order.json");
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
