@@ -57,11 +57,25 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Integer> handleRequest(Map<String, Object> event, Context context) {
-        Map<MessageType, Integer> sent = reconciler.reconcile(ORDERS_PER_RUN);
+        String requestId = context == null ? null : context.getAwsRequestId();
+        ReconcilerService.Run run = reconciler.run(ORDERS_PER_RUN);
         Map<String, Integer> summary = new java.util.TreeMap<>();
-        sent.forEach((type, count) -> summary.put(type.name(), count));
-        log.info(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
+        run.sent().forEach((type, count) -> summary.put(type.name(), count));
+        for (String orderId : run.parkedNow()) {
+            log.warn(new StructuredLog.Entry(requestId, orderId, null, "reconciler", "parked",
+                    "nudged " + ReconcilerService.MAX_NUDGES + " times without a change; not nudged again"));
+        }
+        if (run.parkedTotal() > 0) {
+            // every run reports the orders that wait for a human, until someone moves them on
+            summary.put(PARKED, run.parkedTotal());
+            log.warn(new StructuredLog.Entry(requestId, null, null, "reconciler", "parked-orders",
+                    "orders parked after " + ReconcilerService.MAX_NUDGES + " nudges: " + run.parkedTotal()));
+        }
+        log.info(new StructuredLog.Entry(requestId, null, null,
                 "reconciler", "nudged", "messages sent: " + summary));
         return summary;
     }
+
+    /** The summary's entry for the number of orders parked (nudged {@link ReconcilerService#MAX_NUDGES} times in vain). */
+    public static final String PARKED = "PARKED";
 }

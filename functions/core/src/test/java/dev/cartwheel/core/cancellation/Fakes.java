@@ -54,8 +54,24 @@ final class Fakes {
         }
 
         @Override
-        public List<Order> findStuck(Instant updatedBefore, int limit) {
+        public List<dev.cartwheel.core.order.StuckOrder> findStuck(Instant now, dev.cartwheel.core.order.NudgeSchedule schedule,
+                                                                   int limit) {
             return List.of();
+        }
+
+        @Override
+        public boolean recordNudge(dev.cartwheel.core.order.StuckOrder stuck, Instant at, boolean park) {
+            throw new UnsupportedOperationException("the saga never nudges");
+        }
+
+        @Override
+        public int countParked() {
+            return 0;
+        }
+
+        @Override
+        public void clearEmailsOwed(Order order) {
+            // the saga's tests do not track the e-mail step's mark
         }
 
         @Override

@@ -56,8 +56,24 @@ public final class FaultyPorts {
             }
 
             @Override
-            public List<Order> findStuck(Instant updatedBefore, int limit) {
-                return delegate.findStuck(updatedBefore, limit);
+            public List<dev.cartwheel.core.order.StuckOrder> findStuck(Instant now,
+                                                                       dev.cartwheel.core.order.NudgeSchedule schedule, int limit) {
+                return delegate.findStuck(now, schedule, limit);
+            }
+
+            @Override
+            public boolean recordNudge(dev.cartwheel.core.order.StuckOrder stuck, Instant at, boolean park) {
+                return delegate.recordNudge(stuck, at, park);
+            }
+
+            @Override
+            public int countParked() {
+                return delegate.countParked();
+            }
+
+            @Override
+            public void clearEmailsOwed(Order order) {
+                delegate.clearEmailsOwed(order);
             }
 
             @Override
