@@ -5,7 +5,6 @@ import dev.cartwheel.aws.dynamodb.DynamoDbEmailClaims;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
 import dev.cartwheel.aws.payment.DynamoDbSimulatedPaymentGateway;
-import dev.cartwheel.aws.ses.SesClients;
 import dev.cartwheel.aws.ses.SesMailer;
 import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
@@ -32,6 +31,8 @@ import dev.cartwheel.systemtests.faults.DynamoDbFaults;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.FaultyPorts;
 import dev.cartwheel.systemtests.faults.Faults;
+import dev.cartwheel.systemtests.faults.LostResponses;
+import dev.cartwheel.systemtests.faults.SesOutage;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.PrintStream;
@@ -54,6 +55,8 @@ final class Wiring {
     final MutableClock paymentClock = new MutableClock();
     final FaultyPorts.Charges charges = new FaultyPorts.Charges();
     final LogCapture logs = new LogCapture();
+    /** An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts. */
+    final SesOutage ses = new SesOutage();
 
     Wiring(Faults faults) {
         this.faults = faults;
@@ -117,7 +120,7 @@ final class Wiring {
         return new EmailService(
                 orders(settings, false, false, FaultPoint.EMAIL_CRASH_AFTER_COMMIT),
                 new DynamoDbEmailClaims(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
-                FaultyPorts.mailer(new SesMailer(SesClients.create(settings), settings.require("SENDER_EMAIL")), faults),
+                FaultyPorts.mailer(new SesMailer(ses(settings), settings.require("SENDER_EMAIL")), faults),
                 new EmailRenderer(),
                 emailClock,
                 EmailHandler.CLAIM_LEASE);
@@ -189,7 +192,16 @@ final class Wiring {
     private DynamoDbClient dynamoDb(AwsClientSettings settings) {
         return settings.configure(DynamoDbClient.builder(), "DYNAMODB")
                 .httpClientBuilder(settings.httpClient())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults)))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults))
+                        .addExecutionInterceptor(new LostResponses(faults)))
+                .build();
+    }
+
+    /** The function's SES client as {@code SesClients.create} builds it, plus the outage interceptor. */
+    private software.amazon.awssdk.services.sesv2.SesV2Client ses(AwsClientSettings settings) {
+        return settings.configure(software.amazon.awssdk.services.sesv2.SesV2Client.builder(), "SESV2")
+                .httpClientBuilder(settings.httpClient())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(ses))
                 .build();
     }
 }

@@ -35,7 +35,17 @@ public enum FaultPoint {
     /** DynamoDB throttled a {@code TransactWriteItems} ({@code ProvisionedThroughputExceededException}). */
     THROTTLE(false),
     /** DynamoDB cancelled a {@code TransactWriteItems} with {@code TransactionConflict}. */
-    TRANSACTION_CONFLICT(false);
+    TRANSACTION_CONFLICT(false),
+    /** The reservation (order RESERVED with its stock) committed, but its response was lost: the step sees a read timeout. */
+    LOST_RESPONSE_RESERVATION(false),
+    /** PAID (with the stock committed as sold) committed, but its response was lost. */
+    LOST_RESPONSE_PAID(false),
+    /** CANCELLED committed, but its response was lost. */
+    LOST_RESPONSE_CANCELLED(false),
+    /** A refund recorded on the order (before the provider call) committed, but its response was lost. */
+    LOST_RESPONSE_REFUND(false),
+    /** The e-mail claim's "mark sent" committed, but its response was lost. */
+    LOST_RESPONSE_MARK_SENT(false);
 
     private final boolean crash;
 
