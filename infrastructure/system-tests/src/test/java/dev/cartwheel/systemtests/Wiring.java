@@ -80,8 +80,9 @@ final class Wiring {
     private CheckoutHandler.Services checkout(Pipeline pipeline) {
         AwsClientSettings settings = pipeline.settings("CheckoutFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
-        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
-                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"));
+        // no crash point after checkout's writes, only the race hooks
+        OrderStore orders = FaultyPorts.orderStore(new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
+                settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE")), faults, null);
         StepPublisher publisher = publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL",
                 Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
         return new CheckoutHandler.Services(

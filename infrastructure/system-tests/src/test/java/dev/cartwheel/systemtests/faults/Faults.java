@@ -25,6 +25,27 @@ public final class Faults {
     private final Map<FaultPoint, AtomicInteger> injected = new ConcurrentHashMap<>();
     private final Set<String> firedForOrder = ConcurrentHashMap.newKeySet();
     private volatile Consumer<FaultPoint> onCrash = point -> { };
+    private volatile Hook hook = (at, orderId, version) -> { };
+
+    /** Where the decorators tell a test's {@link Hook} what a step is doing, so that a test can force a race there. */
+    public enum Checkpoint {
+        /** A step read the order (at {@code version}). */
+        ORDER_READ,
+        /** A step's write of the order committed (now at {@code version}). */
+        ORDER_WRITTEN,
+        /** A step's write lost on the version it read ({@code version}): someone else wrote first. */
+        ORDER_WRITE_STALE,
+        /** The provider authorized the order's payment; the step has not recorded it yet. */
+        PROVIDER_AUTHORIZED,
+        /** The provider captured the order's payment; the step has not recorded it yet. */
+        PROVIDER_CAPTURED
+    }
+
+    /** Called on the step's own thread at every {@link Checkpoint}; it may block it (barriers, latches). */
+    @FunctionalInterface
+    public interface Hook {
+        void reached(Checkpoint at, String orderId, long version);
+    }
 
     public Faults(Plan plan) {
         this.plan = plan;
@@ -75,6 +96,17 @@ public final class Faults {
             }
             return perOrder.computeIfAbsent(point + "|" + orderId, k -> new AtomicInteger()).incrementAndGet() <= bound;
         });
+    }
+
+    /** Installs the test's hook (one at a time). */
+    public Faults onHook(Hook hook) {
+        this.hook = hook;
+        return this;
+    }
+
+    /** Tells the hook that a step reached {@code at} for the order. */
+    public void reach(Checkpoint at, String orderId, long version) {
+        hook.reached(at, orderId, version);
     }
 
     /** Called with the point of every injected crash, before it is thrown (the soak advances the e-mail clock). */
