@@ -76,13 +76,31 @@ public final class Faults {
      * within {@code maxReceiveCount}. Duplicates and throttles fire without a bound.
      */
     public static Faults random(long seed, Map<FaultPoint, Double> probabilities) {
-        SplittableRandom random = new SplittableRandom(seed);
+        return random(seed, probabilities, false);
+    }
+
+    /**
+     * As {@link #random(long, Map)}; with {@code everyPointOnce}, each point with a probability above zero also fires
+     * the first time it is asked about an order (within its bound), so that a short run injects every fault it can
+     * reach. Each decision is drawn from a generator of its own, derived from the seed, the point, the order and how
+     * often the point was asked about that order: it does not depend on which thread asks first.
+     */
+    public static Faults random(long seed, Map<FaultPoint, Double> probabilities, boolean everyPointOnce) {
         Map<String, AtomicInteger> perOrder = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+        Set<FaultPoint> forced = ConcurrentHashMap.newKeySet();
         return new Faults((point, orderId) -> {
             double p = probabilities.getOrDefault(point, 0.0);
-            boolean roll;
-            synchronized (random) {
-                roll = random.nextDouble() < p;
+            if (p <= 0) {
+                return false;
+            }
+            String subject = point + "|" + orderId;
+            int n = asked.computeIfAbsent(subject, k -> new AtomicInteger()).getAndIncrement();
+            long mixed = seed * 0x9E3779B97F4A7C15L + subject.hashCode() * 0xC2B2AE3D27D4EB4FL + n;
+            boolean roll = new SplittableRandom(mixed).nextDouble() < p;
+            if (everyPointOnce && (orderId != null || !(point.isCrash() || point == FaultPoint.PROVIDER_ERROR))
+                    && forced.add(point)) {
+                roll = true;
             }
             if (!roll) {
                 return false;
