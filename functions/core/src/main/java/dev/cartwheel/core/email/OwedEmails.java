@@ -1,6 +1,7 @@
 package dev.cartwheel.core.email;
 
 import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.RefundRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,7 @@ public final class OwedEmails {
             default -> {
             }
         }
-        if (order.status() != dev.cartwheel.core.order.OrderStatus.CANCELLED
-                && order.status() != dev.cartwheel.core.order.OrderStatus.CANCELLING) {
+        if (!order.isIn(OrderStatus.CANCELLED) && !order.isIn(OrderStatus.CANCELLING)) {
             order.refunds().stream().filter(RefundRecord::isCompleted)
                     .forEach(refund -> owed.add(new Owed(EmailType.ORDER_REFUNDED, refund.key())));
         }
