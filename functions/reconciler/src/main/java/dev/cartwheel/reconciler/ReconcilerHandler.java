@@ -61,7 +61,10 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Integer> handleRequest(Map<String, Object> event, Context context) {
-        Map<MessageType, Integer> sent = new java.util.EnumMap<>(reconciler.reconcile(ORDERS_PER_RUN));
+        String requestId = context == null ? null : context.getAwsRequestId();
+        ReconcilerService.Run run = reconciler.run(ORDERS_PER_RUN);
+        Map<MessageType, Integer> sent = new java.util.EnumMap<>(MessageType.class);
+        sent.putAll(run.sent());
         ReconcilerService.HoldReview holds = reconciler.reviewHolds(ORDERS_PER_RUN);
         if (holds.expiring() > 0) {
             sent.merge(MessageType.EXPIRY_DUE, holds.expiring(), Integer::sum);
@@ -72,12 +75,24 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
         sent.forEach((type, count) -> summary.put(type.name(), count));
         if (holds.nearLapse() > 0) {
             summary.put("AUTHORIZATIONS_NEAR_LAPSE", holds.nearLapse());
-            log.warn(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
-                    "reconciler", "authorizations-near-lapse", holds.nearLapse()
-                            + " orders held for their fulfilment lose their payment authorization within a day: ship or cancel them"));
+            log.warn(new StructuredLog.Entry(requestId, null, null, "reconciler", "authorizations-near-lapse", holds.nearLapse()
+                    + " orders held for their fulfilment lose their payment authorization within a day: ship or cancel them"));
         }
-        log.info(new StructuredLog.Entry(context == null ? null : context.getAwsRequestId(), null, null,
+        for (String orderId : run.parkedNow()) {
+            log.warn(new StructuredLog.Entry(requestId, orderId, null, "reconciler", "parked",
+                    "nudged " + ReconcilerService.MAX_NUDGES + " times without a change; not nudged again"));
+        }
+        if (run.parkedTotal() > 0) {
+            // every run reports the orders that wait for a human, until someone moves them on
+            summary.put(PARKED, run.parkedTotal());
+            log.warn(new StructuredLog.Entry(requestId, null, null, "reconciler", "parked-orders",
+                    "orders parked after " + ReconcilerService.MAX_NUDGES + " nudges: " + run.parkedTotal()));
+        }
+        log.info(new StructuredLog.Entry(requestId, null, null,
                 "reconciler", "nudged", "messages sent: " + summary));
         return summary;
     }
+
+    /** The summary's entry for the number of orders parked (nudged {@link ReconcilerService#MAX_NUDGES} times in vain). */
+    public static final String PARKED = "PARKED";
 }

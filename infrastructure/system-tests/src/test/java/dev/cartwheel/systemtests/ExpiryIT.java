@@ -48,18 +48,29 @@ class ExpiryIT {
         Map<String, Integer> early = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
         pipeline.drain();
         String statusWhileNotDue = pipeline.order(ines, orderId).get("status").asText();
-        // WHEN the payment timeout has passed, and the reconciler sends ExpiryDue twice before anything runs
+        // WHEN the payment timeout has passed, and the reconciler, once the back-off of its first nudge is over, sends
+        // ExpiryDue again, which is delivered twice before anything runs
         wiring.paymentClock.advance(wiring.overdueAge(pipeline));
-        Map<String, Integer> first = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
-        Map<String, Integer> second = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
+        java.time.Duration backedOff = wiring.overdueAge(pipeline).plusSeconds(
+                2 * Long.parseLong(pipeline.environment("ReconcilerFunction").get("STUCK_AFTER_SECONDS")));
+        Map<String, Integer> deferred = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
+        Map<String, Integer> first = wiring.reconciler(pipeline, backedOff).handleRequest(Map.of(), null);
+        for (var message : pipeline.takeAll("PaymentQueue")) {
+            for (int copy = 0; copy < 2; copy++) {
+                aws.sqs().sendMessage(b -> b.queueUrl(pipeline.queueUrl("PaymentQueue")).messageBody(message.body())
+                        .messageAttributes(message.messageAttributes()));
+            }
+        }
+        int second = pipeline.depth("PaymentQueue");
         pipeline.drain();
-        Map<String, Integer> afterwards = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
+        Map<String, Integer> afterwards = wiring.reconciler(pipeline, backedOff.multipliedBy(4)).handleRequest(Map.of(), null);
 
         // THEN
         assertThat(early).isEqualTo(Map.of("EXPIRY_DUE", 1));
         assertThat(statusWhileNotDue).as("the payment step checks the deadline itself").isEqualTo("RESERVED");
+        assertThat(deferred).as("a nudged order waits for its back-off").isEmpty();
         assertThat(first).isEqualTo(Map.of("EXPIRY_DUE", 1));
-        assertThat(second).isEqualTo(Map.of("EXPIRY_DUE", 1));
+        assertThat(second).as("ExpiryDue twice").isEqualTo(2);
         JsonNode order = pipeline.order(ines, orderId);
         assertThat(order.get("status").asText()).isEqualTo("EXPIRED");
         assertThat(order.get("history").findValuesAsText("status")).containsExactly("PENDING", "RESERVED", "EXPIRED");

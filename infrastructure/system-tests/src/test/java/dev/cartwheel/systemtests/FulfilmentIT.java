@@ -14,10 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -171,25 +167,29 @@ class FulfilmentIT {
         }
         pipeline.drain();
 
-        // WHEN the warehouse ships each while its customer cancels it, at the same moment
+        // WHEN the warehouse ships each while its customer cancels it: both read the same version of the order
+        // (SameVersionRace), then the fulfilment writes first for every other order and the cancel for the rest
         Map<String, int[]> answers = new LinkedHashMap<>();
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            for (Map.Entry<String, String> entry : owners.entrySet()) {
-                CyclicBarrier start = new CyclicBarrier(2);
-                CompletableFuture<APIGatewayV2HTTPResponse> fulfil = CompletableFuture.supplyAsync(() -> {
-                    await(start);
-                    return pipeline.fulfil(entry.getKey(), null);
-                }, threads);
-                CompletableFuture<APIGatewayV2HTTPResponse> cancel = CompletableFuture.supplyAsync(() -> {
-                    await(start);
-                    return pipeline.cancel(entry.getValue(), entry.getKey(), null);
-                }, threads);
-                answers.put(entry.getKey(), new int[] {fulfil.get().getStatusCode(), cancel.get().getStatusCode()});
-            }
-        } finally {
-            threads.shutdownNow();
+        Map<String, String> forcedWinner = new LinkedHashMap<>();
+        int index = 0;
+        for (Map.Entry<String, String> entry : owners.entrySet()) {
+            String first = index++ % 2 == 0 ? "fulfil" : "cancel";
+            SameVersionRace race = new SameVersionRace(entry.getKey(), first, first.equals("fulfil") ? "cancel" : "fulfil");
+            wiring.faults.onHook(race);
+            java.util.concurrent.FutureTask<APIGatewayV2HTTPResponse> fulfil =
+                    new java.util.concurrent.FutureTask<>(() -> pipeline.fulfil(entry.getKey(), null));
+            java.util.concurrent.FutureTask<APIGatewayV2HTTPResponse> cancel =
+                    new java.util.concurrent.FutureTask<>(() -> pipeline.cancel(entry.getValue(), entry.getKey(), null));
+            new Thread(fulfil, "fulfil").start();
+            new Thread(cancel, "cancel").start();
+            answers.put(entry.getKey(), new int[] {fulfil.get().getStatusCode(), cancel.get().getStatusCode()});
+            assertThat(race.completed()).as(race.toString()).isTrue();
+            assertThat(race.versionsRead().get("fulfil")).isEqualTo(race.versionsRead().get("cancel"));
+            assertThat(race.staleWrites()).as("the second writer lost on the version").isNotEmpty()
+                    .doesNotContain(first);
+            forcedWinner.put(entry.getKey(), first.equals("fulfil") ? "FULFILLED" : "CANCELLED");
         }
+        wiring.faults.onHook((at, id, version) -> { });
         pipeline.drain();
 
         // THEN each order is either shipped and charged, or cancelled with its hold voided; never both, never neither
@@ -207,8 +207,10 @@ class FulfilmentIT {
                 assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "void", 1));
             }
             outcomes.add(status);
+            assertThat(status).as("the forced winner of " + orderId).isEqualTo(forcedWinner.get(orderId));
         }
         long shipped = outcomes.stream().filter("FULFILLED"::equals).count();
+        assertThat(outcomes).as("both outcomes occur").contains("FULFILLED", "CANCELLED");
         System.out.printf("fulfilment vs cancellation: %d shipped, %d cancelled%n", shipped, orders - shipped);
         assertThat(pipeline.stock(CUP)).as("sold exactly what shipped, the rest back on sale")
                 .containsExactly(40 - shipped, 0, shipped);
@@ -252,13 +254,5 @@ class FulfilmentIT {
         pipeline.drain();
         assertThat(pipeline.order(dee, pending).get("status").asText()).as("the other order went on as usual")
                 .isEqualTo("AUTHORIZED");
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

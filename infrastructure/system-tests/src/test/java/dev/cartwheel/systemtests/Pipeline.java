@@ -399,7 +399,9 @@ final class Pipeline {
     void drainInParallel(Map<String, Function<SQSEvent, SQSBatchResponse>> routes, int threads, Duration timeout) {
         QueuePump pump = aws.queuePump();
         long deadline = System.nanoTime() + timeout.toNanos();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.atomic.AtomicInteger pumps = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+                work -> new Thread(work, "pump-" + pumps.incrementAndGet()));
         try {
             List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
             for (int t = 0; t < threads; t++) {

@@ -51,13 +51,13 @@ class SoakIT {
 
     @Test
     void shortSoak_invariantsHold(AwsEnvironment aws) throws Exception {
-        soak(aws, 60, 1);
+        soak(aws, 240, 1);
     }
 
     @Tag("soak")
     @Test
     void longSoak_invariantsHold(AwsEnvironment aws) throws Exception {
-        soak(aws, Integer.getInteger("soak.orders", 1000), Long.getLong("soak.seed", 7));
+        soak(aws, Integer.getInteger("soak.orders", 5000), Long.getLong("soak.seed", 7));
     }
 
     private static void soak(AwsEnvironment aws, int count, long seed) throws Exception {
@@ -71,7 +71,15 @@ class SoakIT {
             // (a redelivery is drawn once per batch, so it gets a higher rate)
             probabilities.put(point, point.isCrash() ? 0.01 : point == FaultPoint.REDELIVERY ? 0.25 : 0.08);
         }
-        Wiring wiring = new Wiring(Faults.random(seed, probabilities));
+        Wiring wiring = new Wiring(Faults.random(seed, probabilities, true));
+        // the races the soak hits: writes that lost on the version (someone else wrote the order first)
+        Map<String, java.util.concurrent.atomic.AtomicInteger> races = new java.util.concurrent.ConcurrentHashMap<>();
+        wiring.faults.onHook((at, orderId, version) -> {
+            if (at == Faults.Checkpoint.ORDER_WRITE_STALE) {
+                races.computeIfAbsent(Thread.currentThread().getName().startsWith("pump-") ? "stale write (pumps)"
+                        : "stale write (checkout)", k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            }
+        });
         Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         Random random = new Random(seed);
         Map<String, Long> initial = new LinkedHashMap<>();
@@ -96,7 +104,8 @@ class SoakIT {
             aws.sqs().sendMessage(b -> b.queueUrl(pipeline.queueUrl(queues.get(body.length() % 3))).messageBody(body));
         }
         long started = System.nanoTime();
-        aws.queuePump().drain(wiring.routes(pipeline), Duration.ofMinutes(count > 100 ? 60 : 3));
+        // four concurrent pumps per queue, as four concurrent invocations of each function
+        pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, Duration.ofMinutes(count > 100 ? 60 : 3));
         Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         aws.queuePump().drain(wiring.routes(pipeline), Duration.ofMinutes(count > 100 ? 60 : 3));
         Map<String, Integer> afterwards = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
@@ -198,9 +207,38 @@ class SoakIT {
         System.out.printf("soak: invariants checked %d (final status, one charge, e-mails, conservation, DLQs, %d log lines)%n",
                 checks, logs.size());
         assertThat(wiring.faults.total()).as("faults were injected").isGreaterThan(count / 10);
+        System.out.println(table(wiring.faults.counts(), races, checks));
+        java.util.EnumSet<FaultPoint> reachable = java.util.EnumSet.allOf(FaultPoint.class);
+        reachable.removeAll(NOT_ON_THE_SOAKS_PATHS);
+        for (FaultPoint point : reachable) {
+            assertThat(wiring.faults.count(point)).as("fault point %s fired", point).isPositive();
+        }
     }
 
     private record Placed(String customer, String orderId) {
+    }
+
+    /** Concurrent pumps per queue during the soak (each a concurrent invocation of the queue's function). */
+    private static final int PUMPS = 4;
+
+    /**
+     * The fault points the soak's order paths (approve, decline, crash-and-retry checkout) cannot reach: no order is
+     * cancelled or refunded in it. They are proven by CancellationIT, RefundIT and LostResponseIT.
+     */
+    private static final Set<FaultPoint> NOT_ON_THE_SOAKS_PATHS = java.util.EnumSet.of(
+            FaultPoint.CANCEL_CRASH_AFTER_STOCK_RETURNED, FaultPoint.CRASH_AFTER_VOID_OR_REFUND,
+            FaultPoint.LOST_RESPONSE_CANCELLED, FaultPoint.LOST_RESPONSE_REFUND);
+
+    private static String table(Map<FaultPoint, Integer> faults, Map<String, java.util.concurrent.atomic.AtomicInteger> races,
+                                int checks) {
+        StringBuilder out = new StringBuilder("soak: fault / race                          times\n");
+        for (FaultPoint point : FaultPoint.values()) {
+            out.append(String.format("soak:   %-40s %6d%s%n", point, faults.getOrDefault(point, 0),
+                    NOT_ON_THE_SOAKS_PATHS.contains(point) ? "  (not on the soak's paths)" : ""));
+        }
+        races.forEach((race, n) -> out.append(String.format("soak:   %-40s %6d%n", race, n.get())));
+        out.append(String.format("soak:   %-40s %6d", "invariants checked", checks));
+        return out.toString();
     }
 
     private static List<Placed> place(Pipeline pipeline, List<String> customers, int count, Random random, long seed)

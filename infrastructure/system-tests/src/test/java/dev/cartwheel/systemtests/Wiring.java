@@ -34,6 +34,8 @@ import dev.cartwheel.systemtests.faults.DynamoDbFaults;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.FaultyPorts;
 import dev.cartwheel.systemtests.faults.Faults;
+import dev.cartwheel.systemtests.faults.LostResponses;
+import dev.cartwheel.systemtests.faults.SesOutage;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.PrintStream;
@@ -56,6 +58,8 @@ final class Wiring {
     final MutableClock paymentClock = new MutableClock();
     final FaultyPorts.Charges charges = new FaultyPorts.Charges();
     final LogCapture logs = new LogCapture();
+    /** An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts. */
+    final SesOutage ses = new SesOutage();
 
     Wiring(Faults faults) {
         this.faults = faults;
@@ -96,9 +100,10 @@ final class Wiring {
     private CheckoutHandler.Services checkout(Pipeline pipeline) {
         AwsClientSettings settings = pipeline.settings("CheckoutFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
-        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
+        // no crash point after checkout's writes, only the race hooks
+        OrderStore orders = FaultyPorts.orderStore(new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"),
                 settings.require("PRODUCTS_TABLE"), settings.require("IDEMPOTENCY_TABLE"),
-                settings.require("SHIPPING_ADDRESSES_TABLE"));
+                settings.require("SHIPPING_ADDRESSES_TABLE")), faults, null);
         StepPublisher publisher = publisher(settings, Map.of(Step.INVENTORY, "INVENTORY_QUEUE_URL",
                 Step.PAYMENT, "PAYMENT_QUEUE_URL"), FaultPoint.CHECKOUT_CRASH_BEFORE_SEND);
         return new CheckoutHandler.Services(
@@ -138,7 +143,7 @@ final class Wiring {
         return new EmailService(
                 orders(settings, false, false, FaultPoint.EMAIL_CRASH_AFTER_COMMIT),
                 new DynamoDbEmailClaims(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
-                FaultyPorts.mailer(new SesMailer(SesClients.create(settings), settings.require("SENDER_EMAIL")), faults),
+                FaultyPorts.mailer(new SesMailer(ses(settings), settings.require("SENDER_EMAIL")), faults),
                 new EmailRenderer(),
                 emailClock,
                 EmailHandler.CLAIM_LEASE);
@@ -220,7 +225,16 @@ final class Wiring {
     private DynamoDbClient dynamoDb(AwsClientSettings settings) {
         return settings.configure(DynamoDbClient.builder(), "DYNAMODB")
                 .httpClientBuilder(settings.httpClient())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults)))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults))
+                        .addExecutionInterceptor(new LostResponses(faults)))
+                .build();
+    }
+
+    /** The function's SES client as {@code SesClients.create} builds it, plus the outage interceptor. */
+    private software.amazon.awssdk.services.sesv2.SesV2Client ses(AwsClientSettings settings) {
+        return settings.configure(software.amazon.awssdk.services.sesv2.SesV2Client.builder(), "SESV2")
+                .httpClientBuilder(settings.httpClient())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(ses))
                 .build();
     }
 }

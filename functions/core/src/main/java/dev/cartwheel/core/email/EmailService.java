@@ -13,7 +13,9 @@ import dev.cartwheel.core.order.Retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The e-mail step: sends the e-mail an order's outcome calls for, once, and for a paid order makes the
@@ -49,30 +51,58 @@ public final class EmailService {
      * status afterwards.
      */
     public OrderStatus handle(StepMessage message) {
+        // the e-mails this delivery saw sent (by it or before): settling the "e-mails owed" mark need not ask again
+        Set<OwedEmails.Owed> sent = new HashSet<>();
         return switch (message.type()) {
-            case ORDER_PAID, ORDER_AUTHORIZED -> Retry.withCurrentOrder(orders, message.orderId(), this::confirm);
-            case ORDER_FULFILLED -> Retry.withCurrentOrder(orders, message.orderId(), this::ship);
+            case ORDER_PAID, ORDER_AUTHORIZED -> Retry.withCurrentOrder(orders, message.orderId(), order -> confirm(order, sent));
+            case ORDER_FULFILLED -> Retry.withCurrentOrder(orders, message.orderId(), order -> ship(order, sent));
             case REFUND_ISSUED -> Retry.withCurrentOrder(orders, message.orderId(), order -> {
                 // one e-mail per completed refund, each under its own claim: a redelivery sends none twice
                 order.refunds().stream().filter(RefundRecord::isCompleted)
-                        .forEach(refund -> sendOnce(order, EmailType.ORDER_REFUNDED, refund));
+                        .forEach(refund -> sendOnce(order, EmailType.ORDER_REFUNDED, refund, sent));
+                settle(order, sent);
                 return order.status();
             });
-            case ORDER_REJECTED -> outcome(message, EmailType.ORDER_REJECTED, OrderStatus.REJECTED);
-            case PAYMENT_FAILED -> outcome(message, EmailType.PAYMENT_FAILED, OrderStatus.PAYMENT_FAILED);
-            case ORDER_CANCELLED -> outcome(message, EmailType.ORDER_CANCELLED, OrderStatus.CANCELLED);
-            case ORDER_EXPIRED -> outcome(message, EmailType.ORDER_EXPIRED, OrderStatus.EXPIRED);
+            case ORDER_REJECTED -> outcome(message, EmailType.ORDER_REJECTED, OrderStatus.REJECTED, sent);
+            case PAYMENT_FAILED -> outcome(message, EmailType.PAYMENT_FAILED, OrderStatus.PAYMENT_FAILED, sent);
+            case ORDER_CANCELLED -> outcome(message, EmailType.ORDER_CANCELLED, OrderStatus.CANCELLED, sent);
+            case ORDER_EXPIRED -> outcome(message, EmailType.ORDER_EXPIRED, OrderStatus.EXPIRED, sent);
+            case EMAILS_DUE -> Retry.withCurrentOrder(orders, message.orderId(), order -> {
+                // the reconciler's sweep: whatever the order's state calls for and has not gone out yet
+                settle(order, sent);
+                return order.status();
+            });
             default -> throw new MessageRejectedException("the e-mail step does not handle " + message.type().wireName());
         };
     }
 
     /** The e-mail of an order that ended in {@code expected}. */
-    private OrderStatus outcome(StepMessage message, EmailType type, OrderStatus expected) {
+    private OrderStatus outcome(StepMessage message, EmailType type, OrderStatus expected, Set<OwedEmails.Owed> sent) {
         return Retry.withCurrentOrder(orders, message.orderId(), order -> {
             requireStatus(order, type, order.isIn(expected));
-            sendOnce(order, type, null);
+            sendOnce(order, type, null, sent);
+            settle(order, sent);
             return order.status();
         });
+    }
+
+    /**
+     * For an order marked as owing e-mails ({@link OwedEmails#isMarked}): sends, once each, every e-mail its state
+     * calls for that this delivery has not seen sent, then clears the mark on the version read. A later change of the
+     * order carries its own mark, so nothing owed is ever unmarked.
+     */
+    private void settle(Order order, Set<OwedEmails.Owed> sent) {
+        if (!OwedEmails.isMarked(order)) {
+            return;
+        }
+        for (OwedEmails.Owed owed : OwedEmails.of(order)) {
+            if (!sent.contains(owed)) {
+                RefundRecord refund = owed.occurrence().isEmpty() ? null : order.refunds().stream()
+                        .filter(r -> r.key().equals(owed.occurrence())).findFirst().orElseThrow();
+                sendOnce(order, owed.type(), refund, sent);
+            }
+        }
+        orders.clearEmailsOwed(order);
     }
 
     /**
@@ -81,7 +111,7 @@ public final class EmailService {
      * not again when it is captured). A paid order whose fulfilment is already recorded goes on to FULFILLED in the
      * same write, and its shipping notice follows.
      */
-    private OrderStatus confirm(Order order) {
+    private OrderStatus confirm(Order order, Set<OwedEmails.Owed> sent) {
         switch (order.status()) {
             case CANCELLING, CANCELLED -> {
                 // cancelled while the confirmation was on its way: the cancellation e-mail is the one that counts
@@ -89,11 +119,12 @@ public final class EmailService {
             }
             case AUTHORIZED -> {
                 requireStatus(order, EmailType.ORDER_CONFIRMED, order.capture() == CapturePolicy.ON_FULFILMENT);
-                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null, sent);
+                settle(order, sent);
                 return OrderStatus.AUTHORIZED;
             }
             case PAID -> {
-                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null, sent);
                 Instant now = clock.instant();
                 Order confirmed = order.transitionTo(OrderStatus.CONFIRMED, now, "confirmation e-mail sent");
                 if (order.findFulfilment().isPresent()) {
@@ -101,15 +132,20 @@ public final class EmailService {
                     confirmed = confirmed.transitionTo(OrderStatus.FULFILLED, now, "fulfilled");
                 }
                 orders.apply(new OrderTransition(order, confirmed, List.of()));
-                return confirmed.isIn(OrderStatus.FULFILLED) ? ship(confirmed) : OrderStatus.CONFIRMED;
+                if (confirmed.isIn(OrderStatus.FULFILLED)) {
+                    return ship(confirmed, sent);
+                }
+                settle(confirmed, sent);
+                return OrderStatus.CONFIRMED;
             }
             case CONFIRMED -> {
-                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null, sent);
+                settle(order, sent);
                 return OrderStatus.CONFIRMED;
             }
             case FULFILLED -> {
-                sendOnce(order, EmailType.ORDER_CONFIRMED, null);
-                return ship(order);
+                sendOnce(order, EmailType.ORDER_CONFIRMED, null, sent);
+                return ship(order, sent);
             }
             default -> {
                 requireStatus(order, EmailType.ORDER_CONFIRMED, false);
@@ -119,9 +155,10 @@ public final class EmailService {
     }
 
     /** The shipping notice of a FULFILLED order, once. */
-    private OrderStatus ship(Order order) {
+    private OrderStatus ship(Order order, Set<OwedEmails.Owed> sent) {
         requireStatus(order, EmailType.ORDER_SHIPPED, order.isIn(OrderStatus.FULFILLED));
-        sendOnce(order, EmailType.ORDER_SHIPPED, null);
+        sendOnce(order, EmailType.ORDER_SHIPPED, null, sent);
+        settle(order, sent);
         return OrderStatus.FULFILLED;
     }
 
@@ -132,7 +169,7 @@ public final class EmailService {
         }
     }
 
-    private void sendOnce(Order order, EmailType type, RefundRecord refund) {
+    private void sendOnce(Order order, EmailType type, RefundRecord refund, Set<OwedEmails.Owed> sent) {
         Instant now = clock.instant();
         String occurrence = refund == null ? "" : refund.key();
         switch (claims.claim(order.orderId(), type, occurrence, now, now.plus(lease))) {
@@ -148,5 +185,6 @@ public final class EmailService {
                 claims.markSent(order.orderId(), type, occurrence, messageId, clock.instant());
             }
         }
+        sent.add(new OwedEmails.Owed(type, occurrence));
     }
 }

@@ -28,7 +28,13 @@ public enum MessageType {
     FULFILMENT_RECORDED("FulfilmentRecorded", Step.PAYMENT),
     /** The reconciler found an order unpaid past its payment timeout: the payment step expires it. */
     EXPIRY_DUE("ExpiryDue", Step.PAYMENT),
-    ORDER_EXPIRED("OrderExpired", Step.EMAIL);
+    ORDER_EXPIRED("OrderExpired", Step.EMAIL),
+    /**
+     * The reconciler found an order that still owes e-mails long after its last change (their messages were lost,
+     * e.g. to the DLQ during an SES outage): the e-mail step sends every e-mail the order's state calls for that has
+     * not gone out, then clears the order's "e-mails owed" mark.
+     */
+    EMAILS_DUE("EmailsDue", Step.EMAIL);
 
     private final String wireName;
     private final Step destination;

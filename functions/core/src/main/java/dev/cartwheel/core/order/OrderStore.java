@@ -55,10 +55,30 @@ public interface OrderStore {
     int countOpenUnpaid(String customerId, int atMost);
 
     /**
-     * Open orders ({@link Order#isOpen()}) whose last change is older than {@code updatedBefore}, oldest first within
-     * each index shard, at most {@code limit}. Read from a sparse index of open orders, never a table scan.
+     * The orders the reconciler has work for, at most {@code limit}: open orders ({@link Order#isOpen()}) and orders
+     * that owe an e-mail ({@link dev.cartwheel.core.email.OwedEmails#isMarked}), each with its nudge count, whose last
+     * change is older than {@link NudgeSchedule#dueBefore} for that count. Never an order parked after
+     * {@link NudgeSchedule#maxNudges()} nudges. Orders nudged fewer times come first, so orders that keep failing cannot
+     * hide the others. Read from a sparse index of such orders, never a table scan.
      */
-    java.util.List<Order> findStuck(java.time.Instant updatedBefore, int limit);
+    java.util.List<StuckOrder> findStuck(java.time.Instant now, NudgeSchedule schedule, int limit);
+
+    /**
+     * Records on the order that the reconciler nudged it once more ({@code stuck.nudges() + 1}), which defers its next
+     * nudge (see {@link NudgeSchedule}); with {@code park} it is parked instead: reported by {@link #countParked()} and
+     * nudged no more. Changes neither the order's version nor its status; any real change of the order later undoes
+     * it. Returns false (and writes nothing) if the order changed since it was read.
+     */
+    boolean recordNudge(StuckOrder stuck, java.time.Instant at, boolean park);
+
+    /** How many orders are parked: they failed every nudge and wait for a human. */
+    int countParked();
+
+    /**
+     * Removes the "e-mails owed" mark of an order at exactly this version, once the e-mail step saw every e-mail
+     * its state calls for sent. Does nothing if the order moved on (its new state carries its own mark) or has none.
+     */
+    void clearEmailsOwed(Order order);
 
     /**
      * Orders waiting for their fulfilment with their payment held ({@link Order#isAwaitingFulfilment()}) whose last

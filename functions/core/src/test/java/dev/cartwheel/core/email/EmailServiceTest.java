@@ -85,6 +85,8 @@ class EmailServiceTest {
             return new OrderPage(List.of(), null);
         }
 
+        final List<Order> cleared = new ArrayList<>();
+
         @Override
         public int countOpenUnpaid(String customerId, int atMost) {
             return (int) Math.min(atMost, orders.values().stream()
@@ -92,13 +94,29 @@ class EmailServiceTest {
         }
 
         @Override
-        public List<Order> findStuck(Instant updatedBefore, int limit) {
+        public List<dev.cartwheel.core.order.StuckOrder> findStuck(Instant now, dev.cartwheel.core.order.NudgeSchedule schedule,
+                                                                   int limit) {
             return List.of();
         }
 
         @Override
         public List<Order> findHeld(Instant updatedBefore, int limit) {
             return List.of();
+        }
+
+        @Override
+        public boolean recordNudge(dev.cartwheel.core.order.StuckOrder stuck, Instant at, boolean park) {
+            throw new UnsupportedOperationException("the e-mail step never nudges");
+        }
+
+        @Override
+        public int countParked() {
+            return 0;
+        }
+
+        @Override
+        public void clearEmailsOwed(Order order) {
+            cleared.add(order);
         }
 
         @Override

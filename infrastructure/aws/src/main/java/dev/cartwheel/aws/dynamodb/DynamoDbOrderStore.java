@@ -10,6 +10,8 @@ import dev.cartwheel.core.exceptions.InsufficientStockException;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.StaleOrderException;
 import dev.cartwheel.core.order.IdempotencyRecord;
+import dev.cartwheel.core.order.NudgeSchedule;
+import dev.cartwheel.core.order.StuckOrder;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderPage;
 import dev.cartwheel.core.order.OrderStatus;
@@ -151,6 +153,12 @@ public final class DynamoDbOrderStore implements OrderStore {
         return new OrderPage(orders, next);
     }
 
+    /**
+     * Queries every partition of the sparse index the reconciler has work in: {@code open#N} and {@code mail#N} for
+     * orders never nudged since their last change, {@code retry#K} for orders nudged K times (each with its own
+     * back-off cut-off on {@code updatedAt}), and takes them round-robin, so no partition, however full of orders that
+     * keep failing, hides another's.
+     */
     @Override
     public int countOpenUnpaid(String customerId, int atMost) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -256,30 +264,105 @@ public final class DynamoDbOrderStore implements OrderStore {
     }
 
     @Override
-    public List<Order> findStuck(java.time.Instant updatedBefore, int limit) {
-        return findInShards(OrderItems.OPEN_PREFIX, updatedBefore, limit, Order::isOpen);
-    }
-
-    @Override
     public List<Order> findHeld(java.time.Instant updatedBefore, int limit) {
-        return findInShards(OrderItems.HOLD_PREFIX, updatedBefore, limit, Order::isAwaitingFulfilment);
-    }
-
-    private List<Order> findInShards(String prefix, java.time.Instant updatedBefore, int limit,
-                                     java.util.function.Predicate<Order> still) {
-        List<Order> stuck = new ArrayList<>();
-        for (int shard = 0; shard < OrderItems.OPEN_SHARDS && stuck.size() < limit; shard++) {
-            String shardKey = prefix + shard;
-            int remaining = limit - stuck.size();
+        List<Order> held = new ArrayList<>();
+        for (int shard = 0; shard < OrderItems.OPEN_SHARDS && held.size() < limit; shard++) {
+            String shardKey = OrderItems.HOLD_PREFIX + shard;
+            int remaining = limit - held.size();
             QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
                     .keyConditionExpression("openShard = :shard AND updatedAt < :before")
                     .expressionAttributeValues(Map.of(":shard", s(shardKey), ":before", Attributes.time(updatedBefore)))
                     .limit(remaining));
             for (Map<String, AttributeValue> key : response.items()) {
-                find(string(key, "orderId")).filter(still).ifPresent(stuck::add);
+                find(string(key, "orderId")).filter(Order::isAwaitingFulfilment).ifPresent(held::add);
+            }
+        }
+        return held;
+    }
+
+    @Override
+    public List<StuckOrder> findStuck(java.time.Instant now, NudgeSchedule schedule, int limit) {
+        List<java.util.Iterator<Map<String, AttributeValue>>> partitions = new ArrayList<>();
+        for (int shard = 0; shard < OrderItems.OPEN_SHARDS; shard++) {
+            partitions.add(dueKeys("open#" + shard, schedule.dueBefore(now, 0), limit));
+            partitions.add(dueKeys("mail#" + shard, schedule.dueBefore(now, 0), limit));
+        }
+        for (int nudges = 1; nudges <= schedule.maxNudges(); nudges++) {
+            partitions.add(dueKeys(OrderItems.retryShard(nudges), schedule.dueBefore(now, nudges), limit));
+        }
+        List<StuckOrder> stuck = new ArrayList<>();
+        boolean more = true;
+        while (stuck.size() < limit && more) {
+            more = false;
+            for (java.util.Iterator<Map<String, AttributeValue>> keys : partitions) {
+                if (stuck.size() < limit && keys.hasNext()) {
+                    more = true;
+                    Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(ordersTable)
+                            .key(Map.of("orderId", keys.next().get("orderId"))).consistentRead(true)).item();
+                    if (item != null && item.containsKey(OrderItems.OPEN_SHARD)
+                            && !OrderItems.PARKED_SHARD.equals(string(item, OrderItems.OPEN_SHARD))) {
+                        stuck.add(new StuckOrder(OrderItems.fromItem(item),
+                                item.containsKey(OrderItems.NUDGES) ? (int) Attributes.number(item, OrderItems.NUDGES) : 0));
+                    }
+                }
             }
         }
         return stuck;
+    }
+
+    private java.util.Iterator<Map<String, AttributeValue>> dueKeys(String partition, java.time.Instant before, int limit) {
+        return dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
+                        .keyConditionExpression("openShard = :shard AND updatedAt < :before")
+                        .expressionAttributeValues(Map.of(":shard", s(partition), ":before", Attributes.time(before)))
+                        .limit(limit))
+                .items().iterator();
+    }
+
+    @Override
+    public boolean recordNudge(StuckOrder stuck, java.time.Instant at, boolean park) {
+        Order order = stuck.order();
+        String partition = park ? OrderItems.PARKED_SHARD : OrderItems.retryShard(stuck.nudges() + 1);
+        try {
+            dynamoDb.updateItem(b -> b.tableName(ordersTable).key(Map.of("orderId", s(order.orderId())))
+                    .updateExpression("SET openShard = :partition, nudges = :nudges, nudgedAt = :at")
+                    .conditionExpression("version = :version AND attribute_exists(openShard)")
+                    .expressionAttributeValues(Map.of(":partition", s(partition),
+                            ":nudges", n(stuck.nudges() + (park ? 0 : 1)), ":at", Attributes.time(at),
+                            ":version", n(order.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int countParked() {
+        int parked = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
+                    .keyConditionExpression("openShard = :shard")
+                    .expressionAttributeValues(Map.of(":shard", s(OrderItems.PARKED_SHARD)))
+                    .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
+                    .exclusiveStartKey(from));
+            parked += response.count();
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return parked;
+    }
+
+    @Override
+    public void clearEmailsOwed(Order order) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(ordersTable).key(Map.of("orderId", s(order.orderId())))
+                    .updateExpression("REMOVE openShard, nudges, nudgedAt")
+                    // a held order's hold# entry is the reconciler's watch on its authorization: not an e-mail mark
+                    .conditionExpression("version = :version AND attribute_exists(openShard) AND NOT begins_with(openShard, :hold)")
+                    .expressionAttributeValues(Map.of(":version", n(order.version()), ":hold", s(OrderItems.HOLD_PREFIX))));
+        } catch (ConditionalCheckFailedException e) {
+            // the order moved on (its new state carries its own mark), or the mark is gone already
+        }
     }
 
     @Override

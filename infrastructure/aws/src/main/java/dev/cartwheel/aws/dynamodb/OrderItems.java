@@ -8,6 +8,7 @@ import static dev.cartwheel.aws.dynamodb.Attributes.string;
 import static dev.cartwheel.aws.dynamodb.Attributes.time;
 
 import dev.cartwheel.core.audit.Actor;
+import dev.cartwheel.core.email.OwedEmails;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.pricing.OrderPricing;
 import dev.cartwheel.core.pricing.TaxLine;
@@ -33,9 +34,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class OrderItems {
 
     /**
-     * Present only while the order is open ({@link Order#isOpen()}: not final, not waiting for its fulfilment), so the
-     * GSI on it is sparse: it holds exactly the orders some step or the reconciler still has work for.
-     * Spread over {@link #OPEN_SHARDS} values so that the index has no single hot partition key.
+     * Present only while the order is open ({@link Order#isOpen()}: not final, not waiting for its fulfilment) or owes
+     * e-mails ({@link OwedEmails#isMarked}), so the GSI on it is sparse: it holds exactly the orders some step or the
+     * reconciler still has work for. {@code open#N} and {@code mail#N} spread over {@link #OPEN_SHARDS} values so that
+     * the index has no single hot partition key; the reconciler moves an order it nudged to {@code retry#COUNT}, and
+     * one it gave up on to {@code parked}. Every write of the whole order sets it afresh.
      */
     static final String OPEN_SHARD = "openShard";
     static final int OPEN_SHARDS = 8;
@@ -66,6 +69,25 @@ final class OrderItems {
         return HOLD_PREFIX + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
     }
 
+    /** The index partition of a final order that still owes e-mails ({@link OwedEmails#isMarked}). */
+    static String mailShard(String orderId) {
+        return "mail#" + Math.floorMod(orderId.hashCode(), OPEN_SHARDS);
+    }
+
+    /**
+     * The index partition of an order the reconciler nudged {@code nudges} times without a change (the reconciler is
+     * its only writer, at most one run's worth of orders at a time, so one partition per count is enough).
+     */
+    static String retryShard(int nudges) {
+        return "retry#" + nudges;
+    }
+
+    /** The index partition of the orders the reconciler gave up on: reported, never nudged again. */
+    static final String PARKED_SHARD = "parked";
+
+    /** How often the reconciler nudged the order since its last change; any write of the whole order drops it. */
+    static final String NUDGES = "nudges";
+
     static Map<String, AttributeValue> toItem(Order order) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("orderId", s(order.orderId()));
@@ -84,7 +106,11 @@ final class OrderItems {
         if (order.isOpen()) {
             item.put(OPEN_SHARD, s(openShard(order.orderId())));
         } else if (order.isAwaitingFulfilment()) {
+            // held until it ships (CaptureOn=fulfilment): the reconciler watches its authorization hold
             item.put(OPEN_SHARD, s(holdShard(order.orderId())));
+        } else if (OwedEmails.isMarked(order)) {
+            // the durable "e-mails owed" mark: cleared by the e-mail step once it saw them all sent
+            item.put(OPEN_SHARD, s(mailShard(order.orderId())));
         }
         if (order.isAwaitingShipment()) {
             item.put(SHIPMENT_QUEUE, s(order.status().name()));

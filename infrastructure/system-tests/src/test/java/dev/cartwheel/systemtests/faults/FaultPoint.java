@@ -42,7 +42,17 @@ public enum FaultPoint {
      */
     PROVIDER_REJECTS_CAPTURE(false),
     /** The provider refused a refund for good ({@code PaymentRejectedException}). */
-    PROVIDER_REJECTS_REFUND(false);
+    PROVIDER_REJECTS_REFUND(false),
+    /** The reservation (order RESERVED with its stock) committed, but its response was lost: the step sees a read timeout. */
+    LOST_RESPONSE_RESERVATION(false),
+    /** PAID (with the stock committed as sold) committed, but its response was lost. */
+    LOST_RESPONSE_PAID(false),
+    /** CANCELLED committed, but its response was lost. */
+    LOST_RESPONSE_CANCELLED(false),
+    /** A refund recorded on the order (before the provider call) committed, but its response was lost. */
+    LOST_RESPONSE_REFUND(false),
+    /** The e-mail claim's "mark sent" committed, but its response was lost. */
+    LOST_RESPONSE_MARK_SENT(false);
 
     private final boolean crash;
 

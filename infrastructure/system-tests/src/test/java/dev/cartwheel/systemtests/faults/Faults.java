@@ -25,6 +25,27 @@ public final class Faults {
     private final Map<FaultPoint, AtomicInteger> injected = new ConcurrentHashMap<>();
     private final Set<String> firedForOrder = ConcurrentHashMap.newKeySet();
     private volatile Consumer<FaultPoint> onCrash = point -> { };
+    private volatile Hook hook = (at, orderId, version) -> { };
+
+    /** Where the decorators tell a test's {@link Hook} what a step is doing, so that a test can force a race there. */
+    public enum Checkpoint {
+        /** A step read the order (at {@code version}). */
+        ORDER_READ,
+        /** A step's write of the order committed (now at {@code version}). */
+        ORDER_WRITTEN,
+        /** A step's write lost on the version it read ({@code version}): someone else wrote first. */
+        ORDER_WRITE_STALE,
+        /** The provider authorized the order's payment; the step has not recorded it yet. */
+        PROVIDER_AUTHORIZED,
+        /** The provider captured the order's payment; the step has not recorded it yet. */
+        PROVIDER_CAPTURED
+    }
+
+    /** Called on the step's own thread at every {@link Checkpoint}; it may block it (barriers, latches). */
+    @FunctionalInterface
+    public interface Hook {
+        void reached(Checkpoint at, String orderId, long version);
+    }
 
     public Faults(Plan plan) {
         this.plan = plan;
@@ -55,13 +76,31 @@ public final class Faults {
      * within {@code maxReceiveCount}. Duplicates and throttles fire without a bound.
      */
     public static Faults random(long seed, Map<FaultPoint, Double> probabilities) {
-        SplittableRandom random = new SplittableRandom(seed);
+        return random(seed, probabilities, false);
+    }
+
+    /**
+     * As {@link #random(long, Map)}; with {@code everyPointOnce}, each point with a probability above zero also fires
+     * the first time it is asked about an order (within its bound), so that a short run injects every fault it can
+     * reach. Each decision is drawn from a generator of its own, derived from the seed, the point, the order and how
+     * often the point was asked about that order: it does not depend on which thread asks first.
+     */
+    public static Faults random(long seed, Map<FaultPoint, Double> probabilities, boolean everyPointOnce) {
         Map<String, AtomicInteger> perOrder = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+        Set<FaultPoint> forced = ConcurrentHashMap.newKeySet();
         return new Faults((point, orderId) -> {
             double p = probabilities.getOrDefault(point, 0.0);
-            boolean roll;
-            synchronized (random) {
-                roll = random.nextDouble() < p;
+            if (p <= 0) {
+                return false;
+            }
+            String subject = point + "|" + orderId;
+            int n = asked.computeIfAbsent(subject, k -> new AtomicInteger()).getAndIncrement();
+            long mixed = seed * 0x9E3779B97F4A7C15L + subject.hashCode() * 0xC2B2AE3D27D4EB4FL + n;
+            boolean roll = new SplittableRandom(mixed).nextDouble() < p;
+            if (everyPointOnce && (orderId != null || !(point.isCrash() || point == FaultPoint.PROVIDER_ERROR))
+                    && forced.add(point)) {
+                roll = true;
             }
             if (!roll) {
                 return false;
@@ -75,6 +114,17 @@ public final class Faults {
             }
             return perOrder.computeIfAbsent(point + "|" + orderId, k -> new AtomicInteger()).incrementAndGet() <= bound;
         });
+    }
+
+    /** Installs the test's hook (one at a time). */
+    public Faults onHook(Hook hook) {
+        this.hook = hook;
+        return this;
+    }
+
+    /** Tells the hook that a step reached {@code at} for the order. */
+    public void reach(Checkpoint at, String orderId, long version) {
+        hook.reached(at, orderId, version);
     }
 
     /** Called with the point of every injected crash, before it is thrown (the soak advances the e-mail clock). */

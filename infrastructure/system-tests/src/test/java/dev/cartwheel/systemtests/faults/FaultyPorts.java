@@ -59,7 +59,9 @@ public final class FaultyPorts {
 
             @Override
             public Optional<Order> find(String orderId) {
-                return delegate.find(orderId);
+                Optional<Order> found = delegate.find(orderId);
+                found.ifPresent(order -> faults.reach(Faults.Checkpoint.ORDER_READ, order.orderId(), order.version()));
+                return found;
             }
 
             @Override
@@ -78,8 +80,24 @@ public final class FaultyPorts {
             }
 
             @Override
-            public List<Order> findStuck(Instant updatedBefore, int limit) {
-                return delegate.findStuck(updatedBefore, limit);
+            public List<dev.cartwheel.core.order.StuckOrder> findStuck(Instant now,
+                                                                       dev.cartwheel.core.order.NudgeSchedule schedule, int limit) {
+                return delegate.findStuck(now, schedule, limit);
+            }
+
+            @Override
+            public boolean recordNudge(dev.cartwheel.core.order.StuckOrder stuck, Instant at, boolean park) {
+                return delegate.recordNudge(stuck, at, park);
+            }
+
+            @Override
+            public int countParked() {
+                return delegate.countParked();
+            }
+
+            @Override
+            public void clearEmailsOwed(Order order) {
+                delegate.clearEmailsOwed(order);
             }
 
             @Override
@@ -89,7 +107,13 @@ public final class FaultyPorts {
 
             @Override
             public void apply(OrderTransition transition) {
-                delegate.apply(transition);
+                try {
+                    delegate.apply(transition);
+                } catch (dev.cartwheel.core.exceptions.StaleOrderException e) {
+                    faults.reach(Faults.Checkpoint.ORDER_WRITE_STALE, transition.before().orderId(), transition.before().version());
+                    throw e;
+                }
+                faults.reach(Faults.Checkpoint.ORDER_WRITTEN, transition.after().orderId(), transition.after().version());
                 if (returnsStock(transition)) {
                     faults.crashIf(FaultPoint.CANCEL_CRASH_AFTER_STOCK_RETURNED, transition.after().orderId());
                 }
@@ -127,6 +151,7 @@ public final class FaultyPorts {
                     throw new PaymentProviderException("processing_error: injected outage");
                 }
                 Authorization authorization = delegate.authorize(idempotencyKey, paymentToken, amount);
+                faults.reach(Faults.Checkpoint.PROVIDER_AUTHORIZED, orderId, -1);
                 faults.crashIf(FaultPoint.PAYMENT_CRASH_AFTER_AUTHORIZE, orderId);
                 return authorization;
             }
@@ -143,6 +168,7 @@ public final class FaultyPorts {
                 }
                 Capture capture = delegate.capture(idempotencyKey, paymentId, amount);
                 charges.record(orderId, capture.captureId());
+                faults.reach(Faults.Checkpoint.PROVIDER_CAPTURED, orderId, -1);
                 faults.crashIf(FaultPoint.PAYMENT_CRASH_AFTER_CHARGE, orderId);
                 return capture;
             }
