@@ -436,10 +436,11 @@ final class Pipeline {
         }
     }
 
-    /** {available, reserved, sold} of a SKU, and every SKU's counters. */
+    /** {available, reserved, sold} of a SKU, and every SKU's counters (the shop's rules, items without stock, skipped). */
     Map<String, long[]> allStock() {
         Map<String, long[]> stock = new java.util.TreeMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(table("ProductsTable")).consistentRead(true)).items()
+        aws.dynamoDb().scanPaginator(b -> b.tableName(table("ProductsTable")).consistentRead(true)).items().stream()
+                .filter(item -> item.containsKey("available"))
                 .forEach(item -> stock.put(item.get("sku").s(), new long[] {Long.parseLong(item.get("available").n()),
                         Long.parseLong(item.get("reserved").n()), Long.parseLong(item.get("sold").n())}));
         return stock;
