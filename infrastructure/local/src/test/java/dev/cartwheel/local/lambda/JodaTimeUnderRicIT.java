@@ -84,7 +84,7 @@ class JodaTimeUnderRicIT {
             InvocationResult without = invoke(f, stripped, event);
             assertThat(without.status()).as("%s without joda-time: %s", logicalId, without.payloadAsString())
                     .isNotEqualTo(InvocationResult.Status.SUCCESS);
-            assertThat(without.payloadAsString() + String.join("\n", logs)).contains("org/joda/time");
+            assertThat(without.payloadAsString() + String.join("\n", logs)).contains("org.joda.time.DateTime");
         }
     }
 
