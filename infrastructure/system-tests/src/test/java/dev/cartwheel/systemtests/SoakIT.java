@@ -106,6 +106,9 @@ class SoakIT {
         long started = System.nanoTime();
         // four concurrent pumps per queue, as four concurrent invocations of each function
         pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, Duration.ofMinutes(count > 100 ? 60 : 3));
+        // the payment step's clock moves with the reconciler's: an order the reconciler finds overdue (a long first
+        // drain) gets ExpiryDue, and the payment step must agree that it is due, else it would stay unpaid for good
+        wiring.paymentClock.advance(wiring.nudgeAge(pipeline));
         Map<String, Integer> nudged = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
         aws.queuePump().drain(wiring.routes(pipeline), Duration.ofMinutes(count > 100 ? 60 : 3));
         Map<String, Integer> afterwards = wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null);
