@@ -32,8 +32,8 @@ class EmailOutageIT {
     private static final String CUP = "ESPRESSO-CUP";
     private static final String TEAPOT = "TEAPOT";
     /** The payment tokens this test uses, in one place. */
-    private static final String APPROVED = "tok_visa";
-    private static final String DECLINED = "tok_chargeDeclined";
+    private static final String APPROVED = "pm_card_visa";
+    private static final String DECLINED = "pm_card_chargeDeclined";
 
     @Test
     void sesDownForLongerThanTheQueuesRetries_everyEmailOfEveryTypeGoesOutExactlyOnceAfterwards_withoutARedrive(

@@ -32,7 +32,7 @@ class LostResponseIT {
 
     private static final String CUP = "ESPRESSO-CUP";
     /** The payment token this test uses, in one place. */
-    private static final String APPROVED = "tok_visa";
+    private static final String APPROVED = "pm_card_visa";
 
     private AwsEnvironment aws;
 

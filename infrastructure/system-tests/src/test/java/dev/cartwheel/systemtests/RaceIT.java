@@ -41,7 +41,7 @@ class RaceIT {
 
     private static final String CUP = "ESPRESSO-CUP";
     /** The payment token this test uses, in one place. */
-    private static final String APPROVED = "tok_visa";
+    private static final String APPROVED = "pm_card_visa";
     private static final long GUARD_SECONDS = 30;
 
     private AwsEnvironment aws;

@@ -203,7 +203,7 @@ class ReconcilerIT {
     private static String placeCrashingBeforeSend(Pipeline pipeline, String customer) {
         String key = "key-" + UUID.randomUUID();
         assertThatThrownBy(() -> pipeline.checkout.handleRequest(Pipeline.postOrder(customer, customer + "@example.com",
-                key, orderBody("tok_visa", CUP, 1)), null)).isInstanceOf(SimulatedCrash.class);
+                key, orderBody("pm_card_visa", CUP, 1)), null)).isInstanceOf(SimulatedCrash.class);
         // the newest order of the customer is the one just written
         return Pipeline.json(pipeline.checkout.handleRequest(Pipeline.listOrders(customer, null, 1), null))
                 .get("items").get(0).get("orderId").asText();
