@@ -10,6 +10,7 @@ import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
+import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
 import dev.cartwheel.aws.dynamodb.DynamoDbStockLedger;
 import dev.cartwheel.aws.json.ApiJson;
 import dev.cartwheel.aws.json.Json;
@@ -26,10 +27,12 @@ import dev.cartwheel.core.checkout.Caller;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
 import dev.cartwheel.core.exceptions.OrderNotFoundException;
+import dev.cartwheel.core.fulfilment.FulfilmentQueue;
 import dev.cartwheel.core.fulfilment.FulfilmentService;
 import dev.cartwheel.core.messaging.Step;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.core.pricing.ShopRulesService;
 import dev.cartwheel.core.refund.IssuedRefund;
 import dev.cartwheel.core.refund.RefundService;
 import java.io.PrintStream;
@@ -58,10 +61,13 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private final String adminGroup;
     private final StructuredLog log;
     private final Map<String, Route> routes;
+    private final ShippingMethodsRoute shippingMethods;
+    private final TaxRatesRoute taxRates;
+    private final AdminOrdersRoute fulfilmentQueue;
 
     /** The services behind this function's routes. */
     public record Services(RefundService refunds, FulfilmentService fulfilments, ProductCatalog catalog,
-                           StockService stock, StockLedger ledger) {
+                           StockService stock, StockLedger ledger, ShopRulesService rules, FulfilmentQueue queue) {
     }
 
     /** An admin route: the scope it requires (besides the admin group) and what it does for a caller. */
@@ -93,6 +99,9 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         this.services = services;
         this.adminGroup = adminGroup;
         this.log = StructuredLog.forFunction("admin", logOut);
+        this.shippingMethods = new ShippingMethodsRoute(services.rules());
+        this.taxRates = new TaxRatesRoute(services.rules());
+        this.fulfilmentQueue = new AdminOrdersRoute(services.queue());
         this.routes = routes();
     }
 
@@ -104,6 +113,9 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         table.put("PUT /products/{sku}", new Route(INVENTORY_ADMIN, this::putProduct));
         table.put("POST /products/{sku}/stock-adjustments", new Route(INVENTORY_ADMIN, this::adjustStock));
         table.put("GET /products/{sku}/stock-adjustments", new Route(INVENTORY_ADMIN, this::stockLedger));
+        table.put(ShippingMethodsRoute.PUT, new Route(INVENTORY_ADMIN, (caller, event) -> shippingMethods.put(event)));
+        table.put(TaxRatesRoute.PUT, new Route(INVENTORY_ADMIN, (caller, event) -> taxRates.put(event)));
+        table.put(AdminOrdersRoute.ROUTE, new Route(ORDERS_ADMIN, (caller, event) -> fulfilmentQueue.handle(event)));
         return Map.copyOf(table);
     }
 
@@ -111,7 +123,8 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     public static Services compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
-        DynamoDbOrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null);
+        DynamoDbOrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null,
+                settings.require("SHIPPING_ADDRESSES_TABLE"));
         SqsStepPublisher publisher = new SqsStepPublisher(SqsClients.create(settings), Map.of(
                 Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"),
                 Step.EMAIL, settings.require("EMAIL_QUEUE_URL")));
@@ -123,7 +136,9 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 new FulfilmentService(orders, publisher, clock),
                 new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                 new StockService(ledger, clock),
-                ledger);
+                ledger,
+                new ShopRulesService(new DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE"))),
+                new FulfilmentQueue(orders));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.cartwheel.aws.dynamodb.DynamoDbClients;
 import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
 import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
-import dev.cartwheel.core.fulfilment.FulfilmentQueue;
 import dev.cartwheel.core.pricing.PricingMode;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
@@ -31,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code POST /orders}, {@code GET /orders}, {@code GET /orders/{orderId}} and {@code POST /orders/{orderId}/cancel}
- * behind the HTTP API's JWT authorizer: the customer's routes, plus the warehouse's fulfilment queue
- * {@code GET /admin/orders} ({@link AdminOrdersRoute}). Refunds and fulfilments are the admin function's.
+ * behind the HTTP API's JWT authorizer: the customer's routes (an admin may read any order). Refunds, fulfilments and
+ * the fulfilment queue {@code GET /admin/orders} are the admin function's.
  * A composition root: the no-arg constructor wires the real adapters once, at init.
  */
 public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -44,10 +43,9 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final CancellationService cancellations;
     private final String adminGroup;
     private final StructuredLog log;
-    private final AdminOrdersRoute adminOrders;
 
     /** The services behind this function's routes. */
-    public record Services(CheckoutService checkout, CancellationService cancellations, FulfilmentQueue queue) {
+    public record Services(CheckoutService checkout, CancellationService cancellations) {
     }
 
     /** The template's default {@code AdminGroup}. */
@@ -79,7 +77,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         this.cancellations = services.cancellations();
         this.adminGroup = adminGroup;
         this.log = StructuredLog.forFunction("checkout", logOut);
-        this.adminOrders = new AdminOrdersRoute(services.queue(), adminGroup);
     }
 
     /** The services wired to DynamoDB and SQS as template.yaml configures this function. */
@@ -100,8 +97,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
                         publisher, clock, () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
                         Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
-                new CancellationService(orders, publisher, clock),
-                new FulfilmentQueue(orders));
+                new CancellationService(orders, publisher, clock));
     }
 
     @Override
@@ -111,7 +107,6 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
             case "GET /orders" -> listOrders(event);
             case "GET /orders/{orderId}" -> getOrder(event);
             case "POST /orders/{orderId}/cancel" -> cancel(event);
-            case AdminOrdersRoute.ROUTE -> adminOrders.handle(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }

@@ -24,41 +24,30 @@ import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;
 import java.util.Map;
 
 /**
- * {@code GET /products} and {@code GET /products/{sku}}, both public and read-only (the catalog's writes are the
- * admin function's), and the shop's shipping methods ({@link ShippingMethodsRoute}) and tax rates
- * ({@link TaxRatesRoute}).
+ * {@code GET /products}, {@code GET /products/{sku}} and {@code GET /shipping-methods?country=XX}, all public and
+ * read-only: the catalog's, shipping methods' and tax rates' writes are the admin function's.
  */
 public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final ProductCatalog catalog;
-    private final ShippingMethodsRoute shippingMethods;
-    private final TaxRatesRoute taxRates;
+    private final ShopRulesService rules;
     private final StructuredLog log = StructuredLog.forFunction("catalog");
 
-    /** The catalog, and the shop's shipping methods and tax rates (items of the same table). */
+    /** The catalog, and the shop's shipping methods (items of the same table). */
     public record Services(ProductCatalog catalog, ShopRulesService rules) {
     }
-
-    /** The template's default {@code AdminGroup}. */
-    public static final String DEFAULT_ADMIN_GROUP = "cartwheel-admin";
 
     public CatalogHandler() {
         this(AwsClientSettings.fromEnvironment());
     }
 
     private CatalogHandler(AwsClientSettings settings) {
-        this(compose(settings), settings.require("ADMIN_GROUP"));
+        this(compose(settings));
     }
 
     public CatalogHandler(Services services) {
-        this(services, DEFAULT_ADMIN_GROUP);
-    }
-
-    /** @param adminGroup the group ({@code cognito:groups}) that, with the scope, may set shipping methods and tax rates */
-    public CatalogHandler(Services services, String adminGroup) {
         this.catalog = services.catalog();
-        this.shippingMethods = new ShippingMethodsRoute(services.rules(), adminGroup);
-        this.taxRates = new TaxRatesRoute(services.rules(), adminGroup);
+        this.rules = services.rules();
     }
 
     public static Services compose(AwsClientSettings settings) {
@@ -73,9 +62,7 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
         return HttpApi.respond(event, log, () -> switch (HttpApi.route(event)) {
             case "GET /products" -> list(event);
             case "GET /products/{sku}" -> get(event);
-            case ShippingMethodsRoute.LIST -> shippingMethods.list(event);
-            case ShippingMethodsRoute.PUT -> shippingMethods.put(event);
-            case TaxRatesRoute.PUT -> taxRates.put(event);
+            case "GET /shipping-methods" -> shippingMethods(event);
             default -> HttpApi.problem(404, "not-found", "Not found", "no route " + HttpApi.route(event));
         });
     }
@@ -98,5 +85,23 @@ public final class CatalogHandler implements RequestHandler<APIGatewayV2HTTPEven
         Product product = catalog.find(sku).orElseThrow(() -> new InvalidRequestException(Problem.PRODUCT_NOT_FOUND, "sku",
                 "no product " + sku));
         return HttpApi.json(200, ApiJson.product(product), Map.of("etag", product.etag()));
+    }
+
+    /** The methods that ship to {@code ?country=}, each with its price there. */
+    private APIGatewayV2HTTPResponse shippingMethods(APIGatewayV2HTTPEvent event) {
+        String country = HttpApi.queryParameter(event, "country");
+        ObjectNode body = Json.mapper().createObjectNode().put("country", country);
+        ArrayNode items = body.putArray("items");
+        for (ShopRulesService.Offer offer : rules.methodsTo(country)) {
+            ObjectNode item = items.addObject().put("id", offer.method().id()).put("name", offer.method().name());
+            item.set("price", ApiJson.money(offer.price()));
+            if (offer.method().freeAbove() == null) {
+                item.putNull("freeAbove");
+            } else {
+                item.set("freeAbove", ApiJson.money(offer.method().freeAbove()));
+            }
+            item.putObject("deliveryEstimate").put("minDays", offer.method().minDays()).put("maxDays", offer.method().maxDays());
+        }
+        return HttpApi.json(200, body, Map.of());
     }
 }

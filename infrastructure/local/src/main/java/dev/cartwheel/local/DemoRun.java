@@ -281,7 +281,7 @@ public final class DemoRun {
 
     /** The warehouse's fulfilment queue: GET /admin/orders?status=CONFIRMED, page by page, oldest first. */
     void printFulfilmentQueue() throws IOException, InterruptedException {
-        String warehouse = cloud.token("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
+        String warehouse = cloud.adminToken("demo-warehouse", "warehouse@example.com", "orders/read orders/admin");
         out.println();
         out.println("Fulfilment queue (GET /admin/orders?status=CONFIRMED, oldest first):");
         String cursor = null;

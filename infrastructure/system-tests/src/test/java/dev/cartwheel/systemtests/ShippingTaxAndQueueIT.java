@@ -38,20 +38,26 @@ class ShippingTaxAndQueueIT {
     static Pipeline shop(AwsEnvironment aws) {
         Pipeline pipeline = new Pipeline(aws);
         pipeline.seed(CUP, "Espresso cup", 1250, 100);
-        APIGatewayV2HTTPResponse book = pipeline.catalog.handleRequest(admin("PUT /products/{sku}", "/products/" + BOOK,
+        APIGatewayV2HTTPResponse book = pipeline.admin.handleRequest(admin("PUT /products/{sku}", "/products/" + BOOK,
                 Map.of("sku", BOOK), null, "{\"name\":\"The barista's handbook\",\"price\":{\"amount\":2900,\"currency\":\"USD\"},"
-                        + "\"available\":100,\"taxCategory\":\"books\"}", ADMIN), null);
-        assertThat(book.getStatusCode()).as(book.getBody()).isEqualTo(200);
+                        + "\"taxCategory\":\"books\"}", ADMIN), null);
+        assertThat(book.getStatusCode()).as(book.getBody()).isEqualTo(201);
         assertThat(Pipeline.json(book).get("taxCategory").asText()).isEqualTo("books");
-        ok(pipeline.catalog.handleRequest(putMethod("standard", "{\"name\":\"Standard\",\"zones\":["
+        APIGatewayV2HTTPEvent delivery = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-adjust-stock.json").toString());
+        delivery.setRawPath("/products/" + BOOK + "/stock-adjustments");
+        delivery.setPathParameters(Map.of("sku", BOOK));
+        delivery.setBody("{\"delta\":100,\"reason\":\"first delivery\"}");
+        APIGatewayV2HTTPResponse stocked = pipeline.admin.handleRequest(delivery, null);
+        assertThat(stocked.getStatusCode()).as(stocked.getBody()).isEqualTo(201);
+        ok(pipeline.admin.handleRequest(putMethod("standard", "{\"name\":\"Standard\",\"zones\":["
                 + "{\"name\":\"US\",\"countries\":[\"US\"],\"price\":{\"amount\":599,\"currency\":\"USD\"}},"
                 + "{\"name\":\"Europe\",\"countries\":[\"DE\",\"FR\"],\"price\":{\"amount\":1999,\"currency\":\"USD\"}}],"
                 + "\"freeAbove\":{\"amount\":5000,\"currency\":\"USD\"},\"deliveryEstimate\":{\"minDays\":3,\"maxDays\":7}}", ADMIN), null));
-        ok(pipeline.catalog.handleRequest(putMethod("express", "{\"name\":\"Express\",\"zones\":["
+        ok(pipeline.admin.handleRequest(putMethod("express", "{\"name\":\"Express\",\"zones\":["
                 + "{\"name\":\"US\",\"countries\":[\"US\"],\"price\":{\"amount\":1999,\"currency\":\"USD\"}}],"
                 + "\"deliveryEstimate\":{\"minDays\":1,\"maxDays\":2}}", ADMIN), null));
-        ok(pipeline.catalog.handleRequest(putRates("DE", "{\"standard\":\"19\",\"categories\":{\"books\":\"7\"}}", ADMIN), null));
-        ok(pipeline.catalog.handleRequest(putRates("US", "{\"standard\":\"0\",\"regions\":{\"CA\":{\"standard\":\"7.25\"}}}", ADMIN), null));
+        ok(pipeline.admin.handleRequest(putRates("DE", "{\"standard\":\"19\",\"categories\":{\"books\":\"7\"}}", ADMIN), null));
+        ok(pipeline.admin.handleRequest(putRates("US", "{\"standard\":\"0\",\"regions\":{\"CA\":{\"standard\":\"7.25\"}}}", ADMIN), null));
         return pipeline;
     }
 
@@ -80,10 +86,10 @@ class ShippingTaxAndQueueIT {
         long total = placed.get("total").get("amount").asLong();
 
         // WHEN an admin raises the book's price and Germany's rates, then the order is paid
-        ok(pipeline.catalog.handleRequest(admin("PUT /products/{sku}", "/products/" + BOOK, Map.of("sku", BOOK), null,
-                "{\"name\":\"The barista's handbook\",\"price\":{\"amount\":9900,\"currency\":\"USD\"},\"available\":100,"
-                        + "\"taxCategory\":\"books\"}", ADMIN), null));
-        ok(pipeline.catalog.handleRequest(putRates("DE", "{\"standard\":\"25\",\"categories\":{\"books\":\"25\"}}", ADMIN), null));
+        ok(pipeline.admin.handleRequest(ifMatch(admin("PUT /products/{sku}", "/products/" + BOOK, Map.of("sku", BOOK), null,
+                "{\"name\":\"The barista's handbook\",\"price\":{\"amount\":9900,\"currency\":\"USD\"},"
+                        + "\"taxCategory\":\"books\"}", ADMIN), etag(pipeline, BOOK)), null));
+        ok(pipeline.admin.handleRequest(putRates("DE", "{\"standard\":\"25\",\"categories\":{\"books\":\"25\"}}", ADMIN), null));
         pipeline.drain();
 
         // THEN the placed order is unchanged and the provider authorized and captured its frozen total
@@ -173,7 +179,7 @@ class ShippingTaxAndQueueIT {
         String cursor = null;
         int pages = 0;
         do {
-            APIGatewayV2HTTPResponse page = pipeline.checkout.handleRequest(queue("CONFIRMED", cursor, 2, "orders/read orders/admin"), null);
+            APIGatewayV2HTTPResponse page = pipeline.admin.handleRequest(queue("CONFIRMED", cursor, 2, "orders/read orders/admin"), null);
             assertThat(page.getStatusCode()).as(page.getBody()).isEqualTo(200);
             JsonNode body = Pipeline.json(page);
             assertThat(body.get("items").size()).isLessThanOrEqualTo(2);
@@ -190,22 +196,22 @@ class ShippingTaxAndQueueIT {
         assertThat(seen.get(1).get("shippingMethod").get("id").asText()).isEqualTo("standard");
         assertThat(seen.get(1).get("items").get(0).get("sku").asText()).isEqualTo(CUP);
         // AND a cursor of CONFIRMED does not page another status, and a forged one is refused
-        String first = Pipeline.json(pipeline.checkout.handleRequest(queue("CONFIRMED", null, 2, "orders/admin"), null))
+        String first = Pipeline.json(pipeline.admin.handleRequest(queue("CONFIRMED", null, 2, "orders/admin"), null))
                 .get("nextCursor").asText();
-        APIGatewayV2HTTPResponse otherQuery = pipeline.checkout.handleRequest(queue("AUTHORIZED", first, 2, "orders/admin"), null);
+        APIGatewayV2HTTPResponse otherQuery = pipeline.admin.handleRequest(queue("AUTHORIZED", first, 2, "orders/admin"), null);
         assertThat(otherQuery.getStatusCode()).isEqualTo(400);
         assertThat(Pipeline.json(otherQuery).get("type").asText()).endsWith("/invalid-cursor");
-        assertThat(pipeline.checkout.handleRequest(queue("CONFIRMED", "bm90IGEgY3Vyc29y", 2, "orders/admin"), null).getStatusCode())
+        assertThat(pipeline.admin.handleRequest(queue("CONFIRMED", "bm90IGEgY3Vyc29y", 2, "orders/admin"), null).getStatusCode())
                 .isEqualTo(400);
-        assertThat(pipeline.checkout.handleRequest(queue("SHIPPED-ISH", null, 2, "orders/admin"), null).getStatusCode()).isEqualTo(400);
-        assertThat(pipeline.checkout.handleRequest(queue("REJECTED", null, 2, "orders/admin"), null).getStatusCode())
+        assertThat(pipeline.admin.handleRequest(queue("SHIPPED-ISH", null, 2, "orders/admin"), null).getStatusCode()).isEqualTo(400);
+        assertThat(pipeline.admin.handleRequest(queue("REJECTED", null, 2, "orders/admin"), null).getStatusCode())
                 .as("only orders awaiting shipment are queued").isEqualTo(400);
-        assertThat(Pipeline.json(pipeline.checkout.handleRequest(queue("AUTHORIZED", null, 10, "orders/admin"), null)).get("items"))
+        assertThat(Pipeline.json(pipeline.admin.handleRequest(queue("AUTHORIZED", null, 10, "orders/admin"), null)).get("items"))
                 .as("captured on authorization: nothing waits authorized").isEmpty();
         // AND a shipped order leaves the queue
         pipeline.fulfil(placed.getFirst(), null);
         pipeline.drain();
-        assertThat(Pipeline.json(pipeline.checkout.handleRequest(queue("CONFIRMED", null, 10, "orders/admin"), null)).get("items")
+        assertThat(Pipeline.json(pipeline.admin.handleRequest(queue("CONFIRMED", null, 10, "orders/admin"), null)).get("items")
                 .findValuesAsText("orderId")).containsExactlyElementsOf(placed.subList(1, placed.size()));
     }
 
@@ -219,14 +225,27 @@ class ShippingTaxAndQueueIT {
         String customer = "orders/read orders/write";
 
         // the admin routes, with a customer's token: 403, and nothing changed
-        APIGatewayV2HTTPResponse queue = pipeline.checkout.handleRequest(queue("CONFIRMED", null, 10, customer), null);
-        APIGatewayV2HTTPResponse method = pipeline.catalog.handleRequest(putMethod("standard", "{\"name\":\"Free\",\"zones\":["
+        APIGatewayV2HTTPResponse queue = pipeline.admin.handleRequest(Pipeline.withGroups(queue("CONFIRMED", null, 10, customer)), null);
+        APIGatewayV2HTTPResponse method = pipeline.admin.handleRequest(Pipeline.withGroups(putMethod("standard", "{\"name\":\"Free\",\"zones\":["
                 + "{\"name\":\"all\",\"countries\":[\"US\",\"BR\"],\"price\":{\"amount\":0,\"currency\":\"USD\"}}],"
-                + "\"deliveryEstimate\":{\"minDays\":1,\"maxDays\":1}}", customer), null);
-        APIGatewayV2HTTPResponse rates = pipeline.catalog.handleRequest(putRates("DE", "{\"standard\":\"0\"}", customer), null);
-        APIGatewayV2HTTPResponse ratesAsOrdersAdmin = pipeline.catalog.handleRequest(putRates("DE", "{\"standard\":\"0\"}", "orders/admin"), null);
-        APIGatewayV2HTTPResponse queueAsInventoryAdmin = pipeline.checkout.handleRequest(queue("CONFIRMED", null, 10, ADMIN), null);
-        for (APIGatewayV2HTTPResponse r : List.of(queue, method, rates, ratesAsOrdersAdmin, queueAsInventoryAdmin)) {
+                + "\"deliveryEstimate\":{\"minDays\":1,\"maxDays\":1}}", customer)), null);
+        APIGatewayV2HTTPResponse rates = pipeline.admin.handleRequest(Pipeline.withGroups(putRates("DE", "{\"standard\":\"0\"}", customer)), null);
+        APIGatewayV2HTTPResponse ratesAsOrdersAdmin = pipeline.admin.handleRequest(putRates("DE", "{\"standard\":\"0\"}", "orders/admin"), null);
+        APIGatewayV2HTTPResponse queueAsInventoryAdmin = pipeline.admin.handleRequest(queue("CONFIRMED", null, 10, ADMIN), null);
+        // the right scope but not in the admin group: 403 as well (AdminFunction checks both on every route)
+        APIGatewayV2HTTPResponse ratesOutsideGroup = pipeline.admin.handleRequest(Pipeline.withGroups(
+                putRates("DE", "{\"standard\":\"0\"}", ADMIN), "support"), null);
+        APIGatewayV2HTTPResponse methodOutsideGroup = pipeline.admin.handleRequest(Pipeline.withGroups(putMethod("standard",
+                "{\"name\":\"Free\",\"zones\":[{\"name\":\"all\",\"countries\":[\"US\",\"BR\"],\"price\":{\"amount\":0,"
+                        + "\"currency\":\"USD\"}}],\"deliveryEstimate\":{\"minDays\":1,\"maxDays\":1}}", ADMIN)), null);
+        APIGatewayV2HTTPResponse queueOutsideGroup = pipeline.admin.handleRequest(Pipeline.withGroups(
+                queue("CONFIRMED", null, 10, "orders/read orders/admin")), null);
+        // and the functions that held these routes before no longer answer them
+        APIGatewayV2HTTPResponse catalogPut = pipeline.catalog.handleRequest(putRates("DE", "{\"standard\":\"0\"}", ADMIN), null);
+        APIGatewayV2HTTPResponse checkoutQueue = pipeline.checkout.handleRequest(queue("CONFIRMED", null, 10, "orders/admin"), null);
+        assertThat(List.of(catalogPut.getStatusCode(), checkoutQueue.getStatusCode())).containsOnly(404);
+        for (APIGatewayV2HTTPResponse r : List.of(queue, method, rates, ratesAsOrdersAdmin, queueAsInventoryAdmin,
+                ratesOutsideGroup, methodOutsideGroup, queueOutsideGroup)) {
             assertThat(r.getStatusCode()).as(r.getBody()).isEqualTo(403);
             assertThat(r.getBody()).doesNotContain("Müller", "10623");
         }
@@ -266,10 +285,13 @@ class ShippingTaxAndQueueIT {
                 + ",\"shippingMethod\":\"" + method + "\"}";
     }
 
-    /** An HTTP API event from events/catalog-put-product.json, as {@code routeKey} on {@code path} by a caller with {@code scopes}. */
+    /**
+     * An HTTP API event from events/admin-put-product.json (a caller in the admin group), as {@code routeKey} on
+     * {@code path} by a caller with {@code scopes}.
+     */
     static APIGatewayV2HTTPEvent admin(String routeKey, String path, Map<String, String> pathParameters, Map<String, String> query,
                                        String body, String scopes) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "catalog-put-product.json").toString());
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-put-product.json").toString());
         event.setRouteKey(routeKey);
         event.setRawPath(path);
         event.getRequestContext().setRouteKey(routeKey);
@@ -306,11 +328,34 @@ class ShippingTaxAndQueueIT {
         if (cursor != null) {
             query.put("cursor", cursor);
         }
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-admin-orders.json").toString());
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "admin-list-orders.json").toString());
         event.setQueryStringParameters(query);
         Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
         claims.put("scope", scopes);
         event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
         return event;
+    }
+
+    /** The event with {@code If-Match: etag} instead of {@code If-None-Match: *}: an update at that version. */
+    static APIGatewayV2HTTPEvent ifMatch(APIGatewayV2HTTPEvent event, String etag) {
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.remove("if-none-match");
+        headers.put("if-match", etag);
+        event.setHeaders(headers);
+        return event;
+    }
+
+    /** The product's current {@code ETag}, as {@code GET /products/{sku}} answers it. */
+    static String etag(Pipeline pipeline, String sku) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "catalog-list-products.json").toString());
+        event.setRouteKey("GET /products/{sku}");
+        event.setRawPath("/products/" + sku);
+        event.getRequestContext().setRouteKey("GET /products/{sku}");
+        event.getRequestContext().getHttp().setPath("/products/" + sku);
+        event.setQueryStringParameters(null);
+        event.setPathParameters(Map.of("sku", sku));
+        APIGatewayV2HTTPResponse response = pipeline.catalog.handleRequest(event, null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return response.getHeaders().get("etag");
     }
 }

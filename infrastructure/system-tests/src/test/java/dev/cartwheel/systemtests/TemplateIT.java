@@ -88,7 +88,7 @@ class TemplateIT {
         assertThat(TEMPLATE.parameters()).containsKey("StripeApiBase");
         assertThat(TEMPLATE.resources(SamTemplate.DYNAMODB_TABLE)).extracting(TemplateResource::logicalId)
                 .doesNotContain("SimulatedPaymentsTable");
-        for (String caller : List.of("PaymentFunction", "CheckoutFunction")) {
+        for (String caller : List.of("PaymentFunction", "AdminFunction")) {
             Map<String, String> env = TEMPLATE.environment(caller);
             assertThat(env.get("STRIPE_API_BASE")).as(caller).isEqualTo("https://api.stripe.com");
             assertThat(env.get("STRIPE_API_KEY_SECRET_ARN")).as(caller).startsWith("arn:");
@@ -100,7 +100,7 @@ class TemplateIT {
                     || v.startsWith("whsec_"));
             boolean readsTheKey = String.valueOf(function.properties().get("Policies")).contains("StripeApiKeySecret");
             assertThat(readsTheKey).as(function.logicalId() + " may read the Stripe key")
-                    .isEqualTo(List.of("PaymentFunction", "CheckoutFunction").contains(function.logicalId()));
+                    .isEqualTo(List.of("PaymentFunction", "AdminFunction").contains(function.logicalId()));
         }
     }
 

@@ -85,7 +85,8 @@ final class Wiring {
     private AdminHandler.Services admin(Pipeline pipeline) {
         AwsClientSettings settings = pipeline.settings("AdminFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
-        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null);
+        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null,
+                settings.require("SHIPPING_ADDRESSES_TABLE"));
         StepPublisher publisher = publisher(settings, Map.of(Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), null);
         DynamoDbStockLedger ledger = new DynamoDbStockLedger(dynamoDb, settings.require("PRODUCTS_TABLE"),
                 settings.require("STOCK_LEDGER_TABLE"));
@@ -94,7 +95,10 @@ final class Wiring {
                 new FulfilmentService(orders, publisher, Clock.systemUTC()),
                 new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                 new StockService(ledger, Clock.systemUTC()),
-                ledger);
+                ledger,
+                new dev.cartwheel.core.pricing.ShopRulesService(
+                        new dev.cartwheel.aws.dynamodb.DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE"))),
+                new dev.cartwheel.core.fulfilment.FulfilmentQueue(orders));
     }
 
     private CheckoutHandler.Services checkout(Pipeline pipeline) {
@@ -113,8 +117,7 @@ final class Wiring {
                         publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
                         CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
                         Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
-                new CancellationService(orders, publisher, Clock.systemUTC()),
-                new dev.cartwheel.core.fulfilment.FulfilmentQueue(orders));
+                new CancellationService(orders, publisher, Clock.systemUTC()));
     }
 
     private InventoryService inventory(Pipeline pipeline) {

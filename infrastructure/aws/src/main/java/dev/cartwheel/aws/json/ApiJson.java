@@ -6,6 +6,10 @@ import dev.cartwheel.core.catalog.StockAdjustment;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.pricing.TaxLine;
+import dev.cartwheel.core.shipping.ShippingAddress;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cartwheel.core.order.RefundRecord;
 
 /**
@@ -101,5 +105,67 @@ public final class ApiJson {
         return Json.mapper().createObjectNode().put("sku", adjustment.sku())
                 .put("idempotencyKey", adjustment.idempotencyKey()).put("delta", adjustment.delta())
                 .put("reason", adjustment.reason()).put("actor", adjustment.actorId()).put("at", adjustment.at().toString());
+    }
+
+    /**
+     * The order's {@code subtotal}, {@code shipping}, {@code tax} (with its per-rate {@code breakdown}) and {@code total}
+     * as frozen at checkout; {@code subtotal + shipping + tax == total}. Orders placed before taxes have only a total.
+     */
+    public static void addPricing(ObjectNode body, Order order) {
+        order.findPricing().ifPresent(pricing -> {
+            body.put("pricesIncludeTax", pricing.pricesIncludeTax());
+            body.set("subtotal", money(pricing.subtotal()));
+            body.set("shipping", money(pricing.shipping()));
+            ObjectNode tax = money(pricing.tax());
+            ArrayNode breakdown = tax.putArray("breakdown");
+            for (TaxLine line : pricing.breakdown()) {
+                ObjectNode entry = breakdown.addObject().put("category", line.category()).put("rate", line.rate().percent());
+                entry.set("taxable", money(line.taxable()));
+                entry.set("tax", money(line.tax()));
+            }
+            body.set("tax", tax);
+        });
+        body.set("total", money(order.total()));
+    }
+
+    /**
+     * The order's shipping method and, for its owner and admins only, its address. Never in a list a customer reads,
+     * never logged.
+     */
+    public static void addShipping(ObjectNode body, Order order, ShippingAddress address) {
+        order.findShipping().ifPresent(shipping -> {
+            ObjectNode method = body.putObject("shippingMethod").put("id", shipping.methodId()).put("name", shipping.methodName());
+            method.putObject("deliveryEstimate").put("minDays", shipping.minDays()).put("maxDays", shipping.maxDays());
+        });
+        if (address != null) {
+            ObjectNode node = body.putObject("shippingAddress").put("name", address.name()).put("line1", address.line1());
+            if (address.line2() != null) {
+                node.put("line2", address.line2());
+            }
+            node.put("city", address.city());
+            if (address.region() != null) {
+                node.put("region", address.region());
+            }
+            node.put("postalCode", address.postalCode()).put("country", address.country());
+            if (address.phone() != null) {
+                node.put("phone", address.phone());
+            }
+        }
+    }
+
+    /** An order in the admin fulfilment queue: what to pick (lines) and its amounts; the caller adds the shipping. */
+    public static ObjectNode summary(Order order) {
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("orderId", order.orderId())
+                .put("status", order.status().name())
+                .put("createdAt", order.createdAt().toString());
+        ArrayNode items = body.putArray("items");
+        for (OrderLine line : order.lines()) {
+            items.addObject().put("sku", line.sku()).put("name", line.name()).put("quantity", line.quantity());
+        }
+        addPricing(body, order);
+        body.put("capture", order.capture().setting());
+        body.set("links", links(order));
+        return body;
     }
 }

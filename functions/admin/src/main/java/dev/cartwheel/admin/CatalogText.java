@@ -1,4 +1,4 @@
-package dev.cartwheel.inventory;
+package dev.cartwheel.admin;
 
 import dev.cartwheel.core.exceptions.InvalidRequestException;
 import dev.cartwheel.core.exceptions.InvalidRequestException.Problem;

@@ -1,9 +1,10 @@
-package dev.cartwheel.inventory;
+package dev.cartwheel.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartwheel.aws.json.ApiJson;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.core.exceptions.InvalidRequestException;
@@ -18,47 +19,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /shipping-methods?country=XX} (public: the methods that ship there, with their price there) and
- * {@code PUT /shipping-methods/{id}} (scope {@code inventory/admin}: create or replace a method). Self-contained (its
- * own scope check, body and JSON), so it can move to another function with its routes.
+ * {@code PUT /shipping-methods/{id}} (scope {@code inventory/admin} and the admin group, checked by
+ * {@link AdminHandler}): create or replace a method. {@code GET /shipping-methods} is the catalog function's.
  */
 final class ShippingMethodsRoute {
 
-    static final String LIST = "GET /shipping-methods";
     static final String PUT = "PUT /shipping-methods/{id}";
     static final int MAX_ZONES = 20;
     static final int MAX_COUNTRIES = 250;
     static final long MAX_AMOUNT = 100_000_000L;
 
     private final ShopRulesService rules;
-    private final String adminGroup;
 
-    /** @param adminGroup the group ({@code cognito:groups}) an admin must be in, besides holding the scope */
-    ShippingMethodsRoute(ShopRulesService rules, String adminGroup) {
+    ShippingMethodsRoute(ShopRulesService rules) {
         this.rules = rules;
-        this.adminGroup = adminGroup;
-    }
-
-    APIGatewayV2HTTPResponse list(APIGatewayV2HTTPEvent event) {
-        String country = HttpApi.queryParameter(event, "country");
-        List<ShopRulesService.Offer> offers = rules.methodsTo(country);
-        ObjectNode body = Json.mapper().createObjectNode().put("country", country);
-        ArrayNode items = body.putArray("items");
-        for (ShopRulesService.Offer offer : offers) {
-            ObjectNode item = items.addObject().put("id", offer.method().id()).put("name", offer.method().name());
-            item.set("price", money(offer.price()));
-            if (offer.method().freeAbove() == null) {
-                item.putNull("freeAbove");
-            } else {
-                item.set("freeAbove", money(offer.method().freeAbove()));
-            }
-            item.putObject("deliveryEstimate").put("minDays", offer.method().minDays()).put("maxDays", offer.method().maxDays());
-        }
-        return HttpApi.json(200, body, Map.of());
     }
 
     APIGatewayV2HTTPResponse put(APIGatewayV2HTTPEvent event) {
-        HttpApi.requireAdmin(HttpApi.caller(event), "inventory/admin", adminGroup);
         String id = HttpApi.pathParameter(event, "id");
         if (id == null || !ShopRulesService.METHOD_ID.matcher(id).matches()) {
             throw new InvalidRequestException(Problem.INVALID_FIELD, "id", "a shipping method id must match "
@@ -75,19 +52,15 @@ final class ShippingMethodsRoute {
             ObjectNode z = zones.addObject().put("name", zone.name());
             ArrayNode countries = z.putArray("countries");
             zone.countries().forEach(countries::add);
-            z.set("price", money(zone.price()));
+            z.set("price", ApiJson.money(zone.price()));
         }
         if (method.freeAbove() == null) {
             node.putNull("freeAbove");
         } else {
-            node.set("freeAbove", money(method.freeAbove()));
+            node.set("freeAbove", ApiJson.money(method.freeAbove()));
         }
         node.putObject("deliveryEstimate").put("minDays", method.minDays()).put("maxDays", method.maxDays());
         return node;
-    }
-
-    private static ObjectNode money(Money money) {
-        return Json.mapper().createObjectNode().put("amount", money.amount()).put("currency", money.currency());
     }
 
     /** The body of {@code PUT /shipping-methods/{id}}. */

@@ -1,4 +1,4 @@
-package dev.cartwheel.inventory;
+package dev.cartwheel.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * {@code PUT /tax-rates/{country}} (scope {@code inventory/admin}): replaces a country's rates. Rates are decimal
- * strings of percent ({@code "19"}, {@code "8.875"}), never JSON numbers. Self-contained, so it can move to another
- * function with its route.
+ * strings of percent ({@code "19"}, {@code "8.875"}), never JSON numbers. The scope and the admin group are checked by
+ * {@link AdminHandler}.
  */
 final class TaxRatesRoute {
 
@@ -25,16 +25,12 @@ final class TaxRatesRoute {
     static final int MAX_ENTRIES = 100;
 
     private final ShopRulesService rules;
-    private final String adminGroup;
 
-    /** @param adminGroup the group ({@code cognito:groups}) an admin must be in, besides holding the scope */
-    TaxRatesRoute(ShopRulesService rules, String adminGroup) {
+    TaxRatesRoute(ShopRulesService rules) {
         this.rules = rules;
-        this.adminGroup = adminGroup;
     }
 
     APIGatewayV2HTTPResponse put(APIGatewayV2HTTPEvent event) {
-        HttpApi.requireAdmin(HttpApi.caller(event), "inventory/admin", adminGroup);
         String country = ShopRulesService.requireCountry(HttpApi.pathParameter(event, "country"), "country");
         RatesBody body = HttpApi.body(event, RatesBody.class);
         Map<String, TaxRateSet> regions = new HashMap<>();
