@@ -39,7 +39,7 @@ class EmailOutageIT {
     void sesDownForLongerThanTheQueuesRetries_everyEmailOfEveryTypeGoesOutExactlyOnceAfterwards_withoutARedrive(
             AwsEnvironment aws) {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 50);
         pipeline.seed(TEAPOT, "Teapot", 4000, 1);
         int maxReceiveCount = maxReceiveCount(pipeline);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import dev.cartwheel.core.webhook.WebhookSignature;
 import dev.cartwheel.emulators.ServerlessFunction;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.testing.AwsEmulators;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(AwsEmulators.class)
 class IdempotencyLeadingKeysIT {
 
-    private static final byte[] SECRET = "whsec_test_secret".getBytes(StandardCharsets.UTF_8);
 
     @Test
     void everyKeyWrittenDuringAnOrder_isAdmittedByTheGrantOfTheFunctionWhoseCodeWritesIt_andByNoOther(AwsEnvironment aws) {
@@ -43,11 +41,18 @@ class IdempotencyLeadingKeysIT {
         String customer = newCustomer("ida");
         String orderId = pipeline.place(customer, orderBody("pm_card_visa", "ESPRESSO-CUP", 1));
         pipeline.drain();
-        String event = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment.succeeded\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"data\":{\"orderId\":\"" + orderId + "\"}}";
+        // Stripe's own event for the order (the simulator's payment_intent.succeeded), signed as Stripe signs it
+        List<String> events = new ArrayList<>();
+        pipeline.stripe.webhookSink((body, signature) -> {
+            events.add(body);
+            return 200;
+        });
+        pipeline.stripe.deliverWebhooks(orderId);
+        String event = events.stream().filter(body -> body.contains("\"payment_intent.succeeded\"")).findFirst().orElseThrow();
+        byte[] secret = pipeline.stripe.webhookSecret().getBytes(StandardCharsets.UTF_8);
         APIGatewayV2HTTPResponse webhook = new PaymentWebhookHandler(
-                PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")), () -> SECRET, Clock.systemUTC(),
-                System.out).handleRequest(signed(event), null);
+                PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")), () -> secret, Clock.systemUTC(),
+                System.out).handleRequest(signed(event, pipeline.stripe.signatureHeader(event, Instant.now().getEpochSecond())), null);
         assertThat(webhook.getStatusCode()).as(webhook.getBody()).isEqualTo(200);
 
         // WHEN we read every key of the table
@@ -79,10 +84,10 @@ class IdempotencyLeadingKeysIT {
         }
     }
 
-    private static APIGatewayV2HTTPEvent signed(String body) {
+    private static APIGatewayV2HTTPEvent signed(String body, String signature) {
         APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
         Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        headers.put("webhook-signature", WebhookSignature.sign(body, SECRET, Instant.now()));
+        headers.put("stripe-signature", signature);
         event.setHeaders(headers);
         event.setBody(body);
         event.getRequestContext().setRequestId(UUID.randomUUID().toString());

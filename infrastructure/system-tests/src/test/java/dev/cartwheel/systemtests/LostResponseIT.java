@@ -47,7 +47,7 @@ class LostResponseIT {
     void aCommittedWriteWhoseResponseWasLost_isFoundByTheRetry_andNothingHappensTwice(FaultPoint point) {
         // GIVEN the response of the first write at this point will be lost
         Wiring wiring = new Wiring(Faults.once(point));
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("lost");
         List<PumpResult> deliveries = new ArrayList<>();

@@ -53,7 +53,7 @@ class PaymentRefusalIT {
         assertThat(order.get("status").asText()).isEqualTo("PAYMENT_FAILED");
         assertThat(order.get("history").findValuesAsText("status"))
                 .containsExactly("PENDING", "RESERVED", "AUTHORIZED", "PAYMENT_FAILED");
-        assertThat(order.get("history").get(3).get("reason").asText()).contains("charge_expired_for_capture");
+        assertThat(pipeline.adminOrder(orderId).get("history").get(3).get("reason").asText()).contains("charge_expired_for_capture");
         // AND nothing was charged, the hold was voided, the stock is back on sale
         assertThat(wiring.charges.captureCalls(orderId)).isZero();
         assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "void", 1));

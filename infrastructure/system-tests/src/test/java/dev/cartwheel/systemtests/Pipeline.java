@@ -276,10 +276,14 @@ final class Pipeline {
                 trackingNumber == null ? null : "{\"trackingNumber\":\"" + trackingNumber + "\"}"), null);
     }
 
-    /** {@code GET /orders/{orderId}} by an admin ({@code support-agent-1}, scope {@code orders/admin}): any order, its audit trail. */
+    /**
+     * {@code GET /orders/{orderId}} by an admin ({@code support-agent-1}, scope {@code orders/admin}, in the admin group):
+     * any order, its audit trail and internal reasons.
+     */
     JsonNode adminOrder(String orderId) {
         APIGatewayV2HTTPEvent event = getOrder("support-agent-1", orderId);
         withScopes(event, "orders/read orders/admin");
+        withGroups(event, CheckoutHandler.DEFAULT_ADMIN_GROUP);
         APIGatewayV2HTTPResponse response = checkout.handleRequest(event, null);
         if (response.getStatusCode() != 200) {
             throw new AssertionError("expected 200, got " + response.getStatusCode() + " " + response.getBody());

@@ -61,7 +61,7 @@ class RaceIT {
     void cancelCommittingWhileTheProviderCallIsInFlight_theStepLosesOnTheVersion_andGivesTheMoneyBack(
             Faults.Checkpoint during) throws Exception {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("held");
         String orderId = pipeline.place(buyer, orderBody(APPROVED, CUP, 2));
@@ -120,7 +120,7 @@ class RaceIT {
     @Test
     void expiryCommittingWhileTheAuthorizationIsInFlight_theLateAuthorizationIsVoided() throws Exception {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("late");
         String orderId = pipeline.place(buyer, orderBody(APPROVED, CUP, 2));
@@ -223,7 +223,7 @@ class RaceIT {
     @Test
     void twoRefundsReadingTheSameVersion_cannotTogetherExceedTheCapture() throws Exception {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("refunds");
         String orderId = pipeline.place(buyer, orderBody(APPROVED, CUP, 2));
@@ -258,7 +258,7 @@ class RaceIT {
     @Test
     void theSameRefundKeyTwiceReadingTheSameVersion_refundsOnce_andBothAnswerTheSame() throws Exception {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("samekey");
         String orderId = pipeline.place(buyer, orderBody(APPROVED, CUP, 2));
@@ -295,7 +295,7 @@ class RaceIT {
     @Test
     void twoCopiesOfOneMessageInTwoConcurrentInvocations_authorizeAndCaptureOnce() throws Exception {
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String buyer = newCustomer("copies");
         String orderId = pipeline.place(buyer, orderBody(APPROVED, CUP, 2));

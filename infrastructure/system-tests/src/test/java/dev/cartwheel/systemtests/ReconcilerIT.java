@@ -32,7 +32,7 @@ class ReconcilerIT {
     void checkoutKilledAfterTheOrderWrite_reconcilerBringsTheOrderToConfirmed(AwsEnvironment aws) {
         // GIVEN checkout dies after the order transaction, before OrderPlaced is sent
         Wiring wiring = new Wiring(Faults.once(FaultPoint.CHECKOUT_CRASH_BEFORE_SEND));
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String nina = newCustomer("nina");
         assertThatThrownBy(() -> pipeline.checkout.handleRequest(Pipeline.postOrder(nina, nina + "@example.com",
@@ -61,7 +61,7 @@ class ReconcilerIT {
     void reconciler_isIdempotent_forOrdersStuckAtEveryStep(AwsEnvironment aws) {
         // GIVEN three orders whose next message was lost: one PENDING, one RESERVED, one PAID
         Wiring wiring = new Wiring(Faults.none());
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String omar = newCustomer("omar");
         Map<String, Function<SQSEvent, SQSBatchResponse>> routes = pipeline.routes();
@@ -123,7 +123,7 @@ class ReconcilerIT {
     void fiveHundredAndOneOrdersThatFailForGood_doNotHideAHealthyOrderInTheLastShard(AwsEnvironment aws) {
         // GIVEN 501 stuck orders, then a healthy one in shard open#7 (checkout died before OrderPlaced for every one)
         Wiring wiring = new Wiring(new Faults((point, orderId) -> point == FaultPoint.CHECKOUT_CRASH_BEFORE_SEND));
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 100_000);
         String carl = newCustomer("carl");
         List<String> failing = new java.util.ArrayList<>();
@@ -161,7 +161,7 @@ class ReconcilerIT {
     void ordersThatKeepFailing_areNudgedWithBackOff_thenParkedAndReported_notRetriedForever(AwsEnvironment aws) {
         // GIVEN two orders whose OrderPlaced never got out
         Wiring wiring = new Wiring(new Faults((point, orderId) -> point == FaultPoint.CHECKOUT_CRASH_BEFORE_SEND));
-        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        Pipeline pipeline = new Pipeline(aws, Pipeline.NO_OPEN_ORDER_LIMIT, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
         String dora = newCustomer("dora");
         List<String> stuck = List.of(placeCrashingBeforeSend(pipeline, dora), placeCrashingBeforeSend(pipeline, dora));

@@ -230,7 +230,9 @@ class SoakIT {
      */
     private static final Set<FaultPoint> NOT_ON_THE_SOAKS_PATHS = java.util.EnumSet.of(
             FaultPoint.CANCEL_CRASH_AFTER_STOCK_RETURNED, FaultPoint.CRASH_AFTER_VOID_OR_REFUND,
-            FaultPoint.LOST_RESPONSE_CANCELLED, FaultPoint.LOST_RESPONSE_REFUND);
+            FaultPoint.LOST_RESPONSE_CANCELLED, FaultPoint.LOST_RESPONSE_REFUND,
+            // definitive refusals end an order (PAYMENT_FAILED, a FAILED refund): PaymentRefusalIT proves them one by one
+            FaultPoint.PROVIDER_REJECTS_CAPTURE, FaultPoint.PROVIDER_REJECTS_REFUND);
 
     private static String table(Map<FaultPoint, Integer> faults, Map<String, java.util.concurrent.atomic.AtomicInteger> races,
                                 int checks) {

@@ -85,8 +85,9 @@ final class Wiring {
     private AdminHandler.Services admin(Pipeline pipeline) {
         AwsClientSettings settings = pipeline.settings("AdminFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
-        OrderStore orders = new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null,
-                settings.require("SHIPPING_ADDRESSES_TABLE"));
+        // no crash point after the admin's writes, only the race hooks (refunds and fulfilments racing other steps)
+        OrderStore orders = FaultyPorts.orderStore(new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null,
+                settings.require("SHIPPING_ADDRESSES_TABLE")), faults, null);
         StepPublisher publisher = publisher(settings, Map.of(Step.PAYMENT, "PAYMENT_QUEUE_URL", Step.EMAIL, "EMAIL_QUEUE_URL"), null);
         DynamoDbStockLedger ledger = new DynamoDbStockLedger(dynamoDb, settings.require("PRODUCTS_TABLE"),
                 settings.require("STOCK_LEDGER_TABLE"));
