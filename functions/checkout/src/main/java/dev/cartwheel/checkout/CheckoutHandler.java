@@ -10,6 +10,7 @@ import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbProductCatalog;
 import dev.cartwheel.aws.dynamodb.DynamoDbShopRules;
 import dev.cartwheel.core.pricing.PricingMode;
+import dev.cartwheel.aws.json.ApiJson;
 import dev.cartwheel.aws.lambda.HttpApi;
 import dev.cartwheel.aws.lambda.StructuredLog;
 import dev.cartwheel.aws.sqs.SqsClients;
@@ -121,7 +122,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
                 order.correlationId(), "checkout", placed.replayed() ? "replayed" : "placed", "order accepted"));
         return HttpApi.json(202, OrderJson.accepted(order), Map.of(
-                "location", OrderJson.location(order),
+                "location", ApiJson.location(order),
                 "idempotent-replayed", Boolean.toString(placed.replayed()),
                 "x-correlation-id", order.correlationId()));
     }
@@ -152,7 +153,7 @@ public final class CheckoutHandler implements RequestHandler<APIGatewayV2HTTPEve
         Order order = cancellations.cancel(caller, orderId, body.reason());
         log.info(new StructuredLog.Entry(event.getRequestContext().getRequestId(), order.orderId(),
                 order.correlationId(), "checkout", order.status().name(), "cancellation recorded", caller.actor().sub()));
-        return HttpApi.json(200, OrderJson.cancellation(order), Map.of("location", OrderJson.location(order)));
+        return HttpApi.json(200, OrderJson.cancellation(order), Map.of("location", ApiJson.location(order)));
     }
 
     /** The path's order id; one that cannot exist is "not found" like any other unknown order. */

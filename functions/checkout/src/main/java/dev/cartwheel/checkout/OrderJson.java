@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.json.ApiJson;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.core.audit.AuditEntry;
-import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Cancellation;
-import dev.cartwheel.core.order.Fulfilment;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderPage;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderSummary;
-import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
 import dev.cartwheel.core.shipping.ShippingAddress;
 
@@ -26,28 +23,14 @@ final class OrderJson {
     private OrderJson() {
     }
 
-    static String location(Order order) {
-        return "/orders/" + order.orderId();
-    }
-
     /** The 202 body of {@code POST /orders}: the order as accepted, identical for every replay of the request. */
     static ObjectNode accepted(Order order) {
         ObjectNode body = Json.mapper().createObjectNode()
                 .put("orderId", order.orderId())
                 .put("status", order.history().getFirst().status().name());
-        addPricing(body, order);
-        body.set("links", links(order));
-        return body;
-    }
-
-    /** The order's pricing as frozen at checkout ({@link ApiJson#addPricing}). */
-    static void addPricing(ObjectNode body, Order order) {
         ApiJson.addPricing(body, order);
-    }
-
-    /** The order's shipping method and, for its owner and admins only, its address ({@link ApiJson#addShipping}). */
-    static void addShipping(ObjectNode body, Order order, ShippingAddress address) {
-        ApiJson.addShipping(body, order, address);
+        body.set("links", ApiJson.links(order));
+        return body;
     }
 
     /**
@@ -68,19 +51,19 @@ final class OrderJson {
         ArrayNode items = body.putArray("items");
         for (OrderLine line : order.lines()) {
             ObjectNode item = items.addObject().put("sku", line.sku()).put("name", line.name()).put("quantity", line.quantity());
-            item.set("unitPrice", money(line.unitPrice()));
-            item.set("lineTotal", money(line.lineTotal()));
+            item.set("unitPrice", ApiJson.money(line.unitPrice()));
+            item.set("lineTotal", ApiJson.money(line.lineTotal()));
             if (line.rate() != null && line.tax() != null) {
                 item.put("taxCategory", line.rate().category()).put("taxRate", line.rate().rate().percent());
-                item.set("tax", money(line.tax()));
+                item.set("tax", ApiJson.money(line.tax()));
             }
         }
-        addPricing(body, order);
-        addShipping(body, order, address);
+        ApiJson.addPricing(body, order);
+        ApiJson.addShipping(body, order, address);
         order.findPayment().ifPresent(payment -> body.putObject("payment")
                 .put("brand", payment.brand()).put("last4", payment.last4()));
         body.put("capture", order.capture().setting());
-        order.findFulfilment().ifPresent(fulfilment -> body.set("fulfilment", fulfilmentJson(fulfilment)));
+        order.findFulfilment().ifPresent(fulfilment -> body.set("fulfilment", ApiJson.fulfilment(fulfilment)));
         if (!order.unavailableSkus().isEmpty()) {
             ArrayNode skus = body.putArray("unavailableSkus");
             order.unavailableSkus().forEach(skus::add);
@@ -89,21 +72,21 @@ final class OrderJson {
             ObjectNode node = body.putObject("cancellation").put("reason", cancellation.reason())
                     .put("requestedAt", cancellation.requestedAt().toString())
                     .put("settlement", cancellation.settlement().name());
-            node.set("refunded", money(cancellation.refunded()));
+            node.set("refunded", ApiJson.money(cancellation.refunded()));
         });
         if (!order.refunds().isEmpty()) {
             ArrayNode refunds = body.putArray("refunds");
-            order.refunds().forEach(refund -> refunds.add(refundJson(refund)));
+            order.refunds().forEach(refund -> refunds.add(ApiJson.customerRefund(refund)));
         }
         if (!order.refunds().isEmpty() || order.findCancellation().isPresent()) {
-            body.set("refundedTotal", money(order.refundedTotal()));
+            body.set("refundedTotal", ApiJson.money(order.refundedTotal()));
         }
         ArrayNode history = body.putArray("history");
         for (StatusChange change : order.history()) {
             history.addObject().put("status", change.status().name()).put("at", change.at().toString())
                     .put("reason", customerReason(change));
         }
-        body.set("links", links(order));
+        body.set("links", ApiJson.links(order));
         return body;
     }
 
@@ -116,20 +99,9 @@ final class OrderJson {
     static ObjectNode admin(Order order, ShippingAddress address) {
         ObjectNode body = full(order, address);
         body.put("customerId", order.customerId());
-        if (body.get("refunds") instanceof ArrayNode refunds) {
-            for (int i = 0; i < order.refunds().size(); i++) {
-                RefundRecord refund = order.refunds().get(i);
-                ObjectNode node = (ObjectNode) refunds.get(i);
-                if (!refund.isFromProvider()) {
-                    node.put("idempotencyKey", refund.key());
-                }
-                if (refund.requestedBy() != null) {
-                    node.put("requestedBy", refund.requestedBy().sub());
-                }
-                if (refund.isFailed()) {
-                    node.put("failure", refund.failure());
-                }
-            }
+        if (!order.refunds().isEmpty()) {
+            ArrayNode refunds = body.putArray("refunds");
+            order.refunds().forEach(refund -> refunds.add(ApiJson.adminRefund(refund)));
         }
         order.findCancellation().ifPresent(cancellation -> {
             ObjectNode node = (ObjectNode) body.get("cancellation");
@@ -191,31 +163,8 @@ final class OrderJson {
         ObjectNode body = Json.mapper().createObjectNode().put("orderId", order.orderId());
         body.putObject("cancellation").put("reason", cancellation.reason())
                 .put("requestedAt", cancellation.requestedAt().toString());
-        body.set("links", links(order));
+        body.set("links", ApiJson.links(order));
         return body;
-    }
-
-    private static ObjectNode fulfilmentJson(Fulfilment fulfilment) {
-        ObjectNode node = Json.mapper().createObjectNode().put("recordedAt", fulfilment.recordedAt().toString());
-        if (fulfilment.trackingNumber() != null) {
-            node.put("trackingNumber", fulfilment.trackingNumber());
-        }
-        return node;
-    }
-
-    /**
-     * A refund as its customer sees it: where it was made, amount, the reason (the refund e-mail tells it too), when,
-     * status and the provider's refund id. Never the admin's idempotency key (the admin function's ApiJson shows it).
-     */
-    private static ObjectNode refundJson(RefundRecord refund) {
-        ObjectNode node = Json.mapper().createObjectNode().put("origin", refund.isFromProvider() ? "provider" : "api");
-        node.set("amount", money(refund.amount()));
-        node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
-                .put("status", refund.state().name());
-        if (refund.isCompleted()) {
-            node.put("refundId", refund.refundId());
-        }
-        return node;
     }
 
     static ObjectNode page(OrderPage page) {
@@ -224,18 +173,10 @@ final class OrderJson {
         for (OrderSummary order : page.items()) {
             ObjectNode item = items.addObject().put("orderId", order.orderId()).put("status", order.status().name())
                     .put("createdAt", order.createdAt().toString());
-            item.set("total", money(order.total()));
+            item.set("total", ApiJson.money(order.total()));
             item.putObject("links").put("self", "/orders/" + order.orderId());
         }
         page.findNextCursor().ifPresentOrElse(cursor -> body.put("nextCursor", cursor), () -> body.putNull("nextCursor"));
         return body;
-    }
-
-    private static ObjectNode money(Money money) {
-        return Json.mapper().createObjectNode().put("amount", money.amount()).put("currency", money.currency());
-    }
-
-    private static ObjectNode links(Order order) {
-        return Json.mapper().createObjectNode().put("self", location(order));
     }
 }

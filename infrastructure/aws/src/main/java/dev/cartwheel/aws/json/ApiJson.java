@@ -55,21 +55,28 @@ public final class ApiJson {
     }
 
     /**
-     * A refund as admins see it: with its idempotency key (for refunds made through the API), its reason, who asked
-     * ({@code sub}) and, for one the provider refused, why.
+     * A refund as its customer sees it: where it was made, amount, the reason (the refund e-mail tells it too), when,
+     * status and the provider's refund id. Never the admin's idempotency key, who asked or why the provider refused.
      */
-    public static ObjectNode adminRefund(RefundRecord refund) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        if (refund.isFromProvider()) {
-            node.put("origin", "provider");
-        } else {
-            node.put("origin", "api").put("idempotencyKey", refund.key());
-        }
+    public static ObjectNode customerRefund(RefundRecord refund) {
+        ObjectNode node = Json.mapper().createObjectNode().put("origin", refund.isFromProvider() ? "provider" : "api");
         node.set("amount", money(refund.amount()));
         node.put("reason", refund.reason()).put("requestedAt", refund.requestedAt().toString())
                 .put("status", refund.state().name());
         if (refund.isCompleted()) {
             node.put("refundId", refund.refundId());
+        }
+        return node;
+    }
+
+    /**
+     * A refund as admins see it: the customer's view plus its idempotency key (for refunds made through the API), who
+     * asked ({@code sub}) and, for one the provider refused, why.
+     */
+    public static ObjectNode adminRefund(RefundRecord refund) {
+        ObjectNode node = customerRefund(refund);
+        if (!refund.isFromProvider()) {
+            node.put("idempotencyKey", refund.key());
         }
         if (refund.requestedBy() != null) {
             node.put("requestedBy", refund.requestedBy().sub());
