@@ -267,14 +267,10 @@ public final class DynamoDbOrderStore implements OrderStore {
     public List<Order> findHeld(java.time.Instant updatedBefore, int limit) {
         List<Order> held = new ArrayList<>();
         for (int shard = 0; shard < OrderItems.OPEN_SHARDS && held.size() < limit; shard++) {
-            String shardKey = OrderItems.HOLD_PREFIX + shard;
-            int remaining = limit - held.size();
-            QueryResponse response = dynamoDb.query(b -> b.tableName(ordersTable).indexName(OPEN_ORDERS_INDEX)
-                    .keyConditionExpression("openShard = :shard AND updatedAt < :before")
-                    .expressionAttributeValues(Map.of(":shard", s(shardKey), ":before", Attributes.time(updatedBefore)))
-                    .limit(remaining));
-            for (Map<String, AttributeValue> key : response.items()) {
-                find(string(key, "orderId")).filter(Order::isAwaitingFulfilment).ifPresent(held::add);
+            java.util.Iterator<Map<String, AttributeValue>> keys = dueKeys(OrderItems.HOLD_PREFIX + shard, updatedBefore,
+                    limit - held.size());
+            while (keys.hasNext()) {
+                find(string(keys.next(), "orderId")).filter(Order::isAwaitingFulfilment).ifPresent(held::add);
             }
         }
         return held;
