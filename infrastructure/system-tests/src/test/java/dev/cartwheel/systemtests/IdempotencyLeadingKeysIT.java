@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.cartwheel.emulators.ServerlessFunction;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.testing.AwsEmulators;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,7 +50,7 @@ class IdempotencyLeadingKeysIT {
         byte[] secret = pipeline.stripe.webhookSecret().getBytes(StandardCharsets.UTF_8);
         APIGatewayV2HTTPResponse webhook = new PaymentWebhookHandler(
                 PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")), () -> secret, Clock.systemUTC(),
-                System.out).handleRequest(signed(event, pipeline.stripe.signatureHeader(event, Instant.now().getEpochSecond())), null);
+                System.out).handleRequest(Pipeline.stripeWebhook(event, pipeline.stripe.signatureHeader(event, Instant.now().getEpochSecond())), null);
         assertThat(webhook.getStatusCode()).as(webhook.getBody()).isEqualTo(200);
 
         // WHEN we read every key of the table
@@ -82,15 +80,5 @@ class IdempotencyLeadingKeysIT {
                         + " (grants " + grants + ")").isEqualTo(writers.contains(function));
             });
         }
-    }
-
-    private static APIGatewayV2HTTPEvent signed(String body, String signature) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
-        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        headers.put("stripe-signature", signature);
-        event.setHeaders(headers);
-        event.setBody(body);
-        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
-        return event;
     }
 }

@@ -169,6 +169,17 @@ final class Pipeline {
         return aws.dynamoDb().scan(b -> b.tableName(table(tableLogicalId)).select("COUNT")).count();
     }
 
+    /** The sample webhook request with {@code body} and {@code Stripe-Signature}. */
+    static APIGatewayV2HTTPEvent stripeWebhook(String body, String signature) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
+        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
+        headers.put("stripe-signature", signature);
+        event.setHeaders(headers);
+        event.setBody(body);
+        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
+        return event;
+    }
+
     /** A {@code POST /orders} event built from events/checkout-post-order.json for this customer, key and body. */
     static APIGatewayV2HTTPEvent postOrder(String customer, String email, String idempotencyKey, String body) {
         APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "checkout-post-order.json").toString());

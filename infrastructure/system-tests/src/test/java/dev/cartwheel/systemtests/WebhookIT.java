@@ -345,7 +345,7 @@ class WebhookIT {
     /** Stripe's webhooks about the order, delivered now to the webhook function (as API Gateway would invoke it). */
     private static List<StripeSimulator.Delivery> deliver(Pipeline pipeline, String orderId) {
         PaymentWebhookHandler handler = webhook(pipeline);
-        pipeline.stripe.webhookSink((body, signature) -> handler.handleRequest(event(body, signature), null).getStatusCode());
+        pipeline.stripe.webhookSink((body, signature) -> handler.handleRequest(Pipeline.stripeWebhook(body, signature), null).getStatusCode());
         return pipeline.stripe.deliverWebhooks(orderId);
     }
 
@@ -365,7 +365,7 @@ class WebhookIT {
     private static int deliverAs(Pipeline pipeline, String body, String signature, Supplier<String> secret) {
         return new PaymentWebhookHandler(PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")),
                 () -> secret.get().getBytes(StandardCharsets.UTF_8), Clock.systemUTC(), System.out)
-                .handleRequest(event(body, signature), null).getStatusCode();
+                .handleRequest(Pipeline.stripeWebhook(body, signature), null).getStatusCode();
     }
 
     /** The webhook function as composed for the stack, with the signing secret the stack's secret holds. */
@@ -378,17 +378,6 @@ class WebhookIT {
 
     /** {@code body} signed now (or at {@code at}) with the stack's signing secret, as Stripe signs. */
     private static APIGatewayV2HTTPEvent signed(Pipeline pipeline, String body, Instant at) {
-        return event(body, pipeline.stripe.signatureHeader(body, at.getEpochSecond()));
-    }
-
-    /** The sample webhook request with {@code body} and {@code Stripe-Signature}. */
-    private static APIGatewayV2HTTPEvent event(String body, String signature) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(Root.path("events", "payment-webhook.json").toString());
-        Map<String, String> headers = new LinkedHashMap<>(event.getHeaders());
-        headers.put("stripe-signature", signature);
-        event.setHeaders(headers);
-        event.setBody(body);
-        event.getRequestContext().setRequestId(UUID.randomUUID().toString());
-        return event;
+        return Pipeline.stripeWebhook(body, pipeline.stripe.signatureHeader(body, at.getEpochSecond()));
     }
 }
