@@ -308,11 +308,11 @@ final class ThroughputBench {
 
     // ------------------------------------------------------------------ the emulators alone
 
-    private record ReplayPhase(int orders, double seconds, long[] latencies, long emptyReceives) {
+    record ReplayPhase(int orders, double seconds, long[] latencies, long emptyReceives) {
     }
 
     /** One order's AWS calls, in the handlers' order, with items shaped like theirs. */
-    private static final class Replay {
+    static final class Replay {
         static final int CALLS_PER_ORDER = 17 + 3 + 3;
 
         private final DynamoDbClient dynamoDb;
