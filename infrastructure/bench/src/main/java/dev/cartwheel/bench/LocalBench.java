@@ -199,7 +199,7 @@ final class LocalBench {
                 }
             }
         }, work.resolve("local-home"));
-        int warmup = Integer.getInteger("bench.localWarmup", 10);
+        int warmup = Integer.getInteger("bench.localWarmup", 100);
         ObjectNode node = JSON.createObjectNode().put("orders", orders).put("warmupOrders", warmup);
         try (LocalCloud cloud = LocalCloud.start(config)) {
             String token = cloud.token("bench-customer", "bench@example.com", "orders/read orders/write");
