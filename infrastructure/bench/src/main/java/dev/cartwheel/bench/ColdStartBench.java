@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * archive. The jars are copied to {@code target/bench/cold/} first so that a rebuild elsewhere cannot invalidate an
  * archive between training and use. Runs are interleaved (run i of every function and variant, then run i+1) so that
  * load from other processes on the machine spreads over all variants alike.
+ *
+ * <p>Longer than 400 lines on purpose: one benchmark, read top to bottom (prepare, train, measure, print), with its
+ * event fixtures and the two yardsticks' specs beside it.
  */
 final class ColdStartBench {
 

@@ -224,15 +224,15 @@ final class LocalBench {
             try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(emulators.endpoints()); SqsClient sqs = AwsClients.sqs(emulators.endpoints());
                  SesV2Client ses = AwsClients.sesV2(emulators.endpoints())) {
                 ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
-                ThroughputBench.Replay replay = new ThroughputBench.Replay(dynamoDb, sqs, ses, resources,
+                EmulatorsReplay replay = new EmulatorsReplay(dynamoDb, sqs, ses, resources,
                         String.valueOf(template.parameterValues().get("SenderEmail")));
                 replay.seed();
                 replay.drive(warmup, 1);
-                ThroughputBench.ReplayPhase alone = replay.drive(orders, 1);
+                EmulatorsReplay.Phase alone = replay.drive(orders, 1);
                 Stats aloneStats = Stats.of(alone.latencies());
                 node.set("emulatorsAloneMs", JSON.valueToTree(aloneStats));
                 report.printf("  the emulators alone: the same %d AWS calls per order (SQS receives and deletes included), one order at a time,"
-                        + " no handlers: p50 %.0f ms per order%n", ThroughputBench.Replay.CALLS_PER_ORDER, aloneStats.p50Ms());
+                        + " no handlers: p50 %.0f ms per order%n", EmulatorsReplay.CALLS_PER_ORDER, aloneStats.p50Ms());
             }
         }
         return node;
