@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.aws.stripe.StripeClient;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.email.EmailHandler;
 import dev.cartwheel.emulators.Emulators;
@@ -125,7 +127,41 @@ final class WarmBench {
             node.set("aws", JSON.valueToTree(awsStats));
             node.set("own", JSON.valueToTree(ownStats));
         }
+        result.set("stripeClientShare", stripeClientShare(report, measured));
         return result;
+    }
+
+    /**
+     * What the payment step's Stripe client itself costs per call, which the simulator's serving time cannot see:
+     * the adapter's {@link StripeClient} (JDK HttpClient, the payment function's settings) reading one PaymentIntent,
+     * {@code calls} times after 100 warm-up calls, each timed whole and minus the simulator's serving time.
+     */
+    private static ObjectNode stripeClientShare(PrintStream report, int calls) {
+        StripeClient stripe = new StripeClient(STRIPE.baseUrl(), STRIPE::apiKey, StripeClient.Settings.defaults(), Json.mapper());
+        String id = stripe.post("/v1/payment_intents", List.of(Map.entry("amount", "1000"), Map.entry("currency", "usd"),
+                Map.entry("payment_method", "pm_card_visa"), Map.entry("confirm", "true"), Map.entry("capture_method", "manual")),
+                "bench-stripe-client-" + UUID.randomUUID()).body().path("id").asText();
+        long[] whole = new long[calls];
+        long[] clientOwn = new long[calls];
+        for (int i = -100; i < calls; i++) {
+            long served = STRIPE.servedNanos();
+            long started = System.nanoTime();
+            stripe.get("/v1/payment_intents/" + id, List.of());
+            long elapsed = System.nanoTime() - started;
+            if (i >= 0) {
+                whole[i] = elapsed;
+                clientOwn[i] = elapsed - (STRIPE.servedNanos() - served);
+            }
+        }
+        Stats wholeStats = Stats.of(whole);
+        Stats clientStats = Stats.of(clientOwn);
+        report.printf("%nStripe client, one GET of a PaymentIntent through the adapter's StripeClient, %d calls: whole p50 %.3f p99 %.3f ms;"
+                + "%n  minus the simulator's serving time (the client's own share, in payment's \"own\" above, twice per payment):"
+                + " p50 %.3f p99 %.3f ms%n", calls, wholeStats.p50Ms(), wholeStats.p99Ms(), clientStats.p50Ms(), clientStats.p99Ms());
+        ObjectNode node = JSON.createObjectNode();
+        node.set("wholeCall", JSON.valueToTree(wholeStats));
+        node.set("clientOwn", JSON.valueToTree(clientStats));
+        return node;
     }
 
     static AwsClientSettings settings(Emulators emulators, SamTemplate resolved, String function) {
