@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
@@ -164,7 +165,9 @@ public final class PaymentService {
      * Still pending: nothing to do yet; the webhook or the payment timeout will come.
      */
     private OrderStatus resumePending(Order order) {
-        Authorization authorization = gateway.findAuthorization(PaymentGateway.key(order.orderId(), "authorize"))
+        Authorization authorization = order.findPayment()
+                .map(pending -> Optional.of(gateway.authorizationOf(pending.paymentId())))
+                .orElseGet(() -> gateway.findAuthorization(PaymentGateway.key(order.orderId(), "authorize")))
                 .orElseThrow(() -> new IllegalStateException("order " + order.orderId()
                         + " is pending at the provider, which has no authorization for it"));
         if (authorization.pending()) {
