@@ -28,6 +28,12 @@ class StripePaymentsIT {
 
     private static final String CUP = "ESPRESSO-CUP";
 
+    /** The simulator is shared by every test class of this JVM: a search lag set here must not outlive the test. */
+    @org.junit.jupiter.api.AfterEach
+    void searchKeepsUpAgain() {
+        Pipeline.STRIPE.searchLag(java.time.Duration.ZERO);
+    }
+
     private static Pipeline pipeline(AwsEnvironment aws, Wiring wiring) {
         Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed(CUP, "Espresso cup", 1250, 10);
