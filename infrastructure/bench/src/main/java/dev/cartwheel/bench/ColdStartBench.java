@@ -276,14 +276,7 @@ final class ColdStartBench {
 
     /** The calls-only yardstick's jar, with checkout's table and queue variables. */
     private static FunctionSpec callsOnlySpec(Path root, Path work, SamTemplate resolved) throws IOException {
-        Path jar = root.resolve("infrastructure/bench/baseline/target/checkout-calls.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run mvn package first");
-        }
-        Path dir = work.resolve(CALLS_ONLY);
-        Files.createDirectories(dir);
-        Path copy = dir.resolve(jar.getFileName());
-        Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Path copy = yardstickJar(root, work, "checkout-calls.jar", CALLS_ONLY);
         Map<String, String> checkout = resolved.function("CheckoutFunction").environment();
         Map<String, String> environment = new LinkedHashMap<>();
         for (String name : List.of("ORDERS_TABLE", "PRODUCTS_TABLE", "IDEMPOTENCY_TABLE", "SHIPPING_ADDRESSES_TABLE", "INVENTORY_QUEUE_URL")) {
@@ -293,16 +286,22 @@ final class ColdStartBench {
                 1024, 30, null, environment, "Text", List.of(), List.of());
     }
 
-    /** The baseline's shaded jar, copied like the functions' jars; it reads the template's products table. */
-    private static FunctionSpec baselineSpec(Path root, Path work, SamTemplate resolved) throws IOException {
-        Path jar = root.resolve("infrastructure/bench/baseline/target/baseline.jar");
+    /** A yardstick's jar from infrastructure/bench/baseline/target, copied to its own directory like the functions' jars. */
+    private static Path yardstickJar(Path root, Path work, String jarName, String name) throws IOException {
+        Path jar = root.resolve("infrastructure/bench/baseline/target").resolve(jarName);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package first");
         }
-        Path dir = work.resolve(BASELINE);
+        Path dir = work.resolve(name);
         Files.createDirectories(dir);
         Path copy = dir.resolve(jar.getFileName());
         Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        return copy;
+    }
+
+    /** The baseline's shaded jar, copied like the functions' jars; it reads the template's products table. */
+    private static FunctionSpec baselineSpec(Path root, Path work, SamTemplate resolved) throws IOException {
+        Path copy = yardstickJar(root, work, "baseline.jar", BASELINE);
         String table = resolved.function("CheckoutFunction").environment().get("PRODUCTS_TABLE");
         return new FunctionSpec("BaselineFunction", copy, "dev.cartwheel.bench.baseline.GetItemHandler::handleRequest", 1024, 30,
                 null, Map.of("TABLE_NAME", table), "Text", List.of(), List.of());

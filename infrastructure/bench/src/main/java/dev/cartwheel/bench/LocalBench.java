@@ -159,19 +159,7 @@ final class LocalBench {
 
     private static ObjectNode timeChain(Path root, int orders, PrintStream report) throws Exception {
         Path work = root.resolve("target").resolve("bench");
-        Path seed = work.resolve("local-seed.json");
-        Files.writeString(seed, """
-                {"products":[
-                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
-                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
-                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
-                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
-                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
-                """);
-        if (System.getProperty("lambda.runtime.dir") == null) {
-            System.setProperty("lambda.runtime.dir",
-                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
-        }
+        Path seed = ThroughputBench.localCloudSeed(root, "local-seed.json");
         Map<String, Invocation> invocations = new java.util.concurrent.ConcurrentHashMap<>();
         LocalCloudConfig config = new LocalCloudConfig(root.resolve("template.yaml"),
                 Map.of("MaxOpenOrdersPerCustomer", "1000000"), null, "us-east-1", seed, 0, 3, null, true, line -> {

@@ -74,20 +74,7 @@ final class ThroughputBench {
                 .put("warmupOrders", warmup).put("functionConcurrency", functionConcurrency)
                 .put("loadAverageBefore", loadAverage());
         Path work = root.resolve("target").resolve("bench");
-        Path seed = work.resolve("throughput-seed.json");
-        Files.writeString(seed, """
-                {"products":[
-                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
-                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
-                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
-                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
-                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
-                """);
-        if (System.getProperty("lambda.runtime.dir") == null) {
-            // the Runtime Interface Client jars the local cloud module copies next to local-cloud.jar
-            System.setProperty("lambda.runtime.dir",
-                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
-        }
+        Path seed = localCloudSeed(root, "throughput-seed.json");
         AtomicLong functionErrors = new AtomicLong();
         List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
         // one bench customer places every order: the per-customer open-order limit would refuse most of them
@@ -182,6 +169,28 @@ final class ThroughputBench {
         report.printf("throughput bench took %.0f s (load average before: %s, after: %s)%n", seconds,
                 result.path("loadAverageBefore").asText(), result.path("loadAverageAfter").asText());
         return result;
+    }
+
+    /**
+     * The bench catalog for a local cloud (two products in plenty, one shipping method, Illinois' tax) written to
+     * {@code target/bench/<name>}, and the Runtime Interface Client the local cloud module copies next to
+     * local-cloud.jar set as the functions' runtime.
+     */
+    static Path localCloudSeed(Path root, String name) throws IOException {
+        Path seed = root.resolve("target").resolve("bench").resolve(name);
+        Files.writeString(seed, """
+                {"products":[
+                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
+                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
+                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
+                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
+                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
+                """);
+        if (System.getProperty("lambda.runtime.dir") == null) {
+            System.setProperty("lambda.runtime.dir",
+                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
+        }
+        return seed;
     }
 
     static String loadAverage() {

@@ -43,6 +43,26 @@ class StripePaymentGatewayIT {
                 Json.mapper()));
     }
 
+    /** A clock that reads {@code now}, which the test moves. */
+    private static java.time.Clock clockReading(java.util.concurrent.atomic.AtomicReference<java.time.Instant> now) {
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+    }
+
     private static String newOrder() {
         return "ord_" + UUID.randomUUID();
     }
@@ -204,22 +224,7 @@ class StripePaymentGatewayIT {
     void idempotencyKeys_expireAfter24Hours_thenTheSameKeyIsANewRequest() {
         java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
                 java.time.Instant.parse("2026-12-01T10:00:00Z"));
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
+        java.time.Clock clock = clockReading(now);
         try (StripeSimulator account = StripeSimulator.start(0, "sk_test_clock", clock)) {
             StripePaymentGateway timed = new StripePaymentGateway(new StripeClient(account.baseUrl(), () -> "sk_test_clock",
                     StripeClient.Settings.defaults(), Json.mapper()));
@@ -251,22 +256,7 @@ class StripePaymentGatewayIT {
     void lookups_seeThePaymentAsItIsNow_thoughStripesSearchLagsBehind() {
         java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
                 java.time.Instant.parse("2026-12-01T10:00:00Z"));
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
+        java.time.Clock clock = clockReading(now);
         try (StripeSimulator account = StripeSimulator.start(0, "sk_test_lag", clock)) {
             account.searchLag(Duration.ofMinutes(1));
             StripePaymentGateway lagging = new StripePaymentGateway(new StripeClient(account.baseUrl(), () -> "sk_test_lag",
