@@ -130,7 +130,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
         if (authorization.holdsFunds()) {
             payments.put(paymentId, new Payment(amount, authorization.outcome()));
         }
-        return (Authorization) record(idempotencyKey, authorization);
+        return (Authorization) remember(idempotencyKey, authorization);
     }
 
     @Override
@@ -148,7 +148,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             throw new PaymentRejectedException("amount_too_large", "capture above the authorized amount");
         }
         payment.captured = amount;
-        return (Capture) record(idempotencyKey, new Capture("cap_" + operations.size(), paymentId, amount));
+        return (Capture) remember(idempotencyKey, new Capture("cap_" + operations.size(), paymentId, amount));
     }
 
     @Override
@@ -162,7 +162,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             throw new PaymentRejectedException("payment_intent_unexpected_state", "no hold left on " + paymentId);
         }
         payment.voided = true;
-        record(idempotencyKey, "void " + paymentId);
+        remember(idempotencyKey, "void " + paymentId);
     }
 
     @Override
@@ -185,7 +185,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
         }
         Refund refund = new Refund("re_" + refundCount++, paymentId, amount);
         payment.refunds.add(refund);
-        return (Refund) record(idempotencyKey, refund);
+        return (Refund) remember(idempotencyKey, refund);
     }
 
     @Override
@@ -241,7 +241,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
         return Optional.ofNullable(operations.get(idempotencyKey));
     }
 
-    private Object record(String idempotencyKey, Object result) {
+    private Object remember(String idempotencyKey, Object result) {
         operations.put(idempotencyKey, result);
         return result;
     }
