@@ -96,7 +96,8 @@ class ReconcilerServiceTest {
 
     @Test
     void anOrderThatNudgesDoNotMove_isNudgedWithADoublingBackOff_thenParked_andNudgedNoMore() {
-        stored("ord_stuck", OrderStatus.RESERVED);
+        // GIVEN a paid order whose e-mail step never takes it on (paid: it does not expire while it waits)
+        stored("ord_stuck", OrderStatus.PAID);
 
         // WHEN the reconciler runs just after each back-off ends (10, 20, 40 ... 640 minutes), and twice more later
         int parkedNow = 0;
@@ -110,7 +111,7 @@ class ReconcilerServiceTest {
 
         // THEN six nudges, then parked once, reported by every later run
         assertThat(ports.publisher.types()).hasSize(ReconcilerService.MAX_NUDGES)
-                .containsOnly(MessageType.STOCK_RESERVED);
+                .containsOnly(MessageType.ORDER_PAID);
         assertThat(parkedNow).isEqualTo(1);
         assertThat(ports.orders.isParked("ord_stuck")).isTrue();
         assertThat(later.sent()).isEmpty();
