@@ -34,7 +34,7 @@ class PackagingIT {
 
     private static final List<String> NEVER = List.of(
             "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache",
-            "software/amazon/awssdk/http/nio/", "dev/cartwheel/emulators/", "dev/cartwheel/testing/",
+            "software/amazon/awssdk/http/nio/", "dev/cartwheel/emulators/", "dev/cartwheel/testing/", "dev/cartwheel/core/testing/",
             "dev/cartwheel/local/", "dev/cartwheel/systemtests/", "dev/cartwheel/bench/", "org/junit/", "org/assertj/",
             "com/amazonaws/services/dynamodbv2/local/", "org/elasticmq/", "org/testcontainers/");
     private static final Set<String> SERVICES = Set.of("dynamodb", "sqs", "sesv2", "eventbridge", "secretsmanager");
