@@ -20,7 +20,8 @@ import java.util.Set;
  * A payment provider in memory, with Stripe's rules as far as the services rely on them: every operation is keyed, a
  * repeat of a key answers the first result (the same key for another request is a programming error); a capture needs
  * an approved hold and at most its amount; a void releases a hold that was not captured; refunds together never exceed
- * the capture. {@code pm_card_chargeDeclined} is declined, {@code pm_card_authenticationRequired} pending; every other
+ * the capture; a payment read by its id ({@link #authorizationOf}, {@link #findCaptureOf}) is its current state.
+ * {@code pm_card_chargeDeclined} is declined, {@code pm_card_authenticationRequired} pending; every other
  * token is approved. A refusal for good is a {@link PaymentRejectedException}, as from the real adapter.
  */
 public final class InMemoryPaymentGateway implements PaymentGateway {
@@ -28,14 +29,14 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     /** What the provider holds for one payment. */
     private static final class Payment {
         final Money authorized;
-        Authorization.Outcome outcome;
-        Money captured;
+        Authorization authorization;
+        Capture capture;
         boolean voided;
         final List<Refund> refunds = new ArrayList<>();
 
-        Payment(Money authorized, Authorization.Outcome outcome) {
+        Payment(Money authorized, Authorization authorization) {
             this.authorized = authorized;
-            this.outcome = outcome;
+            this.authorization = authorization;
         }
 
         Money refunded() {
@@ -91,8 +92,8 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     public synchronized Capture landLateCapture(String idempotencyKey, String paymentId, Money amount) {
         Payment payment = payment(paymentId);
         payment.voided = false;
-        payment.captured = amount;
         Capture capture = new Capture("cap_" + operations.size(), paymentId, amount);
+        payment.capture = capture;
         operations.put(idempotencyKey, capture);
         requests.put(idempotencyKey, new Request("capture", List.of(paymentId, amount)));
         return capture;
@@ -104,13 +105,15 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
      */
     public synchronized void completeAuthentication(String paymentId, boolean succeeded) {
         Payment payment = payment(paymentId);
+        Authorization pending = payment.authorization;
+        payment.authorization = succeeded ? Authorization.approved(paymentId, pending.brand(), pending.last4())
+                : new Authorization(Authorization.Outcome.DECLINED, paymentId, pending.brand(), pending.last4(),
+                        "authentication_failed", null);
         for (Map.Entry<String, Object> operation : operations.entrySet()) {
-            if (operation.getValue() instanceof Authorization authorization && paymentId.equals(authorization.paymentId())) {
-                operation.setValue(succeeded ? Authorization.approved(paymentId, authorization.brand(), authorization.last4())
-                        : Authorization.declined("authentication_failed"));
+            if (operation.getValue() == pending) {
+                operation.setValue(payment.authorization);
             }
         }
-        payment.outcome = succeeded ? Authorization.Outcome.APPROVED : Authorization.Outcome.DECLINED;
     }
 
     // ---- the port ----
@@ -128,7 +131,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             default -> Authorization.approved(paymentId, "visa", "4242");
         };
         if (authorization.holdsFunds()) {
-            payments.put(paymentId, new Payment(amount, authorization.outcome()));
+            payments.put(paymentId, new Payment(amount, authorization));
         }
         return (Authorization) remember(idempotencyKey, authorization);
     }
@@ -141,14 +144,14 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             return (Capture) replay.get();
         }
         Payment payment = payment(paymentId);
-        if (payment.outcome != Authorization.Outcome.APPROVED || payment.voided || payment.captured != null) {
+        if (!payment.authorization.approved() || payment.voided || payment.capture != null) {
             throw new PaymentRejectedException("payment_intent_unexpected_state", "nothing capturable on " + paymentId);
         }
         if (amount.isGreaterThan(payment.authorized)) {
             throw new PaymentRejectedException("amount_too_large", "capture above the authorized amount");
         }
-        payment.captured = amount;
-        return (Capture) remember(idempotencyKey, new Capture("cap_" + operations.size(), paymentId, amount));
+        payment.capture = new Capture("cap_" + operations.size(), paymentId, amount);
+        return (Capture) remember(idempotencyKey, payment.capture);
     }
 
     @Override
@@ -158,7 +161,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             return;
         }
         Payment payment = payment(paymentId);
-        if (payment.captured != null || payment.voided) {
+        if (payment.capture != null || payment.voided) {
             throw new PaymentRejectedException("payment_intent_unexpected_state", "no hold left on " + paymentId);
         }
         payment.voided = true;
@@ -173,10 +176,10 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
             return (Refund) replay.get();
         }
         Payment payment = payment(paymentId);
-        if (payment.captured == null) {
+        if (payment.capture == null) {
             throw new PaymentRejectedException("charge_not_refundable", "nothing captured on " + paymentId);
         }
-        Money left = payment.captured.minus(payment.refunded());
+        Money left = payment.capture.amount().minus(payment.refunded());
         if (left.amount() == 0) {
             throw new PaymentRejectedException("charge_already_refunded", paymentId + " is refunded in full");
         }
@@ -195,8 +198,13 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public synchronized Optional<Capture> findCapture(String idempotencyKey) {
-        return Optional.ofNullable(operations.get(idempotencyKey)).filter(Capture.class::isInstance).map(Capture.class::cast);
+    public synchronized Authorization authorizationOf(String paymentId) {
+        return payment(paymentId).authorization;
+    }
+
+    @Override
+    public synchronized Optional<Capture> findCaptureOf(String paymentId) {
+        return Optional.ofNullable(payment(paymentId).capture);
     }
 
     @Override
