@@ -1,0 +1,544 @@
+package dev.cartwheel.emulators.secretsmanager;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cartwheel.emulators.server.AwsJsonServer;
+import dev.cartwheel.emulators.template.SamTemplate;
+
+/**
+ * The project's own Secrets Manager endpoint: the JSON 1.1 protocol as {@code SecretsManagerClient} speaks it
+ * ({@code X-Amz-Target: secretsmanager.<Operation>}), secrets kept in memory with their versions and staging labels.
+ *
+ * <ul>
+ *   <li>{@code CreateSecret} with a SecretString or SecretBinary (then a first version labelled {@code AWSCURRENT}, its
+ *       id the ClientRequestToken), or with neither (a secret without a value); a name in use fails with
+ *       {@code ResourceExistsException}, a name scheduled for deletion with {@code InvalidRequestException}.</li>
+ *   <li>{@code GetSecretValue} by name, full ARN or partial ARN (without the 6-character suffix), of the
+ *       {@code AWSCURRENT} version or the VersionId / VersionStage asked for; an unknown secret or version fails with
+ *       {@code ResourceNotFoundException} ("Secrets Manager can't find the specified secret."), a secret scheduled for
+ *       deletion with {@code InvalidRequestException}.</li>
+ *   <li>{@code PutSecretValue}: a new version, {@code AWSCURRENT} by default (the previous current one becomes
+ *       {@code AWSPREVIOUS}); the same ClientRequestToken with the same value is a no-op, with another value a
+ *       {@code ResourceExistsException}.</li>
+ *   <li>{@code DescribeSecret}, {@code ListSecrets} (a {@code name} filter, MaxResults / NextToken),
+ *       {@code DeleteSecret} (a recovery window, or ForceDeleteWithoutRecovery) and {@code GetRandomPassword} (every
+ *       option of the API; CloudFormation's GenerateSecretString is made of the same options).</li>
+ * </ul>
+ * ARNs are {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>}, the suffix derived from the
+ * name (and how many secrets had that name before), so that a stack provisioned afresh gets the same ARNs.
+ */
+public final class SecretsManagerServer extends AwsJsonServer {
+
+    public static final String AWSCURRENT = "AWSCURRENT";
+    public static final String AWSPREVIOUS = "AWSPREVIOUS";
+    /** The characters {@code ExcludePunctuation} leaves out. */
+    public static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    private static final String SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String region;
+    private final String accountId;
+    /** By name; a secret scheduled for deletion stays until forced out. */
+    private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final Map<String, Integer> incarnations = new LinkedHashMap<>();
+    private final Object monitor = new Object();
+
+    private record Version(String id, String string, byte[] binary, Instant created, Set<String> stages) {
+        boolean sameValue(String otherString, byte[] otherBinary) {
+            return java.util.Objects.equals(string, otherString) && java.util.Arrays.equals(binary, otherBinary);
+        }
+    }
+
+    private static final class Secret {
+        final String name;
+        final String arn;
+        final String description;
+        final String kmsKeyId;
+        final Instant created;
+        final Map<String, String> tags;
+        final Map<String, Version> versions = new LinkedHashMap<>();
+        Instant lastChanged;
+        Instant lastAccessed;
+        Instant deletionDate;
+
+        Secret(String name, String arn, String description, String kmsKeyId, Instant created, Map<String, String> tags) {
+            this.name = name;
+            this.arn = arn;
+            this.description = description;
+            this.kmsKeyId = kmsKeyId;
+            this.created = created;
+            this.lastChanged = created;
+            this.tags = tags;
+        }
+
+        Optional<Version> byStage(String stage) {
+            return versions.values().stream().filter(v -> v.stages().contains(stage)).findFirst();
+        }
+    }
+
+    private SecretsManagerServer(String region, String accountId, int port) {
+        super("Secrets Manager server", "secretsmanager", port);
+        this.region = region;
+        this.accountId = accountId;
+        operation("CreateSecret", this::createSecret);
+        operation("GetSecretValue", this::getSecretValue);
+        operation("PutSecretValue", this::putSecretValue);
+        operation("DescribeSecret", this::describeSecret);
+        operation("ListSecrets", this::listSecrets);
+        operation("DeleteSecret", this::deleteSecret);
+        operation("GetRandomPassword", this::getRandomPassword);
+    }
+
+    /** Starts on a free port of 127.0.0.1, for the default region and account. */
+    public static SecretsManagerServer start() {
+        return start(SamTemplate.DEFAULT_REGION, SamTemplate.DEFAULT_ACCOUNT_ID, 0);
+    }
+
+    /** Starts on {@code port} of 127.0.0.1 (0: any free port); ARNs name {@code region} and {@code accountId}. */
+    public static SecretsManagerServer start(String region, String accountId, int port) {
+        SecretsManagerServer secretsManager = new SecretsManagerServer(region, accountId, port);
+        secretsManager.serve();
+        return secretsManager;
+    }
+
+    @Override
+    protected String internalErrorType() {
+        return "InternalServiceError";
+    }
+
+    // ---------------------------------------------------------------------------------------------- Java API
+
+    /** The names of the secrets (those scheduled for deletion included), in creation order. */
+    public List<String> secretNames() {
+        synchronized (monitor) {
+            return List.copyOf(secrets.keySet());
+        }
+    }
+
+    /** The ARN of the secret {@code name}, when it exists. */
+    public Optional<String> arn(String name) {
+        synchronized (monitor) {
+            return Optional.ofNullable(secrets.get(name)).map(s -> s.arn);
+        }
+    }
+
+    /** The current SecretString of a secret (by name, ARN or partial ARN), when it has one. */
+    public Optional<String> secretString(String secretId) {
+        synchronized (monitor) {
+            return find(secretId).flatMap(s -> s.byStage(AWSCURRENT)).map(Version::string);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- operations
+
+    private JsonNode createSecret(JsonNode request) {
+        String name = text(request, "Name");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalidParameter("Invalid name. Must be a valid name containing alphanumeric characters, or any of "
+                    + "the following: -/_+=.@!");
+        }
+        String string = text(request, "SecretString");
+        byte[] binary = binary(request);
+        if (string != null && binary != null) {
+            throw invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        request.path("Tags").forEach(t -> tags.put(t.path("Key").asText(), t.path("Value").asText()));
+        Instant now = Instant.now();
+        ObjectNode response = JSON.createObjectNode();
+        synchronized (monitor) {
+            Secret existing = secrets.get(name);
+            if (existing != null && existing.deletionDate != null) {
+                throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
+            }
+            if (existing != null) {
+                throw new ServiceException(400, "ResourceExistsException",
+                        "The operation failed because the secret " + name + " already exists.");
+            }
+            int incarnation = incarnations.merge(name, 1, Integer::sum);
+            Secret secret = new Secret(name, newArn(name, incarnation), text(request, "Description"), text(request, "KmsKeyId"),
+                    now, tags);
+            secrets.put(name, secret);
+            response.put("ARN", secret.arn);
+            response.put("Name", name);
+            if (string != null || binary != null) {
+                Version version = new Version(versionId(request), string, binary, now, new LinkedHashSet<>(Set.of(AWSCURRENT)));
+                secret.versions.put(version.id(), version);
+                response.put("VersionId", version.id());
+            }
+        }
+        return response;
+    }
+
+    private JsonNode getSecretValue(JsonNode request) {
+        String versionId = text(request, "VersionId");
+        String stage = text(request, "VersionStage");
+        synchronized (monitor) {
+            Secret secret = live(text(request, "SecretId"));
+            Version version;
+            if (versionId != null) {
+                version = secret.versions.get(versionId);
+                if (version == null || (stage != null && !version.stages().contains(stage))) {
+                    throw notFound("Secrets Manager can't find the specified secret value for VersionId: " + versionId);
+                }
+            } else {
+                String label = stage == null ? AWSCURRENT : stage;
+                version = secret.byStage(label).orElseThrow(() ->
+                        notFound("Secrets Manager can't find the specified secret value for staging label: " + label));
+            }
+            secret.lastAccessed = Instant.now().truncatedTo(ChronoUnit.DAYS);
+            ObjectNode response = JSON.createObjectNode();
+            response.put("ARN", secret.arn);
+            response.put("Name", secret.name);
+            response.put("VersionId", version.id());
+            if (version.string() != null) {
+                response.put("SecretString", version.string());
+            }
+            if (version.binary() != null) {
+                response.put("SecretBinary", Base64.getEncoder().encodeToString(version.binary()));
+            }
+            ArrayNode stages = response.putArray("VersionStages");
+            version.stages().forEach(stages::add);
+            response.put("CreatedDate", epochSeconds(version.created()));
+            return response;
+        }
+    }
+
+    private JsonNode putSecretValue(JsonNode request) {
+        String string = text(request, "SecretString");
+        byte[] binary = binary(request);
+        if (string != null && binary != null) {
+            throw invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
+        }
+        if (string == null && binary == null) {
+            throw invalidParameter("You must provide either SecretString or SecretBinary.");
+        }
+        List<String> stages = new ArrayList<>();
+        request.path("VersionStages").forEach(s -> stages.add(s.asText()));
+        if (stages.isEmpty()) {
+            stages.add(AWSCURRENT);
+        }
+        synchronized (monitor) {
+            Secret secret = live(text(request, "SecretId"));
+            String id = versionId(request);
+            Version version = secret.versions.get(id);
+            if (version != null && !version.sameValue(string, binary)) {
+                throw new ServiceException(400, "ResourceExistsException",
+                        "You can't modify an existing version, you can only create a new version.");
+            }
+            if (version == null) {
+                Instant now = Instant.now();
+                if (stages.contains(AWSCURRENT)) {
+                    secret.versions.values().forEach(v -> v.stages().remove(AWSPREVIOUS));
+                    secret.byStage(AWSCURRENT).ifPresent(v -> {
+                        v.stages().remove(AWSCURRENT);
+                        v.stages().add(AWSPREVIOUS);
+                    });
+                }
+                for (String stage : stages) {
+                    secret.versions.values().forEach(v -> v.stages().remove(stage));
+                }
+                version = new Version(id, string, binary, now, new LinkedHashSet<>(stages));
+                secret.versions.put(id, version);
+                secret.lastChanged = now;
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.put("ARN", secret.arn);
+            response.put("Name", secret.name);
+            response.put("VersionId", version.id());
+            ArrayNode labels = response.putArray("VersionStages");
+            version.stages().forEach(labels::add);
+            return response;
+        }
+    }
+
+    private JsonNode describeSecret(JsonNode request) {
+        synchronized (monitor) {
+            return describe(existing(text(request, "SecretId")), "VersionIdsToStages");
+        }
+    }
+
+    private JsonNode listSecrets(JsonNode request) {
+        int max = request.hasNonNull("MaxResults") ? request.get("MaxResults").asInt() : 100;
+        if (max < 1 || max > 100) {
+            throw invalidParameter("MaxResults must be between 1 and 100.");
+        }
+        boolean withDeleted = request.path("IncludePlannedDeletion").asBoolean(false);
+        List<String> namePrefixes = new ArrayList<>();
+        for (JsonNode filter : request.path("Filters")) {
+            if (!"name".equals(filter.path("Key").asText())) {
+                throw invalidParameter("the Secrets Manager server only filters by name, not " + filter.path("Key").asText());
+            }
+            filter.path("Values").forEach(v -> namePrefixes.add(v.asText()));
+        }
+        int from = 0;
+        String token = text(request, "NextToken");
+        if (token != null) {
+            try {
+                from = Integer.parseInt(token);
+            } catch (NumberFormatException e) {
+                throw new ServiceException(400, "InvalidNextTokenException", "The NextToken value is invalid.");
+            }
+        }
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode list = response.putArray("SecretList");
+        synchronized (monitor) {
+            List<Secret> matching = secrets.values().stream()
+                    .filter(s -> withDeleted || s.deletionDate == null)
+                    .filter(s -> namePrefixes.isEmpty() || namePrefixes.stream().anyMatch(s.name::startsWith))
+                    .sorted(Comparator.comparing((Secret s) -> s.created).reversed())
+                    .toList();
+            matching.stream().skip(from).limit(max).forEach(s -> list.add(describe(s, "SecretVersionsToStages")));
+            if (from + max < matching.size()) {
+                response.put("NextToken", Integer.toString(from + max));
+            }
+        }
+        return response;
+    }
+
+    private JsonNode deleteSecret(JsonNode request) {
+        boolean force = request.path("ForceDeleteWithoutRecovery").asBoolean(false);
+        boolean window = request.hasNonNull("RecoveryWindowInDays");
+        if (force && window) {
+            throw invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+        }
+        int days = window ? request.get("RecoveryWindowInDays").asInt() : 30;
+        if (days < 7 || days > 30) {
+            throw invalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+        }
+        synchronized (monitor) {
+            Secret secret = existing(text(request, "SecretId"));
+            Instant deletion = force ? Instant.now() : Instant.now().plus(days, ChronoUnit.DAYS);
+            if (force) {
+                secrets.remove(secret.name);
+            } else if (secret.deletionDate == null) {
+                secret.deletionDate = deletion;
+            }
+            ObjectNode response = JSON.createObjectNode();
+            response.put("ARN", secret.arn);
+            response.put("Name", secret.name);
+            response.put("DeletionDate", epochSeconds(force ? deletion : secret.deletionDate));
+            return response;
+        }
+    }
+
+    private JsonNode getRandomPassword(JsonNode request) {
+        int length = request.hasNonNull("PasswordLength") ? request.get("PasswordLength").asInt() : 32;
+        String password;
+        try {
+            password = randomPassword(length, text(request, "ExcludeCharacters"),
+                    request.path("ExcludeNumbers").asBoolean(false), request.path("ExcludePunctuation").asBoolean(false),
+                    request.path("ExcludeUppercase").asBoolean(false), request.path("ExcludeLowercase").asBoolean(false),
+                    request.path("IncludeSpace").asBoolean(false), request.path("RequireEachIncludedType").asBoolean(true));
+        } catch (IllegalArgumentException e) {
+            throw invalidParameter(e.getMessage());
+        }
+        ObjectNode response = JSON.createObjectNode();
+        response.put("RandomPassword", password);
+        return response;
+    }
+
+    /**
+     * A random password as GetRandomPassword makes it: {@code length} characters of the upper- and lower-case letters,
+     * digits and {@link #PUNCTUATION} (and the space with {@code includeSpace}) not excluded, with at least one of each
+     * included type when {@code requireEachIncludedType}.
+     *
+     * @throws IllegalArgumentException for a length outside 1..4096, or options that leave nothing to choose from
+     */
+    public static String randomPassword(int length, String excludeCharacters, boolean excludeNumbers,
+                                        boolean excludePunctuation, boolean excludeUppercase, boolean excludeLowercase,
+                                        boolean includeSpace, boolean requireEachIncludedType) {
+        if (length < 1 || length > 4096) {
+            throw new IllegalArgumentException("PasswordLength must be between 1 and 4096.");
+        }
+        String excluded = excludeCharacters == null ? "" : excludeCharacters;
+        List<String> types = new ArrayList<>();
+        if (!excludeUppercase) {
+            types.add("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        }
+        if (!excludeLowercase) {
+            types.add("abcdefghijklmnopqrstuvwxyz");
+        }
+        if (!excludeNumbers) {
+            types.add("0123456789");
+        }
+        if (!excludePunctuation) {
+            types.add(PUNCTUATION);
+        }
+        if (includeSpace) {
+            types.add(" ");
+        }
+        List<String> pools = types.stream()
+                .map(t -> t.chars().filter(c -> excluded.indexOf(c) < 0)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString())
+                .filter(p -> !p.isEmpty())
+                .toList();
+        String all = String.join("", pools);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("The password options exclude every character.");
+        }
+        if (requireEachIncludedType && pools.size() > length) {
+            throw new IllegalArgumentException("PasswordLength " + length + " is too short to include each of the "
+                    + pools.size() + " character types.");
+        }
+        char[] password = new char[length];
+        int at = 0;
+        if (requireEachIncludedType) {
+            for (String pool : pools) {
+                password[at++] = pool.charAt(RANDOM.nextInt(pool.length()));
+            }
+        }
+        while (at < length) {
+            password[at++] = all.charAt(RANDOM.nextInt(all.length()));
+        }
+        for (int i = length - 1; i > 0; i--) { // shuffle, so the required characters are not always first
+            int j = RANDOM.nextInt(i + 1);
+            char c = password[i];
+            password[i] = password[j];
+            password[j] = c;
+        }
+        return new String(password);
+    }
+
+    // ---------------------------------------------------------------------------------------------- plumbing
+
+    private ObjectNode describe(Secret secret, String versionsField) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ARN", secret.arn);
+        node.put("Name", secret.name);
+        if (secret.description != null) {
+            node.put("Description", secret.description);
+        }
+        if (secret.kmsKeyId != null) {
+            node.put("KmsKeyId", secret.kmsKeyId);
+        }
+        node.put("RotationEnabled", false);
+        node.put("LastChangedDate", epochSeconds(secret.lastChanged));
+        if (secret.lastAccessed != null) {
+            node.put("LastAccessedDate", epochSeconds(secret.lastAccessed));
+        }
+        if (secret.deletionDate != null) {
+            node.put("DeletedDate", epochSeconds(secret.deletionDate));
+        }
+        if (!secret.tags.isEmpty()) {
+            ArrayNode tags = node.putArray("Tags");
+            secret.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
+        }
+        ObjectNode versions = node.putObject(versionsField);
+        secret.versions.values().stream().filter(v -> !v.stages().isEmpty()).forEach(v -> {
+            ArrayNode stages = versions.putArray(v.id());
+            v.stages().forEach(stages::add);
+        });
+        node.put("CreatedDate", epochSeconds(secret.created));
+        return node;
+    }
+
+    /** The secret by name, full ARN or partial ARN; the caller holds the monitor. */
+    private Optional<Secret> find(String secretId) {
+        if (secretId == null || secretId.isEmpty()) {
+            return Optional.empty();
+        }
+        String partialPrefix = "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:";
+        for (Secret secret : secrets.values()) {
+            if (secret.arn.equals(secretId) || secret.name.equals(secretId)
+                    || (secretId.startsWith(partialPrefix) && secret.name.equals(secretId.substring(partialPrefix.length())))) {
+                return Optional.of(secret);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Secret existing(String secretId) {
+        if (secretId == null || secretId.isEmpty()) {
+            throw invalidParameter("You must specify a SecretId.");
+        }
+        return find(secretId).orElseThrow(() -> notFound("Secrets Manager can't find the specified secret."));
+    }
+
+    /** An existing secret not scheduled for deletion. */
+    private Secret live(String secretId) {
+        Secret secret = existing(secretId);
+        if (secret.deletionDate != null) {
+            throw invalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
+        }
+        return secret;
+    }
+
+    private String newArn(String name, int incarnation) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((region + "|" + accountId + "|" + name + "|" + incarnation)
+                    .getBytes(StandardCharsets.UTF_8));
+            StringBuilder suffix = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                suffix.append(SUFFIX_ALPHABET.charAt(Math.floorMod(digest[i], SUFFIX_ALPHABET.length())));
+            }
+            return "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:" + name + "-" + suffix;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String versionId(JsonNode request) {
+        String token = text(request, "ClientRequestToken");
+        if (token == null) {
+            return UUID.randomUUID().toString();
+        }
+        if (token.length() < 32 || token.length() > 64) {
+            throw invalidParameter("ClientRequestToken must be 32 to 64 characters long.");
+        }
+        return token;
+    }
+
+    private static byte[] binary(JsonNode request) {
+        String value = text(request, "SecretBinary");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(400, "SerializationException", "SecretBinary is not base64");
+        }
+    }
+
+    private static ServiceException notFound(String message) {
+        return new ServiceException(400, "ResourceNotFoundException", message);
+    }
+
+    private static ServiceException invalidParameter(String message) {
+        return new ServiceException(400, "InvalidParameterException", message);
+    }
+
+    private static ServiceException invalidRequest(String message) {
+        return new ServiceException(400, "InvalidRequestException", message);
+    }
+
+    @Override
+    public String toString() {
+        synchronized (monitor) {
+            return "SecretsManagerServer[" + endpoint() + ", secrets " + secrets.keySet() + "]";
+        }
+    }
+}
