@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.cartwheel.emulators.server.AwsJsonServer;
+import dev.cartwheel.emulators.server.ServiceException;
 import dev.cartwheel.emulators.template.SamTemplate;
 
 /**
@@ -32,20 +32,19 @@ import dev.cartwheel.emulators.template.SamTemplate;
  * <ul>
  *   <li>{@code CreateSecret} with a SecretString or SecretBinary (then a first version labelled {@code AWSCURRENT}, its
  *       id the ClientRequestToken), or with neither (a secret without a value); a name in use fails with
- *       {@code ResourceExistsException}, a name scheduled for deletion with {@code InvalidRequestException}.</li>
+ *       {@code ResourceExistsException}.</li>
  *   <li>{@code GetSecretValue} by name, full ARN or partial ARN (without the 6-character suffix), of the
  *       {@code AWSCURRENT} version or the VersionId / VersionStage asked for; an unknown secret or version fails with
- *       {@code ResourceNotFoundException} ("Secrets Manager can't find the specified secret."), a secret scheduled for
- *       deletion with {@code InvalidRequestException}.</li>
+ *       {@code ResourceNotFoundException} ("Secrets Manager can't find the specified secret.").</li>
  *   <li>{@code PutSecretValue}: a new version, {@code AWSCURRENT} by default (the previous current one becomes
  *       {@code AWSPREVIOUS}); the same ClientRequestToken with the same value is a no-op, with another value a
  *       {@code ResourceExistsException}.</li>
- *   <li>{@code DescribeSecret}, {@code ListSecrets} (a {@code name} filter, MaxResults / NextToken),
- *       {@code DeleteSecret} (a recovery window, or ForceDeleteWithoutRecovery) and {@code GetRandomPassword} (every
- *       option of the API; CloudFormation's GenerateSecretString is made of the same options).</li>
+ *   <li>{@code DescribeSecret} and {@code GetRandomPassword} (every option of the API; CloudFormation's
+ *       GenerateSecretString is made of the same options).</li>
  * </ul>
- * ARNs are {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>}, the suffix derived from the
- * name (and how many secrets had that name before), so that a stack provisioned afresh gets the same ARNs.
+ * Nothing else: Cartwheel's code creates, reads, rotates (PutSecretValue) and describes secrets, and never lists or
+ * deletes them. ARNs are {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>}, the suffix
+ * derived from the name, so that a stack provisioned afresh gets the same ARNs.
  */
 public final class SecretsManagerServer extends AwsJsonServer {
 
@@ -60,9 +59,8 @@ public final class SecretsManagerServer extends AwsJsonServer {
 
     private final String region;
     private final String accountId;
-    /** By name; a secret scheduled for deletion stays until forced out. */
+    /** By name. */
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
-    private final Map<String, Integer> incarnations = new LinkedHashMap<>();
     private final Object monitor = new Object();
 
     private record Version(String id, String string, byte[] binary, Instant created, Set<String> stages) {
@@ -81,7 +79,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
         final Map<String, Version> versions = new LinkedHashMap<>();
         Instant lastChanged;
         Instant lastAccessed;
-        Instant deletionDate;
 
         Secret(String name, String arn, String description, String kmsKeyId, Instant created, Map<String, String> tags) {
             this.name = name;
@@ -106,8 +103,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
         operation("GetSecretValue", this::getSecretValue);
         operation("PutSecretValue", this::putSecretValue);
         operation("DescribeSecret", this::describeSecret);
-        operation("ListSecrets", this::listSecrets);
-        operation("DeleteSecret", this::deleteSecret);
         operation("GetRandomPassword", this::getRandomPassword);
     }
 
@@ -130,7 +125,7 @@ public final class SecretsManagerServer extends AwsJsonServer {
 
     // ---------------------------------------------------------------------------------------------- Java API
 
-    /** The names of the secrets (those scheduled for deletion included), in creation order. */
+    /** The names of the secrets, in creation order. */
     public List<String> secretNames() {
         synchronized (monitor) {
             return List.copyOf(secrets.keySet());
@@ -169,16 +164,11 @@ public final class SecretsManagerServer extends AwsJsonServer {
         Instant now = Instant.now();
         ObjectNode response = JSON.createObjectNode();
         synchronized (monitor) {
-            Secret existing = secrets.get(name);
-            if (existing != null && existing.deletionDate != null) {
-                throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
-            }
-            if (existing != null) {
+            if (secrets.containsKey(name)) {
                 throw new ServiceException(400, "ResourceExistsException",
                         "The operation failed because the secret " + name + " already exists.");
             }
-            int incarnation = incarnations.merge(name, 1, Integer::sum);
-            Secret secret = new Secret(name, newArn(name, incarnation), text(request, "Description"), text(request, "KmsKeyId"),
+            Secret secret = new Secret(name, newArn(name), text(request, "Description"), text(request, "KmsKeyId"),
                     now, tags);
             secrets.put(name, secret);
             response.put("ARN", secret.arn);
@@ -196,7 +186,7 @@ public final class SecretsManagerServer extends AwsJsonServer {
         String versionId = text(request, "VersionId");
         String stage = text(request, "VersionStage");
         synchronized (monitor) {
-            Secret secret = live(text(request, "SecretId"));
+            Secret secret = existing(text(request, "SecretId"));
             Version version;
             if (versionId != null) {
                 version = secret.versions.get(versionId);
@@ -241,7 +231,7 @@ public final class SecretsManagerServer extends AwsJsonServer {
             stages.add(AWSCURRENT);
         }
         synchronized (monitor) {
-            Secret secret = live(text(request, "SecretId"));
+            Secret secret = existing(text(request, "SecretId"));
             String id = versionId(request);
             Version version = secret.versions.get(id);
             if (version != null && !version.sameValue(string, binary)) {
@@ -277,70 +267,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
     private JsonNode describeSecret(JsonNode request) {
         synchronized (monitor) {
             return describe(existing(text(request, "SecretId")), "VersionIdsToStages");
-        }
-    }
-
-    private JsonNode listSecrets(JsonNode request) {
-        int max = request.hasNonNull("MaxResults") ? request.get("MaxResults").asInt() : 100;
-        if (max < 1 || max > 100) {
-            throw invalidParameter("MaxResults must be between 1 and 100.");
-        }
-        boolean withDeleted = request.path("IncludePlannedDeletion").asBoolean(false);
-        List<String> namePrefixes = new ArrayList<>();
-        for (JsonNode filter : request.path("Filters")) {
-            if (!"name".equals(filter.path("Key").asText())) {
-                throw invalidParameter("the Secrets Manager server only filters by name, not " + filter.path("Key").asText());
-            }
-            filter.path("Values").forEach(v -> namePrefixes.add(v.asText()));
-        }
-        int from = 0;
-        String token = text(request, "NextToken");
-        if (token != null) {
-            try {
-                from = Integer.parseInt(token);
-            } catch (NumberFormatException e) {
-                throw new ServiceException(400, "InvalidNextTokenException", "The NextToken value is invalid.");
-            }
-        }
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode list = response.putArray("SecretList");
-        synchronized (monitor) {
-            List<Secret> matching = secrets.values().stream()
-                    .filter(s -> withDeleted || s.deletionDate == null)
-                    .filter(s -> namePrefixes.isEmpty() || namePrefixes.stream().anyMatch(s.name::startsWith))
-                    .sorted(Comparator.comparing((Secret s) -> s.created).reversed())
-                    .toList();
-            matching.stream().skip(from).limit(max).forEach(s -> list.add(describe(s, "SecretVersionsToStages")));
-            if (from + max < matching.size()) {
-                response.put("NextToken", Integer.toString(from + max));
-            }
-        }
-        return response;
-    }
-
-    private JsonNode deleteSecret(JsonNode request) {
-        boolean force = request.path("ForceDeleteWithoutRecovery").asBoolean(false);
-        boolean window = request.hasNonNull("RecoveryWindowInDays");
-        if (force && window) {
-            throw invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
-        }
-        int days = window ? request.get("RecoveryWindowInDays").asInt() : 30;
-        if (days < 7 || days > 30) {
-            throw invalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
-        }
-        synchronized (monitor) {
-            Secret secret = existing(text(request, "SecretId"));
-            Instant deletion = force ? Instant.now() : Instant.now().plus(days, ChronoUnit.DAYS);
-            if (force) {
-                secrets.remove(secret.name);
-            } else if (secret.deletionDate == null) {
-                secret.deletionDate = deletion;
-            }
-            ObjectNode response = JSON.createObjectNode();
-            response.put("ARN", secret.arn);
-            response.put("Name", secret.name);
-            response.put("DeletionDate", epochSeconds(force ? deletion : secret.deletionDate));
-            return response;
         }
     }
 
@@ -439,9 +365,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
         if (secret.lastAccessed != null) {
             node.put("LastAccessedDate", epochSeconds(secret.lastAccessed));
         }
-        if (secret.deletionDate != null) {
-            node.put("DeletedDate", epochSeconds(secret.deletionDate));
-        }
         if (!secret.tags.isEmpty()) {
             ArrayNode tags = node.putArray("Tags");
             secret.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
@@ -477,16 +400,8 @@ public final class SecretsManagerServer extends AwsJsonServer {
         return find(secretId).orElseThrow(() -> notFound("Secrets Manager can't find the specified secret."));
     }
 
-    /** An existing secret not scheduled for deletion. */
-    private Secret live(String secretId) {
-        Secret secret = existing(secretId);
-        if (secret.deletionDate != null) {
-            throw invalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
-        }
-        return secret;
-    }
-
-    private String newArn(String name, int incarnation) {
+    private String newArn(String name) {
+        int incarnation = 1; // kept in the digest so that the ARNs are those of earlier versions
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest((region + "|" + accountId + "|" + name + "|" + incarnation)
                     .getBytes(StandardCharsets.UTF_8));
@@ -529,10 +444,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
 
     private static ServiceException invalidParameter(String message) {
         return new ServiceException(400, "InvalidParameterException", message);
-    }
-
-    private static ServiceException invalidRequest(String message) {
-        return new ServiceException(400, "InvalidRequestException", message);
     }
 
     @Override

@@ -180,7 +180,7 @@ public abstract class AwsJsonServer implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- helpers
 
     /** A text field, or {@code null} when absent or JSON null. */
-    protected static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }
@@ -192,27 +192,6 @@ public abstract class AwsJsonServer implements AutoCloseable {
 
     /** {@code ValidationException} (400), the JSON protocols' generic validation error. */
     protected static ServiceException validation(String message) {
-        return new ServiceException(400, "ValidationException", message);
-    }
-
-    /** An error answered as the service answers it: HTTP status, {@code __type} and message. */
-    protected static final class ServiceException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-        private final String type;
-
-        public ServiceException(int status, String type, String message) {
-            super(message);
-            this.status = status;
-            this.type = type;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String type() {
-            return type;
-        }
+        return ServiceException.validation(message);
     }
 }

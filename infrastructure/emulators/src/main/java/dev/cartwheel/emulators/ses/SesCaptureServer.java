@@ -38,8 +38,9 @@ import dev.cartwheel.emulators.server.FreePorts;
  * managing e-mail identities, capturing every message in memory instead of delivering it.
  *
  * <ul>
- *   <li>{@code POST /v2/email/identities} CreateEmailIdentity (identities are verified at once),
- *       {@code GET /v2/email/identities[/{id}]} List/GetEmailIdentity, {@code DELETE /v2/email/identities/{id}}</li>
+ *   <li>{@code POST /v2/email/identities} CreateEmailIdentity (identities are verified at once) and
+ *       {@code GET /v2/email/identities/{id}} GetEmailIdentity; nothing else of the identity API, which Cartwheel does
+ *       not use.</li>
  *   <li>{@code POST /v2/email/outbound-emails} SendEmail with Simple content. As in the SES sandbox a sender whose
  *       address (or its domain) is not a verified identity is refused with {@code MessageRejected}; CR, LF or NUL
  *       in an address or the subject is refused with {@code BadRequestException}.</li>
@@ -183,16 +184,8 @@ public final class SesCaptureServer implements AutoCloseable {
                     sendEmail(exchange);
                 } else if (path.equals(IDENTITIES) && method.equals("POST")) {
                     createIdentity(exchange);
-                } else if ((path.equals(IDENTITIES) && method.equals("GET"))
-                        || (path.equals("/v2/email/list-identities") && method.equals("POST"))) {
-                    listIdentities(exchange);
-                } else if (path.startsWith(IDENTITIES + "/")) {
-                    String identity = URLDecoder.decode(path.substring(IDENTITIES.length() + 1), StandardCharsets.UTF_8);
-                    switch (method) {
-                        case "GET" -> getIdentity(exchange, identity);
-                        case "DELETE" -> deleteIdentity(exchange, identity);
-                        default -> error(exchange, 405, "BadRequestException", method + " not supported on " + path);
-                    }
+                } else if (path.startsWith(IDENTITIES + "/") && method.equals("GET")) {
+                    getIdentity(exchange, URLDecoder.decode(path.substring(IDENTITIES.length() + 1), StandardCharsets.UTF_8));
                 } else if (path.equals(CAPTURED) && method.equals("GET")) {
                     respond(exchange, 200, capturedJson());
                 } else if (path.equals(CAPTURED) && method.equals("DELETE")) {
@@ -291,27 +284,6 @@ public final class SesCaptureServer implements AutoCloseable {
         response.put("FeedbackForwardingStatus", true);
         response.put("VerifiedForSendingStatus", true);
         response.put("VerificationStatus", "SUCCESS");
-        respond(exchange, 200, response);
-    }
-
-    private void deleteIdentity(HttpExchange exchange, String identity) throws IOException {
-        if (!identities.remove(identity.toLowerCase(Locale.ROOT))) {
-            error(exchange, 404, "NotFoundException", "Email identity " + identity + " does not exist.");
-            return;
-        }
-        respond(exchange, 200, JSON.createObjectNode());
-    }
-
-    private void listIdentities(HttpExchange exchange) throws IOException {
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode list = response.putArray("EmailIdentities");
-        identities.stream().sorted().forEach(identity -> {
-            ObjectNode item = list.addObject();
-            item.put("IdentityType", identityType(identity));
-            item.put("IdentityName", identity);
-            item.put("SendingEnabled", true);
-            item.put("VerificationStatus", "SUCCESS");
-        });
         respond(exchange, 200, response);
     }
 

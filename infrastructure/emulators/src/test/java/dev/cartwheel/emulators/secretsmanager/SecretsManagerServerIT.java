@@ -18,11 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
-import software.amazon.awssdk.services.secretsmanager.model.Filter;
-import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidParameterException;
-import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -143,50 +140,6 @@ class SecretsManagerServerIT {
     }
 
     @Test
-    void aDeletedSecretCannotBeReadAndAForcedDeleteFreesTheNameForANewArn() {
-        // GIVEN two secrets
-        String scheduled = freshName();
-        String forced = freshName();
-        SECRETS.createSecret(r -> r.name(scheduled).secretString("x"));
-        String forcedArn = SECRETS.createSecret(r -> r.name(forced).secretString("x")).arn();
-
-        // WHEN one is deleted with a recovery window, the other without
-        var deleted = SECRETS.deleteSecret(r -> r.secretId(scheduled).recoveryWindowInDays(7L));
-        SECRETS.deleteSecret(r -> r.secretId(forced).forceDeleteWithoutRecovery(true));
-
-        // THEN the first is still described but cannot be read, and its name cannot be reused
-        assertThat(deleted.deletionDate()).isAfter(Instant.now().plusSeconds(6 * 24 * 3600));
-        assertThat(SECRETS.describeSecret(r -> r.secretId(scheduled)).deletedDate()).isNotNull();
-        assertThatThrownBy(() -> SECRETS.getSecretValue(r -> r.secretId(scheduled)))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("marked for deletion");
-        assertThatThrownBy(() -> SECRETS.createSecret(r -> r.name(scheduled).secretString("y")))
-                .isInstanceOf(InvalidRequestException.class);
-        // AND the second is gone: its name makes a new secret with another ARN
-        assertThatThrownBy(() -> SECRETS.describeSecret(r -> r.secretId(forcedArn))).isInstanceOf(ResourceNotFoundException.class);
-        assertThat(SECRETS.createSecret(r -> r.name(forced).secretString("y")).arn()).isNotEqualTo(forcedArn);
-        assertThatThrownBy(() -> SECRETS.deleteSecret(r -> r.secretId(forced).recoveryWindowInDays(3L)))
-                .isInstanceOf(InvalidParameterException.class);
-    }
-
-    @Test
-    void listSecretsFiltersByNameAndPages() {
-        String prefix = "cartwheel/" + SharedEmulators.freshPrefix();
-        for (int i = 0; i < 3; i++) {
-            String name = prefix + "-" + i;
-            SECRETS.createSecret(r -> r.name(name).secretString("x"));
-        }
-        Filter byName = Filter.builder().key(FilterNameStringType.NAME).values(prefix).build();
-        var first = SECRETS.listSecrets(r -> r.filters(byName).maxResults(2));
-        assertThat(first.secretList()).hasSize(2);
-        assertThat(first.nextToken()).isNotNull();
-        var second = SECRETS.listSecrets(r -> r.filters(byName).maxResults(2).nextToken(first.nextToken()));
-        assertThat(second.secretList()).hasSize(1);
-        assertThat(second.nextToken()).isNull();
-        assertThat(SECRETS.listSecretsPaginator(r -> r.filters(byName).maxResults(1)).stream().flatMap(p -> p.secretList().stream()).map(s -> s.name()))
-                .containsExactlyInAnyOrder(prefix + "-0", prefix + "-1", prefix + "-2");
-    }
-
-    @Test
     void getRandomPasswordHonoursItsOptions() {
         String password = SECRETS.getRandomPassword(r -> r.passwordLength(48L).excludePunctuation(true)).randomPassword();
         assertThat(password).hasSize(48).matches("[A-Za-z0-9]+").matches(".*[A-Z].*").matches(".*[a-z].*").matches(".*[0-9].*");
@@ -201,9 +154,11 @@ class SecretsManagerServerIT {
 
     @Test
     void anythingElseIsAnUnknownOperationInTheJsonProtocol() throws Exception {
-        assertThatThrownBy(() -> SECRETS.rotateSecret(r -> r.secretId("x")))
-                .isInstanceOfSatisfying(SecretsManagerException.class,
-                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
+        for (Runnable unimplemented : List.<Runnable>of(() -> SECRETS.rotateSecret(r -> r.secretId("x")),
+                () -> SECRETS.listSecrets(r -> { }), () -> SECRETS.deleteSecret(r -> r.secretId("x")))) {
+            assertThatThrownBy(unimplemented::run).isInstanceOfSatisfying(SecretsManagerException.class,
+                    e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException"));
+        }
         HttpResponse<String> notJson = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.endpoint())
                 .header("X-Amz-Target", "secretsmanager.GetSecretValue").header("Content-Type", AwsJsonServer.CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString("{nope")).build(), HttpResponse.BodyHandlers.ofString());
