@@ -161,7 +161,7 @@ final class ThroughputBench {
             SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
             try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoints); SqsClient sqs = AwsClients.sqs(endpoints);
                  SesV2Client ses = AwsClients.sesV2(endpoints)) {
-                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, null).provision(template, prefix);
                 Replay replay = new Replay(dynamoDb, sqs, ses, resources,
                         String.valueOf(template.parameterValues().get("SenderEmail")));
                 replay.seed();

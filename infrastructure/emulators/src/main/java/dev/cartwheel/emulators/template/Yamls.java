@@ -40,6 +40,18 @@ public final class Yamls {
         throw new TemplateException(what + " must be a list, got: " + value);
     }
 
+    /** A list of mappings (e.g. a table's AttributeDefinitions); empty when {@code value} is null. */
+    public static List<Map<String, Object>> mapList(Object value, String what) {
+        if (value == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (Object item : asList(value, what)) {
+            maps.add(asMap(item, what + " item"));
+        }
+        return maps;
+    }
+
     public static List<String> stringList(Object value) {
         if (value == null) {
             return List.of();

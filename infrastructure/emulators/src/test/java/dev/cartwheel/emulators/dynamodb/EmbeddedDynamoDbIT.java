@@ -33,7 +33,7 @@ class EmbeddedDynamoDbIT {
 
     @BeforeAll
     static void provision() {
-        stack = new Provisioner(DYNAMO, SharedEmulators.SQS, SharedEmulators.SES)
+        stack = new Provisioner(DYNAMO, SharedEmulators.SQS, SharedEmulators.SES, null, null)
                 .provision(SamTemplate.load(SamTemplateTest.fixture()), SharedEmulators.freshPrefix());
     }
 

@@ -32,7 +32,7 @@ class ProvisionerIT {
         SamTemplate template = SamTemplate.load(SamTemplateTest.fixture()).withParameters(
                 Map.of("SenderEmail", "provisioner-it@fixture.example"));
         String prefix = SharedEmulators.freshPrefix();
-        ProvisionedResources stack = new Provisioner(DYNAMO, SQS, SES, EVENTS).provision(template, prefix);
+        ProvisionedResources stack = new Provisioner(DYNAMO, SQS, SES, EVENTS, null).provision(template, prefix);
 
         assertThat(stack.resources().keySet()).containsExactlyInAnyOrder("WorkQueue", "WorkDeadLetterQueue",
                 "NamedFifoQueue", "OrdersTable", "IdempotencyTable", "SenderIdentity", "OrderEventBus",
@@ -157,7 +157,7 @@ class ProvisionerIT {
         assertThat(template.environment("Fn")).containsEntry("WEBHOOK_SECRET_ARN",
                 "arn:aws:secretsmanager:us-east-1:000000000000:secret:WebhookSecret");
         // AND a provisioner without a Secrets Manager client leaves them out
-        assertThat(new Provisioner(DYNAMO, SQS, SES, EVENTS).provision(template, SharedEmulators.freshPrefix())
+        assertThat(new Provisioner(DYNAMO, SQS, SES, EVENTS, null).provision(template, SharedEmulators.freshPrefix())
                 .resources()).isEmpty();
     }
 

@@ -29,7 +29,7 @@ class EmbeddedSqsIT {
 
     @BeforeAll
     static void provision() {
-        stack = new Provisioner(SharedEmulators.DYNAMO, SQS, SharedEmulators.SES)
+        stack = new Provisioner(SharedEmulators.DYNAMO, SQS, SharedEmulators.SES, null, null)
                 .provision(SamTemplate.load(SamTemplateTest.fixture()), SharedEmulators.freshPrefix());
     }
 
