@@ -1,5 +1,6 @@
 package dev.cartwheel.emulators.template;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -25,6 +26,33 @@ public record ServerlessFunction(String logicalId, String handler, String codeUr
         environment = Yamls.immutableCopy(environment);
         events = Yamls.immutableCopy(events);
         properties = Yamls.immutableCopy(properties);
+    }
+
+    /** The function from its resolved Properties (Globals merged), with Lambda's defaults for what they leave out. */
+    static ServerlessFunction of(String logicalId, Map<String, Object> props) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        Map<String, Object> variables = Yamls.asMap(
+                Yamls.asMap(props.get("Environment"), logicalId + ".Environment").get("Variables"),
+                logicalId + ".Environment.Variables");
+        variables.forEach((k, v) -> environment.put(k, Yamls.stringify(v)));
+        Map<String, FunctionEvent> events = new LinkedHashMap<>();
+        Yamls.asMap(props.get("Events"), logicalId + ".Events").forEach((name, event) -> {
+            Map<String, Object> e = Yamls.asMap(event, logicalId + ".Events." + name);
+            events.put(name, new FunctionEvent(name, Yamls.stringify(e.get("Type")),
+                    Yamls.asMap(e.get("Properties"), logicalId + ".Events." + name + ".Properties")));
+        });
+        Object codeUri = props.get("CodeUri");
+        return new ServerlessFunction(logicalId,
+                props.get("Handler") == null ? null : Yamls.stringify(props.get("Handler")),
+                codeUri == null ? null : codeUri instanceof Map<?, ?> ? codeUri.toString() : Yamls.stringify(codeUri),
+                props.get("Runtime") == null ? null : Yamls.stringify(props.get("Runtime")),
+                props.get("MemorySize") == null ? DEFAULT_MEMORY_SIZE
+                        : Yamls.toInt(props.get("MemorySize"), logicalId + ".MemorySize"),
+                props.get("Timeout") == null ? DEFAULT_TIMEOUT
+                        : Yamls.toInt(props.get("Timeout"), logicalId + ".Timeout"),
+                props.get("ReservedConcurrentExecutions") == null ? null
+                        : Yamls.toInt(props.get("ReservedConcurrentExecutions"), logicalId + ".ReservedConcurrentExecutions"),
+                environment, events, props);
     }
 
     public OptionalInt reservedConcurrency() {
