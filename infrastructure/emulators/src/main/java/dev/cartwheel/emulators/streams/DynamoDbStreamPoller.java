@@ -55,6 +55,9 @@ import dev.cartwheel.emulators.template.FunctionEvent;
  * </ul>
  * Retries wait {@code retryDelay}, doubling per retry up to 32 times it (zero for the test pump). Not thread-safe:
  * one thread polls.
+ *
+ * <p>Over 400 lines: the rules above are one state machine over a shard's checkpoint, and split apart they would share
+ * that state through package-private fields.
  */
 public final class DynamoDbStreamPoller {
 
