@@ -3,7 +3,6 @@ package dev.cartwheel.emulators.secretsmanager;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,12 +49,9 @@ public final class SecretsManagerServer extends AwsJsonServer {
 
     public static final String AWSCURRENT = "AWSCURRENT";
     public static final String AWSPREVIOUS = "AWSPREVIOUS";
-    /** The characters {@code ExcludePunctuation} leaves out. */
-    public static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     private static final String SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String region;
     private final String accountId;
@@ -274,7 +270,7 @@ public final class SecretsManagerServer extends AwsJsonServer {
         int length = request.hasNonNull("PasswordLength") ? request.get("PasswordLength").asInt() : 32;
         String password;
         try {
-            password = randomPassword(length, text(request, "ExcludeCharacters"),
+            password = RandomPasswords.generate(length, text(request, "ExcludeCharacters"),
                     request.path("ExcludeNumbers").asBoolean(false), request.path("ExcludePunctuation").asBoolean(false),
                     request.path("ExcludeUppercase").asBoolean(false), request.path("ExcludeLowercase").asBoolean(false),
                     request.path("IncludeSpace").asBoolean(false), request.path("RequireEachIncludedType").asBoolean(true));
@@ -284,68 +280,6 @@ public final class SecretsManagerServer extends AwsJsonServer {
         ObjectNode response = JSON.createObjectNode();
         response.put("RandomPassword", password);
         return response;
-    }
-
-    /**
-     * A random password as GetRandomPassword makes it: {@code length} characters of the upper- and lower-case letters,
-     * digits and {@link #PUNCTUATION} (and the space with {@code includeSpace}) not excluded, with at least one of each
-     * included type when {@code requireEachIncludedType}.
-     *
-     * @throws IllegalArgumentException for a length outside 1..4096, or options that leave nothing to choose from
-     */
-    public static String randomPassword(int length, String excludeCharacters, boolean excludeNumbers,
-                                        boolean excludePunctuation, boolean excludeUppercase, boolean excludeLowercase,
-                                        boolean includeSpace, boolean requireEachIncludedType) {
-        if (length < 1 || length > 4096) {
-            throw new IllegalArgumentException("PasswordLength must be between 1 and 4096.");
-        }
-        String excluded = excludeCharacters == null ? "" : excludeCharacters;
-        List<String> types = new ArrayList<>();
-        if (!excludeUppercase) {
-            types.add("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-        }
-        if (!excludeLowercase) {
-            types.add("abcdefghijklmnopqrstuvwxyz");
-        }
-        if (!excludeNumbers) {
-            types.add("0123456789");
-        }
-        if (!excludePunctuation) {
-            types.add(PUNCTUATION);
-        }
-        if (includeSpace) {
-            types.add(" ");
-        }
-        List<String> pools = types.stream()
-                .map(t -> t.chars().filter(c -> excluded.indexOf(c) < 0)
-                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString())
-                .filter(p -> !p.isEmpty())
-                .toList();
-        String all = String.join("", pools);
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("The password options exclude every character.");
-        }
-        if (requireEachIncludedType && pools.size() > length) {
-            throw new IllegalArgumentException("PasswordLength " + length + " is too short to include each of the "
-                    + pools.size() + " character types.");
-        }
-        char[] password = new char[length];
-        int at = 0;
-        if (requireEachIncludedType) {
-            for (String pool : pools) {
-                password[at++] = pool.charAt(RANDOM.nextInt(pool.length()));
-            }
-        }
-        while (at < length) {
-            password[at++] = all.charAt(RANDOM.nextInt(all.length()));
-        }
-        for (int i = length - 1; i > 0; i--) { // shuffle, so the required characters are not always first
-            int j = RANDOM.nextInt(i + 1);
-            char c = password[i];
-            password[i] = password[j];
-            password[j] = c;
-        }
-        return new String(password);
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing
