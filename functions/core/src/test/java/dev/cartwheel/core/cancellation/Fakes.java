@@ -173,8 +173,17 @@ final class Fakes {
         }
 
         @Override
-        public Optional<Capture> findCapture(String idempotencyKey) {
-            return Optional.ofNullable(operations.get(idempotencyKey)).map(Capture.class::cast);
+        public Authorization authorizationOf(String paymentId) {
+            return operations.values().stream().filter(Authorization.class::isInstance).map(Authorization.class::cast)
+                    .filter(a -> paymentId.equals(a.paymentId())).findFirst()
+                    .orElseThrow(() -> new dev.cartwheel.core.payment.PaymentRejectedException("resource_missing",
+                            "no payment " + paymentId));
+        }
+
+        @Override
+        public Optional<Capture> findCaptureOf(String paymentId) {
+            return operations.values().stream().filter(Capture.class::isInstance).map(Capture.class::cast)
+                    .filter(c -> c.paymentId().equals(paymentId)).findFirst();
         }
 
         @Override
