@@ -1,6 +1,6 @@
 package dev.cartwheel.bench;
 
-import dev.cartwheel.emulators.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.emulators.AwsClients;
-import dev.cartwheel.emulators.CapturedEmail;
 import dev.cartwheel.emulators.Emulators;
 import dev.cartwheel.emulators.Endpoints;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.Provisioner;
+import dev.cartwheel.emulators.ses.CapturedEmail;
+import dev.cartwheel.emulators.template.SamTemplate;
 import dev.cartwheel.local.LocalCloud;
 import dev.cartwheel.local.LocalCloudConfig;
 import java.io.IOException;
@@ -140,7 +140,7 @@ final class ThroughputBench {
             SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
             try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoints); SqsClient sqs = AwsClients.sqs(endpoints);
                  SesV2Client ses = AwsClients.sesV2(endpoints)) {
-                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
+                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, null).provision(template, prefix);
                 EmulatorsReplay replay = new EmulatorsReplay(dynamoDb, sqs, ses, resources,
                         String.valueOf(template.parameterValues().get("SenderEmail")));
                 replay.seed();

@@ -2,8 +2,8 @@ package dev.cartwheel.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

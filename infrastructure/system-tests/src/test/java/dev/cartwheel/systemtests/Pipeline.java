@@ -19,7 +19,7 @@ import dev.cartwheel.testing.QueuePump;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.function.Function;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.emulators.stripe.StripeSimulator;
 import java.time.Duration;
 import java.io.UncheckedIOException;

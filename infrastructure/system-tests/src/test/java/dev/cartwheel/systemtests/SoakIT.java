@@ -7,7 +7,7 @@ import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.json.StepMessageCodec;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.systemtests.faults.SimulatedCrash;

@@ -68,6 +68,10 @@ import javax.crypto.spec.SecretKeySpec;
  *   {@code /_sim/faults?status=500|429&count=N} and {@code /_sim/faults?hang=N} (the next N API requests fail, or
  *   are carried out but answered only after {@link #hangFor} — a timeout after Stripe acted).</li>
  * </ul>
+ *
+ * <p>Over 400 lines: one HTTP server for every Stripe route Cartwheel calls, with the state those routes share
+ * (intents, refunds, idempotency keys, webhooks, faults); {@link StripeObjects} builds the JSON, {@link TestCard} the
+ * cards. Splitting it along routes is left to a later change (issue 15 covers the AWS emulators).
  */
 public final class StripeSimulator implements AutoCloseable {
 
