@@ -1,6 +1,5 @@
 package dev.cartwheel.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cartwheel.emulators.ProvisionedResources;
 import dev.cartwheel.emulators.SamTemplate;
 import dev.cartwheel.local.api.HttpApiGateway;

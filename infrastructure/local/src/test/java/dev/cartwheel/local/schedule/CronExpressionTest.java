@@ -64,7 +64,7 @@ class CronExpressionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             // expression                    | field        | the message says
             "cron(0 12 * * ?)                |              | a cron expression has 6 fields (minutes hours day-of-month month day-of-week year), this one has 5",
             "cron(0 12 * * ? * *)            |              | this one has 7",

@@ -36,7 +36,7 @@ class ScheduleExpressionTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             // expression          | the message names
             "rate(5 minute)        | rate: the unit is singular for 1 and plural otherwise, not '5 minute'",
             "rate(1 minutes)       | rate: the unit is singular for 1 and plural otherwise, not '1 minutes'",
