@@ -73,6 +73,13 @@ class EventSourceMappingIT {
         assertThat(d).filteredOn(x -> x.body().equals("fail-1")).extracting(Delivery::receiveCount).containsExactly(1, 2, 3, 4, 5);
         assertThat(d).filteredOn(x -> x.receiveCount() > 1).allMatch(x -> x.batchSize() == 1 && x.body().equals("fail-1"));
         assertThat(d).allMatch(x -> x.arn().equals(arn));
+        // AND the mapping counted it so: five invocations, each failing one message, the two good ones deleted
+        assertThat(cloud.mappings()).singleElement().satisfies(m -> {
+            assertThat(m.batches()).isEqualTo(5);
+            assertThat(m.failedBatches()).isEqualTo(5);
+            assertThat(m.failedMessages()).isEqualTo(5);
+            assertThat(m.deletedMessages()).isEqualTo(2);
+        });
         assertThat(cloud.lambda().pool("FlakyFunction").liveInstances()).isEqualTo(1);
         var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages",
                 "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
