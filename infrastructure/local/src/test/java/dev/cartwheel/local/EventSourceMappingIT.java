@@ -101,7 +101,7 @@ class EventSourceMappingIT {
         assertThat(cloud.redrive(cloud.provisioned().name("WorkDeadLetterQueue"))).isEqualTo(1);
         List<Delivery> redelivered = await("the redriven message delivered again").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> deliveries().subList(before, deliveries().size()), d -> !d.isEmpty());
+                .until(() -> deliveries().subList(before, deliveries().size()), since -> !since.isEmpty());
         assertThat(redelivered).extracting(Delivery::body).contains("fail-1");
     }
 }

@@ -87,7 +87,7 @@ public record CronExpression(String text, BitSet minutes, BitSet hours, BitSet m
     public record DaysOfWeek(BitSet days) implements DayRule {
         @Override
         public boolean matches(LocalDate date) {
-            return days.get(dayOfWeek(date));
+            return days.get(eventBridgeDayOfWeek(date));
         }
     }
 
@@ -95,7 +95,7 @@ public record CronExpression(String text, BitSet minutes, BitSet hours, BitSet m
     public record LastDayOfWeekInMonth(int dayOfWeek) implements DayRule {
         @Override
         public boolean matches(LocalDate date) {
-            return dayOfWeek(date) == dayOfWeek && date.plusDays(7).getMonth() != date.getMonth();
+            return eventBridgeDayOfWeek(date) == dayOfWeek && date.plusDays(7).getMonth() != date.getMonth();
         }
     }
 
@@ -103,12 +103,12 @@ public record CronExpression(String text, BitSet minutes, BitSet hours, BitSet m
     public record NthDayOfWeekInMonth(int dayOfWeek, int nth) implements DayRule {
         @Override
         public boolean matches(LocalDate date) {
-            return dayOfWeek(date) == dayOfWeek && (date.getDayOfMonth() - 1) / 7 + 1 == nth;
+            return eventBridgeDayOfWeek(date) == dayOfWeek && (date.getDayOfMonth() - 1) / 7 + 1 == nth;
         }
     }
 
     /** EventBridge numbers the days of the week 1 (Sunday) to 7 (Saturday). */
-    static int dayOfWeek(LocalDate date) {
+    static int eventBridgeDayOfWeek(LocalDate date) {
         return date.getDayOfWeek().getValue() % 7 + 1;
     }
 
