@@ -5,20 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartwheel.local.lambda.InvocationResult;
 import dev.cartwheel.local.schedule.LocalScheduler;
 import dev.cartwheel.local.schedule.ScheduleRule;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,20 +30,32 @@ import static org.awaitility.Awaitility.await;
 /**
  * The template's {@code Schedule} event run by the local cloud: the ReconcilerFunction is invoked by its rule with
  * EventBridge's Scheduled Event, and what it does on that schedule is real: an order stuck in PENDING (a checkout
- * that died between writing the order and sending OrderPlaced) is nudged and ends CONFIRMED. On the shared local
- * cloud, whose schedules are sped up with the rate override ({@code up --schedule-rate-override 2s}).
+ * that died between writing the order and sending OrderPlaced) is nudged and ends CONFIRMED. The schedule is sped up
+ * with the rate override ({@code up --schedule-rate-override 2s}).
  */
-@ExtendWith(SharedLocalCloud.class)
 class ScheduleIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final List<String> logs = new CopyOnWriteArrayList<>();
     static LocalCloud cloud;
 
+    /**
+     * A cloud of its own: the other tests run against the template's schedule (the reconciler every 5 minutes), not a
+     * reconciler invoked every 2 s among their orders.
+     */
     @BeforeAll
-    static void useTheSharedCloud(LocalCloud shared) {
-        cloud = shared;
-        assertThat(cloud.config().scheduleRateOverride()).isEqualTo(SharedLocalCloud.SCHEDULE_RATE);
+    static void start() throws Exception {
+        cloud = LocalCloud.start(LocalCloudConfig.defaults(SharedLocalCloud.ROOT.resolve("template.yaml")).withPort(0)
+                .withPrewarm(false).withScheduleRateOverride(Duration.ofSeconds(2)).withFunctionLog(logs::add));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cloud != null) {
+            cloud.close();
+        }
+        Files.write(Path.of("target/schedule-it.log"), logs);
     }
 
     @Test

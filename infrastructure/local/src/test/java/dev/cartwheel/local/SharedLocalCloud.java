@@ -24,10 +24,8 @@ import static org.awaitility.Awaitility.await;
  * {@link LocalCloud} parameter, e.g. of {@code @BeforeAll}) and closed when the test run ends (it lives in JUnit's
  * root store, which closes what it holds). Its function output goes to {@code target/shared-local-cloud.log}.
  *
- * <p>Its configuration is the default one plus two settings that change nothing the other tests observe: the
- * emulators on free ports chosen up front ({@link Ports}, which SamEnvVarsIT checks they listen on), and every
- * schedule firing every 2 s ({@code --schedule-rate-override}, so ScheduleIT sees the reconciler run; with nothing
- * stuck or overdue it changes nothing).
+ * <p>Its configuration is the default one, with the emulators on free ports chosen up front ({@link Ports}, which
+ * SamEnvVarsIT checks they listen on).
  *
  * <p>A test class that needs a differently configured cloud (other template parameters, another template) starts its
  * own and says why.
@@ -35,7 +33,6 @@ import static org.awaitility.Awaitility.await;
 public final class SharedLocalCloud implements ParameterResolver {
 
     static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
-    static final Duration SCHEDULE_RATE = Duration.ofSeconds(2);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedLocalCloud.class);
 
     /** The ports the shared cloud's emulators were asked to listen on. */
@@ -76,7 +73,7 @@ public final class SharedLocalCloud implements ParameterResolver {
             Ports ports = new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
             List<String> logs = new CopyOnWriteArrayList<>();
             LocalCloud cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0)
-                    .withFunctionLog(logs::add).withScheduleRateOverride(SCHEDULE_RATE)
+                    .withFunctionLog(logs::add)
                     .withEmulatorPorts(ports.dynamoDb(), ports.sqs(), ports.ses(), ports.eventBridge(), ports.secretsManager()));
             return new Shared(cloud, ports, logs);
         } catch (IOException e) {
@@ -93,11 +90,12 @@ public final class SharedLocalCloud implements ParameterResolver {
     /**
      * Waits until every queue an event source mapping consumes is empty, with no message in flight or delayed: the
      * positive evidence that everything sent so far has been handled (and so that a duplicate, had there been one,
-     * would have been handled too). Dead-letter queues are not consumed and do not count.
+     * would have been handled too). Dead-letter queues are not consumed and do not count. A message a function
+     * failed waits out its queue's visibility timeout (120 s in template.yaml) before it is retried, hence the bound.
      */
     static void awaitQueuesDrained(LocalCloud cloud) {
         List<String> consumed = cloud.mappings().stream().map(m -> m.mapping().queueUrl()).distinct().toList();
-        await("every consumed queue empty, nothing in flight").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await("every consumed queue empty, nothing in flight").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> consumed.stream().allMatch(url -> drained(cloud, url)));
     }
 
