@@ -5,7 +5,6 @@ import dev.cartwheel.local.api.JwtAuthority;
 import dev.cartwheel.local.lambda.FunctionPool;
 import dev.cartwheel.local.lambda.FunctionSpec;
 import dev.cartwheel.local.lambda.InvocationResult;
-import dev.cartwheel.local.lambda.LambdaEnvironment;
 import dev.cartwheel.local.lambda.LambdaRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,11 +24,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
-/** {@code java -jar local-cloud.jar up | demo | invoke | token}. */
+/**
+ * {@code java -jar local-cloud.jar up | demo | invoke | token}.
+ *
+ * <p>Over 400 lines because it is the CLI's one reference: each command's picocli class with its options, help texts
+ * and what it prints, side by side; the work itself is {@link LocalCloud}'s and {@link DemoRun}'s.
+ */
 @Command(name = "local-cloud", mixinStandardHelpOptions = true, version = "cartwheel local cloud 1.0",
         description = "Runs Cartwheel from template.yaml on this machine: no Docker, no AWS account.",
         subcommands = {LocalCloudCli.Up.class, LocalCloudCli.Demo.class, LocalCloudCli.Invoke.class, LocalCloudCli.Token.class})
@@ -352,10 +357,11 @@ public final class LocalCloudCli implements Runnable {
         public Integer call() throws Exception {
             byte[] payload = Files.readAllBytes(event);
             Consumer<String> out = line -> System.err.println(line);
-            RunningCloud running = RunningCloud.find(LocalCloudConfig.defaultHome());
-            if (running != null) {
+            Optional<StateFile.RunningCloud> found = StateFile.findRunning(LocalCloudConfig.defaultHome());
+            if (found.isPresent()) {
+                StateFile.RunningCloud running = found.get();
                 System.err.println("Using the running local cloud at " + running.api());
-                SamTemplate t = LocalCloud.withLocalIssuer(SamTemplate.load(options.template.templatePath()), options.template.overrides());
+                SamTemplate t = TemplateModel.withLocalIssuer(SamTemplate.load(options.template.templatePath()), options.template.overrides());
                 FunctionSpec spec = running.functionSpec(t, function, options.template.templatePath());
                 LambdaRuntime runtime = LambdaRuntime.defaults(LocalCloudConfig.defaultHome().resolve("runtime"));
                 try (FunctionPool pool = new FunctionPool(spec, runtime, running.environment(), 1, out)) {
@@ -400,55 +406,13 @@ public final class LocalCloudCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SamTemplate t = LocalCloud.withLocalIssuer(SamTemplate.load(template.templatePath()), template.overrides());
+            SamTemplate t = TemplateModel.withLocalIssuer(SamTemplate.load(template.templatePath()), template.overrides());
             Map<String, Object> params = t.parameterValues();
             JwtAuthority authority = JwtAuthority.loadOrCreate(LocalCloudConfig.defaultHome().resolve("jwt-signing-key.pem"));
             String mail = email == null ? sub + "@example.com" : email;
             System.out.println(authority.issue(String.valueOf(params.get("JwtIssuer")), String.valueOf(params.get("JwtAudience")),
                     sub, mail, scope, groups, ttl));
             return 0;
-        }
-    }
-
-    /** A local cloud started by {@code up}, found through its state file. */
-    record RunningCloud(com.fasterxml.jackson.databind.JsonNode state) {
-        static RunningCloud find(Path home) throws IOException {
-            if (!Files.isDirectory(home)) {
-                return null;
-            }
-            try (var files = Files.list(home)) {
-                for (Path p : files.filter(f -> f.getFileName().toString().matches("state-\\d+\\.json")).toList()) {
-                    var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.toFile());
-                    if (ProcessHandle.of(state.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)) {
-                        return new RunningCloud(state);
-                    }
-                }
-            }
-            return null;
-        }
-
-        String api() {
-            return state.path("api").asText();
-        }
-
-        LambdaEnvironment environment() {
-            return new LambdaEnvironment(state.path("region").asText(), SamTemplate.DEFAULT_ACCOUNT_ID,
-                    dev.cartwheel.emulators.Endpoints.DUMMY_ACCESS_KEY_ID, dev.cartwheel.emulators.Endpoints.DUMMY_SECRET_ACCESS_KEY, null,
-                    Map.of("AWS_ENDPOINT_URL_DYNAMODB", state.path("dynamodb").asText(),
-                            "AWS_ENDPOINT_URL_SQS", state.path("sqs").asText(),
-                            "AWS_ENDPOINT_URL_SESV2", state.path("ses").asText(),
-                            "AWS_ENDPOINT_URL_EVENTBRIDGE", state.path("eventbridge").asText(state.path("ses").asText()),
-                            "AWS_ENDPOINT_URL_SECRETS_MANAGER", state.path("secretsmanager").asText(state.path("ses").asText())));
-        }
-
-        FunctionSpec functionSpec(SamTemplate t, String name, Path templatePath) {
-            var f = t.function(name);
-            Map<String, String> env = new LinkedHashMap<>();
-            state.path("functions").path(name).properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-            var logging = f.properties().get("LoggingConfig");
-            String format = logging instanceof Map<?, ?> m && m.get("LogFormat") != null ? m.get("LogFormat").toString() : "Text";
-            return new FunctionSpec(name, templatePath.toAbsolutePath().getParent().resolve(f.codeUri()).normalize(), f.handler(),
-                    f.memorySize(), f.timeout(), f.reservedConcurrentExecutions(), env, format, List.of(), List.of());
         }
     }
 }

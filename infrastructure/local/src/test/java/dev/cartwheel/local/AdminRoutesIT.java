@@ -8,40 +8,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The admin routes over HTTP, through the local cloud's JWT authorizer, against the real admin.jar: an admin needs
  * the route's scope and the template's AdminGroup in cognito:groups; catalog edits need the product's ETag; stock
- * moves only through idempotent, ledgered adjustments that never take it below zero.
+ * moves only through idempotent, ledgered adjustments that never take it below zero. On the shared local cloud.
  */
+@ExtendWith(SharedLocalCloud.class)
 class AdminRoutesIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path ROOT = Path.of(System.getProperty("cartwheel.root", "../..")).toAbsolutePath().normalize();
-    static final List<String> logs = new CopyOnWriteArrayList<>();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static LocalCloud cloud;
 
     @BeforeAll
-    static void start() throws Exception {
-        cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0).withPrewarm(false)
-                .withFunctionLog(logs::add));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (cloud != null) {
-            cloud.close();
-        }
-        Files.write(Path.of("target/admin-routes-it.log"), logs);
+    static void useTheSharedCloud(LocalCloud shared) {
+        cloud = shared;
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -66,22 +53,26 @@ class AdminRoutesIT {
     @Test
     void anAdminRouteNeedsTheScopeAndTheAdminGroup_aScopeAloneIs403AndChangesNothing() throws Exception {
         String product = "{\"name\":\"Knock box\",\"price\":{\"amount\":900,\"currency\":\"USD\"}}";
+        String sku = "KNOCK-BOX-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        // no order may be reserving cups while the test compares their stock before and after
+        SharedLocalCloud.awaitQueuesDrained(cloud);
+        long cupsBefore = JSON.readTree(send(HttpRequest.newBuilder(uri("/products/ESPRESSO-CUP"))).body()).path("available").asLong();
         // a storefront client that may ask for the admin scope, but a user outside the admin group
         String scopeOnly = cloud.token("mallory", "mallory@example.com", "orders/read orders/write orders/admin inventory/admin");
         String otherGroup = cloud.token("mallory", "mallory@example.com", "inventory/admin orders/admin", List.of("staff", "cartwheel-admins"));
         String admin = cloud.adminToken("ops", "ops@example.com", "inventory/admin");
 
-        HttpResponse<String> byScope = send(put("KNOCK-BOX", scopeOnly, product).header("If-None-Match", "*"));
-        HttpResponse<String> byOtherGroup = send(put("KNOCK-BOX", otherGroup, product).header("If-None-Match", "*"));
+        HttpResponse<String> byScope = send(put(sku, scopeOnly, product).header("If-None-Match", "*"));
+        HttpResponse<String> byOtherGroup = send(put(sku, otherGroup, product).header("If-None-Match", "*"));
         HttpResponse<String> adjustByScope = send(adjust("ESPRESSO-CUP", scopeOnly, "key-" + UUID.randomUUID(),
                 "{\"delta\":1000,\"reason\":\"free cups\"}"));
         HttpResponse<String> refundByScope = send(HttpRequest.newBuilder(uri("/orders/ord_00000000-0000-4000-8000-000000000001/refunds"))
                 .header("Authorization", "Bearer " + scopeOnly).header("Content-Type", "application/json")
                 .header("Idempotency-Key", "key-" + UUID.randomUUID())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":{\"amount\":100,\"currency\":\"USD\"},\"reason\":\"x\"}")));
-        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/products/KNOCK-BOX")));
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(uri("/products/" + sku)));
         HttpResponse<String> cups = send(HttpRequest.newBuilder(uri("/products/ESPRESSO-CUP")));
-        HttpResponse<String> byAdmin = send(put("KNOCK-BOX", admin, product).header("If-None-Match", "*"));
+        HttpResponse<String> byAdmin = send(put(sku, admin, product).header("If-None-Match", "*"));
 
         for (HttpResponse<String> refused : List.of(byScope, byOtherGroup, adjustByScope, refundByScope)) {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
@@ -90,7 +81,7 @@ class AdminRoutesIT {
             assertThat(JSON.readTree(refused.body()).path("detail").asText()).contains("cartwheel-admin");
         }
         assertThat(missing.statusCode()).as("nothing was created").isEqualTo(404);
-        assertThat(JSON.readTree(cups.body()).path("available").asLong()).as("no stock was added").isEqualTo(100);
+        assertThat(JSON.readTree(cups.body()).path("available").asLong()).as("no stock was added").isEqualTo(cupsBefore);
         assertThat(byAdmin.statusCode()).as(byAdmin.body()).isEqualTo(201);
     }
 

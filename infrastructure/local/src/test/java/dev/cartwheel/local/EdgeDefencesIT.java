@@ -45,6 +45,10 @@ class EdgeDefencesIT {
             .connectTimeout(Duration.ofSeconds(10)).build();
     static LocalCloud cloud;
 
+    /**
+     * A cloud of its own: its route limits are so small that every other test sharing it would be throttled (429)
+     * after a few requests.
+     */
     @BeforeAll
     static void start() throws Exception {
         cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0).withPrewarm(false)

@@ -1,9 +1,9 @@
 package dev.cartwheel.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -13,36 +13,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * SQS event source mappings against ElasticMQ with a test function under the real runtime client: a batch with one
  * failing message deletes the others and redelivers only that one; after maxReceiveCount (5) failures it is in the DLQ,
  * and the console's redrive moves it back. The queue's own VisibilityTimeout (3 s in this test template, one execution environment: ReservedConcurrentExecutions 1) paces the
- * retries: no --fast-retry.
+ * retries: no --fast-retry. On the event source mapping tests' cloud ({@link SharedFixtureCloud}).
  */
+@ExtendWith(SharedFixtureCloud.class)
 class EventSourceMappingIT {
 
     static LocalCloud cloud;
     static Path fixtureLog;
-    static final List<String> logs = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        fixtureLog = Files.createTempFile("fixture", ".log");
-        Path template = Path.of("target/test-classes/esm-template.yaml").toAbsolutePath();
-        cloud = LocalCloud.start(LocalCloudConfig.defaults(template).withPort(0).withFunctionLog(logs::add)
-                .withParameterOverrides(Map.of("FixtureLog", fixtureLog.toString())));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cloud != null) {
-            cloud.close();
-        }
-        logs.forEach(System.out::println);
+    static void useTheFixtureCloud(SharedFixtureCloud.Fixture fixture) {
+        cloud = fixture.cloud();
+        fixtureLog = fixture.queueLog();
     }
 
     record Delivery(String messageId, int receiveCount, String body, String arn, int batchSize) {
@@ -70,14 +60,9 @@ class EventSourceMappingIT {
                 e -> e.id("b").messageBody("fail-1"),
                 e -> e.id("c").messageBody("ok-2")));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<Message> inDlq = List.of();
-        while (System.nanoTime() < deadline) {
-            inDlq = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(1).visibilityTimeout(0)).messages();
-            if (!inDlq.isEmpty()) {
-                break;
-            }
-        }
+        List<Message> inDlq = await("the failing message in the DLQ").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .until(() -> sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(1).visibilityTimeout(0)).messages(),
+                        messages -> !messages.isEmpty());
         assertThat(inDlq).extracting(Message::body).containsExactly("fail-1");
 
         List<Delivery> d = deliveries();
@@ -88,6 +73,13 @@ class EventSourceMappingIT {
         assertThat(d).filteredOn(x -> x.body().equals("fail-1")).extracting(Delivery::receiveCount).containsExactly(1, 2, 3, 4, 5);
         assertThat(d).filteredOn(x -> x.receiveCount() > 1).allMatch(x -> x.batchSize() == 1 && x.body().equals("fail-1"));
         assertThat(d).allMatch(x -> x.arn().equals(arn));
+        // AND the mapping counted it so: five invocations, each failing one message, the two good ones deleted
+        assertThat(cloud.mappings()).singleElement().satisfies(m -> {
+            assertThat(m.batches()).isEqualTo(5);
+            assertThat(m.failedBatches()).isEqualTo(5);
+            assertThat(m.failedMessages()).isEqualTo(5);
+            assertThat(m.deletedMessages()).isEqualTo(2);
+        });
         assertThat(cloud.lambda().pool("FlakyFunction").liveInstances()).isEqualTo(1);
         var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages",
                 "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
@@ -107,10 +99,9 @@ class EventSourceMappingIT {
         assertThat(dlq.path("messages").toString()).contains("fail-1");
         int before = deliveries().size();
         assertThat(cloud.redrive(cloud.provisioned().name("WorkDeadLetterQueue"))).isEqualTo(1);
-        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < until && deliveries().size() == before) {
-            Thread.sleep(200);
-        }
-        assertThat(deliveries().subList(before, deliveries().size())).extracting(Delivery::body).contains("fail-1");
+        List<Delivery> redelivered = await("the redriven message delivered again").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> deliveries().subList(before, deliveries().size()), since -> !since.isEmpty());
+        assertThat(redelivered).extracting(Delivery::body).contains("fail-1");
     }
 }

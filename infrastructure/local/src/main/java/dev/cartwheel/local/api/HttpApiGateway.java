@@ -42,6 +42,9 @@ import java.util.function.Consumer;
  * beyond its route's bucket is answered 429 with {@code Retry-After} and reaches neither the authorizer nor the
  * function. Serves on 127.0.0.1 only; {@code /_local/} goes to the console handler. The events it keeps for the
  * console carry no credential: their {@code authorization} header is redacted.
+ *
+ * <p>Over 400 lines because the request's path through API Gateway (throttle, route, authorizer, event, response
+ * mapping) reads best in one place; routing and throttling are already {@link RouteMatcher}'s and {@link RouteThrottles}'.
  */
 public final class HttpApiGateway implements AutoCloseable {
 

@@ -1,7 +1,6 @@
 package dev.cartwheel.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.emulators.streams.DynamoDbStreamPoller.Outcome;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -36,55 +34,25 @@ import java.util.function.Consumer;
  * <p>Retries of a failed batch wait 0.5 s, doubling per retry (Lambda's own pacing is not documented).
  * MaximumBatchingWindowInSeconds is honoured by polling no more often than the window.
  */
-public final class DynamoDbStreamEventSourceMapping implements AutoCloseable {
+public final class DynamoDbStreamEventSourceMapping extends EventSourceMapping<StreamMapping> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
-    private final String functionName;
-    private final StreamMapping mapping;
-    private final FunctionPool function;
     private final DynamoDbStreamsClient streams;
     private final SqsClient sqs;
     private final String region;
     private final String functionArn;
-    private final Consumer<String> log;
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong failedBatches = new AtomicLong();
     private volatile DynamoDbStreamPoller poller;
-    private volatile Thread thread;
-    private volatile boolean running;
 
     public DynamoDbStreamEventSourceMapping(String functionName, StreamMapping mapping, FunctionPool function,
                                             DynamoDbStreamsClient streams, SqsClient sqs, String region, String functionArn,
                                             Consumer<String> log) {
-        this.functionName = functionName;
-        this.mapping = mapping;
-        this.function = function;
+        super(functionName, mapping, mapping.eventName(), mapping.enabled(), function, log);
         this.streams = streams;
         this.sqs = sqs;
         this.region = region;
         this.functionArn = functionArn;
-        this.log = log;
-    }
-
-    public String functionName() {
-        return functionName;
-    }
-
-    public StreamMapping mapping() {
-        return mapping;
-    }
-
-    /** Invocations so far. */
-    public long batches() {
-        return batches.get();
-    }
-
-    /** Invocations that failed (a function error or reported batch item failures). */
-    public long failedBatches() {
-        return failedBatches.get();
     }
 
     /** Records delivered so far, redeliveries counted. */
@@ -99,15 +67,27 @@ public final class DynamoDbStreamEventSourceMapping implements AutoCloseable {
         return p == null ? 0 : p.discarded();
     }
 
-    /** Opens the stream (a LATEST mapping starts at its end now) and starts polling. */
-    public void start() {
-        if (!mapping.enabled()) {
-            return;
-        }
-        poller = DynamoDbStreamPoller.open(streams, sqs, mapping.streamArn(), functionArn, settings(mapping), RETRY_DELAY,
-                line -> log.accept("event source mapping " + mapping.eventName() + ": " + line));
-        running = true;
-        thread = Thread.ofVirtual().name("esm-" + functionName + "-" + mapping.eventName()).start(this::poll);
+    /** Opens the stream: a LATEST mapping starts at its end now. */
+    @Override
+    void open() {
+        poller = DynamoDbStreamPoller.open(streams, sqs, mapping().streamArn(), functionArn, settings(mapping()), RETRY_DELAY,
+                this::log);
+    }
+
+    /** One poller per mapping, reading the shards in order. */
+    @Override
+    int pollerCount() {
+        return 1;
+    }
+
+    @Override
+    boolean pollOnce() {
+        return poller.poll(this::invoke) > 0;
+    }
+
+    @Override
+    Duration idleWait() {
+        return Duration.ofMillis(Math.max(POLL_INTERVAL.toMillis(), mapping().maximumBatchingWindowSeconds() * 1000L));
     }
 
     static DynamoDbStreamPoller.Settings settings(StreamMapping m) {
@@ -116,44 +96,17 @@ public final class DynamoDbStreamEventSourceMapping implements AutoCloseable {
                 m.onFailureDestinationArn());
     }
 
-    private void poll() {
-        long idleMillis = Math.max(POLL_INTERVAL.toMillis(), mapping.maximumBatchingWindowSeconds() * 1000L);
-        while (running) {
-            try {
-                if (poller.poll(this::invoke) == 0 && running) {
-                    Thread.sleep(idleMillis);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.accept("event source mapping " + mapping.eventName() + " poll error: " + e.getMessage());
-                sleep(1000);
-            }
-        }
-    }
-
     private Outcome invoke(DynamoDbStreamPoller.Batch batch) {
-        batches.incrementAndGet();
-        byte[] payload;
-        try {
-            payload = JSON.writeValueAsBytes(event(batch.records(), batch.streamArn(), region));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        InvocationResult result = function.invoke(payload);
+        InvocationResult result = invoke(event(batch.records(), batch.streamArn(), region));
         if (!result.ok()) {
-            failedBatches.incrementAndGet();
-            log.accept("event source mapping " + mapping.eventName() + ": invocation failed (" + result.errorType() + "), "
-                    + batch.records().size() + " record(s), attempt " + batch.attempt());
+            log("invocation failed (" + result.errorType() + "), " + batch.records().size() + " record(s), attempt "
+                    + batch.attempt());
             return new Outcome.FunctionError(result.errorType());
         }
         Outcome outcome = outcome(result.payload());
-        if (outcome instanceof Outcome.ItemFailures failures && mapping.reportBatchItemFailures()
+        if (outcome instanceof Outcome.ItemFailures failures && mapping().reportBatchItemFailures()
                 && !failures.itemIdentifiers().isEmpty()) {
-            failedBatches.incrementAndGet();
+            countReportedFailure();
         }
         return outcome;
     }
@@ -251,22 +204,5 @@ public final class DynamoDbStreamEventSourceMapping implements AutoCloseable {
 
     private static String base64(SdkBytes bytes) {
         return Base64.getEncoder().encodeToString(bytes.asByteArray());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.cartwheel.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.local.lambda.FunctionPool;
@@ -35,45 +34,22 @@ import java.util.function.Consumer;
  * <p>{@code fastRetrySeconds} (off by default, {@code --fast-retry} on the CLI) is a documented local shortcut: failed
  * messages get their visibility shortened to that many seconds instead of waiting out the queue's VisibilityTimeout.
  */
-public final class SqsEventSourceMapping implements AutoCloseable {
+public final class SqsEventSourceMapping extends EventSourceMapping<SqsMapping> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LONG_POLL_SECONDS = 20;
 
-    private final String functionName;
-    private final SqsMapping mapping;
-    private final FunctionPool function;
     private final SqsClient sqs;
     private final String region;
     private final Integer fastRetrySeconds;
-    private final Consumer<String> log;
-    private final List<Thread> pollers = new ArrayList<>();
-    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedMessages = new AtomicLong();
-    private volatile boolean running;
 
     public SqsEventSourceMapping(String functionName, SqsMapping mapping, FunctionPool function, SqsClient sqs, String region,
                                  Integer fastRetrySeconds, Consumer<String> log) {
-        this.functionName = functionName;
-        this.mapping = mapping;
-        this.function = function;
+        super(functionName, mapping, mapping.eventName(), mapping.enabled(), function, log);
         this.sqs = sqs;
         this.region = region;
         this.fastRetrySeconds = fastRetrySeconds;
-        this.log = log;
-    }
-
-    public String functionName() {
-        return functionName;
-    }
-
-    public SqsMapping mapping() {
-        return mapping;
-    }
-
-    public long batches() {
-        return batches.get();
     }
 
     public long deletedMessages() {
@@ -84,41 +60,29 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         return failedMessages.get();
     }
 
-    /** Starts the pollers: as many as the function may run concurrently (Lambda starts with five). */
-    public void start() {
-        if (!mapping.enabled()) {
-            return;
-        }
-        running = true;
-        int n = Math.max(1, Math.min(5, function.maxConcurrency()));
-        for (int i = 0; i < n; i++) {
-            pollers.add(Thread.ofVirtual().name("esm-" + functionName + "-" + i).start(this::poll));
-        }
+    /** As many pollers as the function may run concurrently (Lambda starts with five). */
+    @Override
+    int pollerCount() {
+        return Math.max(1, Math.min(5, function().maxConcurrency()));
     }
 
-    private void poll() {
-        while (running) {
-            try {
-                List<Message> batch = receiveBatch();
-                if (!batch.isEmpty() && running) {
-                    process(batch);
-                }
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.accept("event source mapping " + mapping.eventName() + " poll error: " + e.getMessage());
-                sleep(1000);
-            }
+    @Override
+    boolean pollOnce() {
+        List<Message> batch = receiveBatch();
+        if (batch.isEmpty() || !running()) {
+            return false;
         }
+        process(batch);
+        return true;
     }
 
     private List<Message> receiveBatch() {
+        SqsMapping mapping = mapping();
         int batchSize = mapping.batchSize();
         long windowNanos = mapping.maximumBatchingWindowSeconds() * 1_000_000_000L;
         List<Message> batch = new ArrayList<>();
         long windowEnd = 0;
-        while (running) {
+        while (running()) {
             long now = System.nanoTime();
             if (!batch.isEmpty() && (batch.size() >= batchSize || now >= windowEnd)) {
                 return batch;
@@ -143,24 +107,18 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     }
 
     void process(List<Message> batch) {
-        batches.incrementAndGet();
-        ObjectNode event = event(batch);
-        byte[] payload;
-        try {
-            payload = JSON.writeValueAsBytes(event);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        InvocationResult result = function.invoke(payload);
+        InvocationResult result = invoke(event(batch));
         Set<String> failed = new HashSet<>();
         Set<String> ids = new LinkedHashSet<>();
         batch.forEach(m -> ids.add(m.messageId()));
         if (!result.ok()) {
             failed.addAll(ids);
-            log.accept("event source mapping " + mapping.eventName() + ": invocation failed (" + result.errorType()
-                    + "), " + batch.size() + " message(s) left to the visibility timeout");
-        } else if (mapping.reportBatchItemFailures()) {
+            log("invocation failed (" + result.errorType() + "), " + batch.size() + " message(s) left to the visibility timeout");
+        } else if (mapping().reportBatchItemFailures()) {
             failed.addAll(reportedFailures(result, ids));
+            if (!failed.isEmpty()) {
+                countReportedFailure();
+            }
         }
         List<Message> succeeded = batch.stream().filter(m -> !failed.contains(m.messageId())).toList();
         delete(succeeded);
@@ -173,7 +131,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
                         .toList();
                 for (int i = 0; i < entries.size(); i += 10) {
                     List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
-                    sqs.changeMessageVisibilityBatch(r -> r.queueUrl(mapping.queueUrl()).entries(chunk));
+                    sqs.changeMessageVisibilityBatch(r -> r.queueUrl(mapping().queueUrl()).entries(chunk));
                 }
             }
         }
@@ -198,8 +156,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         for (JsonNode f : failures) {
             JsonNode id = f.get("itemIdentifier");
             if (id == null || id.isNull() || id.asText().isEmpty() || !ids.contains(id.asText())) {
-                log.accept("event source mapping " + mapping.eventName() + ": invalid batchItemFailures entry " + f
-                        + ", failing the whole batch");
+                log("invalid batchItemFailures entry " + f + ", failing the whole batch");
                 return new HashSet<>(ids);
             }
             failed.add(id.asText());
@@ -212,9 +169,9 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             List<DeleteMessageBatchRequestEntry> chunk = messages.subList(i, Math.min(messages.size(), i + 10)).stream()
                     .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build())
                     .toList();
-            DeleteMessageBatchResponse r = sqs.deleteMessageBatch(b -> b.queueUrl(mapping.queueUrl()).entries(chunk));
+            DeleteMessageBatchResponse r = sqs.deleteMessageBatch(b -> b.queueUrl(mapping().queueUrl()).entries(chunk));
             deleted.addAndGet(r.successful().size());
-            r.failed().forEach(f -> log.accept("delete failed for " + f.id() + ": " + f.message()));
+            r.failed().forEach(f -> log("delete failed for " + f.id() + ": " + f.message()));
         }
     }
 
@@ -236,7 +193,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
                 r.put("md5OfMessageAttributes", m.md5OfMessageAttributes());
             }
             r.put("eventSource", "aws:sqs");
-            r.put("eventSourceARN", mapping.queueArn());
+            r.put("eventSourceARN", mapping().queueArn());
             r.put("awsRegion", region);
         }
         return event;
@@ -256,19 +213,5 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         v.binaryListValues().forEach(b -> binaries.add(Base64.getEncoder().encodeToString(b.asByteArray())));
         a.put("dataType", v.dataType());
         return a;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        pollers.forEach(Thread::interrupt);
     }
 }
