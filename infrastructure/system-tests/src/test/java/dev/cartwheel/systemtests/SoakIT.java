@@ -112,6 +112,7 @@ class SoakIT {
         assertThat(SoakPlan.of(seed, count).digest()).as("the plan is the seed's alone").isEqualTo(plan.digest());
         System.out.printf("soak: seed %d, %d orders, plan %s (the same plan again: -Dsoak.seed=%d)%n", seed, count,
                 plan.digest(), seed);
+        progress(count, "seed " + seed + ", plan " + plan.digest());
         Map<String, Planned> planned = new HashMap<>();
         plan.orders().forEach(order -> planned.put(order.orderId(), order));
 
@@ -175,6 +176,7 @@ class SoakIT {
                 pumps.awaitDrained(drainTimeout);
             }
             Duration placing = since(phase);
+            progress(count, "placing done in " + placing);
             // AND the reconciler nudges what a crash left behind until every order rests where its path expects
             phase = System.nanoTime();
             Map<String, Integer> nudged = new TreeMap<>();
@@ -187,6 +189,7 @@ class SoakIT {
             }
             assertThat(restless).as("orders not where their path rests after the pipeline and the reconciler").isEmpty();
             Duration settling = since(phase);
+            progress(count, "settled in " + settling);
 
             // AND the clients act on the orders (3-D Secure at the simulator and Stripe's webhooks, cancels, refunds,
             // dashboard refunds, fulfilments, a fulfilment racing a cancel) while the pumps run
@@ -204,6 +207,7 @@ class SoakIT {
                     .forEach((what, n) -> nudged.merge(what, n, Integer::sum));
             pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
             Duration acting = since(phase);
+            progress(count, "acting done in " + acting);
 
             // AND a day later the unpaid orders expire (Stripe's late events about them change nothing); an hour
             // before their authorization hold ends, the held orders nobody shipped expire
@@ -219,6 +223,7 @@ class SoakIT {
             pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
             Map<String, Integer> afterwards = wiring.reconciler(pipeline, hold.minusMinutes(30)).handleRequest(Map.of(), null);
             Duration expiring = since(phase);
+            progress(count, "expiring done in " + expiring);
             Duration took = since(began);
 
             // THEN every invariant, per order and in total
@@ -364,6 +369,9 @@ class SoakIT {
         final Checks checks = new Checks();
         /** Races the clients saw happen, by name: a cancel that settled a payment made, who won fulfil-vs-cancel... */
         final Map<String, AtomicInteger> races = new ConcurrentHashMap<>();
+        /** Orders placed and acted on so far, for the progress file. */
+        private final AtomicInteger placed = new AtomicInteger();
+        private final AtomicInteger acted = new AtomicInteger();
         /** Refunds a client saw complete, by order: what the order's books must show. */
         private final Map<String, List<Long>> refunded = new ConcurrentHashMap<>();
 
@@ -401,6 +409,9 @@ class SoakIT {
             Map<Planned, Integer> cancels = new LinkedHashMap<>();
             for (Planned order : orders) {
                 place(order);
+                if (placed.incrementAndGet() % 250 == 0) {
+                    progress(plan.orders().size(), "placed " + placed.get());
+                }
                 cancels.replaceAll((o, left) -> left - 1);
                 if (order.path() == Path.CANCELLED_IN_FLIGHT) {
                     cancels.put(order, order.cancelAfter());
@@ -464,6 +475,9 @@ class SoakIT {
         void actOnAll(List<Planned> orders) {
             for (Planned order : orders) {
                 act(order);
+                if (acted.incrementAndGet() % 250 == 0) {
+                    progress(plan.orders().size(), "acted on " + acted.get());
+                }
             }
         }
 
@@ -844,6 +858,20 @@ class SoakIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A line with the time in {@code target/soak-N.progress}, written as the soak goes (the test's own output is kept
+     * until it ends): how far a long soak got.
+     */
+    private static void progress(int count, String line) {
+        try {
+            java.nio.file.Files.writeString(Root.path("infrastructure", "system-tests", "target", "soak-" + count + ".progress"),
+                    java.time.Instant.now() + " " + line + System.lineSeparator(), java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
