@@ -161,6 +161,15 @@ class SoakIT {
             Run soak = new Run(plan, pipeline, wiring, stripe, wiring.checkout(pipeline, CapturePolicy.ON_FULFILMENT),
                     nextOrderId, run);
             Duration drainTimeout = Duration.ofMinutes(count > 1000 ? 60 : 5);
+            // a crash in the e-mail step leaves its claim taken: its redelivery comes after the queue's visibility
+            // timeout, longer than the claim's lease, so the e-mail clock jumps that far, but only while no e-mail
+            // invocation is running: a live sender never loses its claim (the lease outlasts the function's timeout)
+            EmailClockGate gate = new EmailClockGate(wiring.emailClock, Duration.ofSeconds(Long.parseLong(String.valueOf(
+                    pipeline.stack.template().resolvedProperties("EmailQueue").get("VisibilityTimeout")))));
+            faults.onCrash(gate::crashed);
+            Map<String, java.util.function.Function<com.amazonaws.services.lambda.runtime.events.SQSEvent,
+                    com.amazonaws.services.lambda.runtime.events.SQSBatchResponse>> routes = new LinkedHashMap<>(wiring.routes(pipeline));
+            routes.computeIfPresent(pipeline.queueUrl("EmailQueue"), (url, handler) -> gate.around(handler));
 
             // WHEN the clients place every order (cancelling some while the pipeline works on them), with poison
             // in the queues and four pumps per queue running
@@ -171,7 +180,7 @@ class SoakIT {
                 aws.sqs().sendMessage(b -> b.queueUrl(pipeline.queueUrl(queues.get(body.length() % 3))).messageBody(body));
             }
             long phase = System.nanoTime();
-            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), wiring.routes(pipeline), PUMPS)) {
+            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), routes, PUMPS)) {
                 clients(client -> soak.placeAll(plan.share(client, CLIENTS)));
                 pumps.awaitDrained(drainTimeout);
             }
@@ -184,7 +193,7 @@ class SoakIT {
             for (int pass = 0; pass < 4 && (pass == 0 || !restless.isEmpty()); pass++) {
                 wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null)
                         .forEach((what, n) -> nudged.merge(what, n, Integer::sum));
-                pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+                pipeline.drainInParallel(routes, PUMPS, drainTimeout);
                 restless = soak.restless();
             }
             assertThat(restless).as("orders not where their path rests after the pipeline and the reconciler").isEmpty();
@@ -194,18 +203,18 @@ class SoakIT {
             // AND the clients act on the orders (3-D Secure at the simulator and Stripe's webhooks, cancels, refunds,
             // dashboard refunds, fulfilments, a fulfilment racing a cancel) while the pumps run
             phase = System.nanoTime();
-            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), wiring.routes(pipeline), PUMPS)) {
+            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), routes, PUMPS)) {
                 clients(client -> soak.actOnAll(plan.share(client, CLIENTS)));
                 pumps.awaitDrained(drainTimeout);
             }
             // the refunds of orders captured at their fulfilment, once captured
-            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), wiring.routes(pipeline), PUMPS)) {
+            try (BackgroundPumps pumps = new BackgroundPumps(aws.queuePump(), routes, PUMPS)) {
                 clients(client -> soak.refundAllShipped(plan.share(client, CLIENTS)));
                 pumps.awaitDrained(drainTimeout);
             }
             wiring.reconciler(pipeline, wiring.nudgeAge(pipeline)).handleRequest(Map.of(), null)
                     .forEach((what, n) -> nudged.merge(what, n, Integer::sum));
-            pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+            pipeline.drainInParallel(routes, PUMPS, drainTimeout);
             Duration acting = since(phase);
             progress(count, "acting done in " + acting);
 
@@ -214,13 +223,13 @@ class SoakIT {
             phase = System.nanoTime();
             wiring.paymentClock.advance(wiring.overdueAge(pipeline));
             Map<String, Integer> overdue = wiring.reconciler(pipeline, wiring.overdueAge(pipeline)).handleRequest(Map.of(), null);
-            pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+            pipeline.drainInParallel(routes, PUMPS, drainTimeout);
             soak.deliverLateEvents();
-            pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+            pipeline.drainInParallel(routes, PUMPS, drainTimeout);
             Duration hold = Duration.ofDays(Long.parseLong(pipeline.environment("ReconcilerFunction").get("AUTHORIZATION_HOLD_DAYS")));
             wiring.paymentClock.advance(hold.minusMinutes(29).minus(wiring.overdueAge(pipeline)));
             Map<String, Integer> lapsing = wiring.reconciler(pipeline, hold.minusMinutes(30)).handleRequest(Map.of(), null);
-            pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+            pipeline.drainInParallel(routes, PUMPS, drainTimeout);
             Map<String, Integer> afterwards = wiring.reconciler(pipeline, hold.minusMinutes(30)).handleRequest(Map.of(), null);
             Duration expiring = since(phase);
             progress(count, "expiring done in " + expiring);
@@ -307,7 +316,7 @@ class SoakIT {
                 }
             }
             int mailBeforeRedrive = aws.mailbox().messages().size();
-            pipeline.drainInParallel(wiring.routes(pipeline), PUMPS, drainTimeout);
+            pipeline.drainInParallel(routes, PUMPS, drainTimeout);
             versionsBefore.forEach((orderId, version) -> checks.that(null,
                     store.find(orderId).orElseThrow().version() == version, "redrive of " + orderId + " changed it"));
             checks.that(null, aws.mailbox().messages().size() == mailBeforeRedrive, "an e-mail from the redrive");
@@ -803,6 +812,67 @@ class SoakIT {
             } finally {
                 two.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * The e-mail clock of a soak with four concurrent e-mail invocations: the jump a crashed sender's redelivery needs
+     * (past the claim's lease) is made only when no e-mail invocation is running, new ones waiting for it, so that no
+     * live sender's claim is ever taken over (in production the lease outlasts the function's timeout).
+     */
+    private static final class EmailClockGate {
+
+        private final MutableClock clock;
+        private final Duration jump;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final java.util.concurrent.locks.Condition idle = lock.newCondition();
+        private int running;
+        private int pending;
+
+        EmailClockGate(MutableClock clock, Duration jump) {
+            this.clock = clock;
+            this.jump = jump;
+        }
+
+        /** A crash left an e-mail claim taken: the next e-mail invocation starts once the clock jumped. */
+        void crashed(FaultPoint point) {
+            if (point == FaultPoint.EMAIL_CRASH_BEFORE_SES || point == FaultPoint.EMAIL_CRASH_AFTER_SES_ACCEPTED) {
+                lock.lock();
+                try {
+                    pending++;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        <T, R> java.util.function.Function<T, R> around(java.util.function.Function<T, R> handler) {
+            return event -> {
+                lock.lock();
+                try {
+                    while (pending > 0 && running > 0) {
+                        idle.awaitUninterruptibly();
+                    }
+                    if (pending > 0) {
+                        clock.advance(jump.multipliedBy(pending));
+                        pending = 0;
+                    }
+                    running++;
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    return handler.apply(event);
+                } finally {
+                    lock.lock();
+                    try {
+                        running--;
+                        idle.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            };
         }
     }
 
