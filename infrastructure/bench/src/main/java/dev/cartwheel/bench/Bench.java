@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code java -jar infrastructure/bench/target/bench.jar [all|sizes|warm|cold|throughput]}: runs the benchmarks,
+ * {@code java -jar infrastructure/bench/target/bench.jar [all|sizes|warm|cold|throughput|local]}: runs the benchmarks,
  * prints their tables and writes {@code target/bench/<name>.json} under the project root. Numbers only: nothing
  * here passes or fails on a figure.
  */
@@ -58,6 +58,10 @@ public final class Bench {
                     System.setOut(report);
                 }
             }
+        }
+        if (what.equals("local")) {
+            // not part of "all": it starts the local cloud four times and measures it on its own
+            write(out, "local", LocalBench.run(root, integer("bench.localOrders", 20), integer("bench.upRuns", 3), report));
         }
         for (String extra : List.of("cold", "throughput")) {
             if (what.equals("all") || what.equals(extra)) {

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.emulators.Emulators;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import dev.cartwheel.inventory.InventoryHandler;
 import dev.cartwheel.local.lambda.FunctionPool;
 import dev.cartwheel.local.lambda.FunctionSpec;
@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * archive. The jars are copied to {@code target/bench/cold/} first so that a rebuild elsewhere cannot invalidate an
  * archive between training and use. Runs are interleaved (run i of every function and variant, then run i+1) so that
  * load from other processes on the machine spreads over all variants alike.
+ *
+ * <p>Longer than 400 lines on purpose: one benchmark, read top to bottom (prepare, train, measure, print), with its
+ * event fixtures and the two yardsticks' specs beside it.
  */
 final class ColdStartBench {
 
@@ -59,9 +62,13 @@ final class ColdStartBench {
     /** The plain-Java yardstick (infrastructure/bench/baseline, never deployed), then Cartwheel's functions: all four, or
      * those of {@code -Dbench.coldFunctions=payment,checkout}. */
     static final String BASELINE = "baseline";
-    private static final List<String> FUNCTIONS = java.util.stream.Stream.concat(java.util.stream.Stream.of(BASELINE),
-            java.util.Arrays.stream(System.getProperty("bench.coldFunctions", "checkout,inventory,payment,email").split(",")))
-            .toList();
+    /** The second yardstick: checkout's AWS calls and nothing else (CheckoutCallsHandler), the floor under checkout. */
+    static final String CALLS_ONLY = "calls-only";
+    private static final List<String> MEASURED = List.of(System.getProperty("bench.coldFunctions",
+            "checkout,inventory,payment,email").split(","));
+    private static final List<String> FUNCTIONS = java.util.stream.Stream.of(
+            java.util.stream.Stream.of(BASELINE), MEASURED.contains("checkout") ? java.util.stream.Stream.of(CALLS_ONLY)
+                    : java.util.stream.Stream.<String>empty(), MEASURED.stream()).flatMap(f -> f).toList();
     private static final List<String> VARIANTS = List.of("default", "appcds", "aot");
     private static final Map<String, String> LOGICAL_IDS = Map.of("checkout", "CheckoutFunction",
             "inventory", "InventoryFunction", "payment", "PaymentFunction", "email", "EmailFunction");
@@ -93,7 +100,7 @@ final class ColdStartBench {
         try (Emulators emulators = Emulators.startEmbedded()) {
             String prefix = "cold" + UUID.randomUUID().toString().substring(0, 6);
             SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix)
-                    .withParameters(WarmBench.stripeParameters());
+                    .withParameters(WarmBench.benchParameters());
             ProvisionedResources resources = WarmBench.provisionWithProducts(emulators, template, prefix);
             SamTemplate resolved = template.withResources(resources);
             LambdaEnvironment environment = new LambdaEnvironment(emulators.region(), SamTemplate.DEFAULT_ACCOUNT_ID,
@@ -109,8 +116,11 @@ final class ColdStartBench {
 
             Map<String, FunctionSpec> specs = new LinkedHashMap<>();
             for (String function : FUNCTIONS) {
-                specs.put(function, function.equals(BASELINE) ? baselineSpec(root, work, resolved)
-                        : spec(root, work, resolved.function(LOGICAL_IDS.get(function))));
+                specs.put(function, switch (function) {
+                    case BASELINE -> baselineSpec(root, work, resolved);
+                    case CALLS_ONLY -> callsOnlySpec(root, work, resolved);
+                    default -> spec(root, work, resolved.function(LOGICAL_IDS.get(function)));
+                });
             }
 
             // training runs
@@ -207,6 +217,7 @@ final class ColdStartBench {
                 }
             }
             printRatios(report, samples, variants);
+            printFloor(report, samples, variants);
             problems.forEach((key, list) -> report.printf("  note %s: %s%s%n", key, list.getFirst(),
                     list.size() > 1 ? " (+" + (list.size() - 1) + " more)" : ""));
         }
@@ -238,20 +249,59 @@ final class ColdStartBench {
         }
     }
 
+    /** Checkout against the handler that makes only its AWS calls: what Cartwheel's own code adds to the first response. */
+    private static void printFloor(PrintStream report, Map<String, List<Sample>> samples, List<String> variants) {
+        report.printf("%nCheckout against its AWS calls alone (calls-only: the same Query, 2 BatchGetItem, TransactWriteItems and "
+                + "SendMessage, hard-coded, on SDK v2)%n");
+        report.printf("%-8s %12s %12s %12s %14s %14s%n", "variant", "floor first", "checkout", "difference", "floor/baseline",
+                "target (0.6x)");
+        for (String variant : variants) {
+            List<Sample> floor = samples.getOrDefault(CALLS_ONLY + "/" + variant, List.of());
+            List<Sample> checkout = samples.getOrDefault("checkout/" + variant, List.of());
+            List<Sample> base = samples.getOrDefault(BASELINE + "/" + variant, List.of());
+            if (floor.isEmpty() || checkout.isEmpty() || base.isEmpty()) {
+                continue;
+            }
+            double floorMs = p50(floor, Sample::firstResponseMs);
+            double checkoutMs = p50(checkout, Sample::firstResponseMs);
+            double baseMs = p50(base, Sample::firstResponseMs);
+            report.printf("%-8s %10.0f ms %9.0f ms %+9.0f ms %13.2fx %11.0f ms%n", variant, floorMs, checkoutMs,
+                    checkoutMs - floorMs, floorMs / baseMs, 0.6 * baseMs);
+        }
+    }
+
     private static double p50(List<Sample> list, java.util.function.ToDoubleFunction<Sample> metric) {
         return Stats.ofMillis(list.stream().mapToDouble(metric).toArray()).p50Ms();
     }
 
-    /** The baseline's shaded jar, copied like the functions' jars; it reads the template's products table. */
-    private static FunctionSpec baselineSpec(Path root, Path work, SamTemplate resolved) throws IOException {
-        Path jar = root.resolve("infrastructure/bench/baseline/target/baseline.jar");
+    /** The calls-only yardstick's jar, with checkout's table and queue variables. */
+    private static FunctionSpec callsOnlySpec(Path root, Path work, SamTemplate resolved) throws IOException {
+        Path copy = yardstickJar(root, work, "checkout-calls.jar", CALLS_ONLY);
+        Map<String, String> checkout = resolved.function("CheckoutFunction").environment();
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String name : List.of("ORDERS_TABLE", "PRODUCTS_TABLE", "IDEMPOTENCY_TABLE", "SHIPPING_ADDRESSES_TABLE", "INVENTORY_QUEUE_URL")) {
+            environment.put(name, checkout.get(name));
+        }
+        return new FunctionSpec("CheckoutCallsFunction", copy, "dev.cartwheel.bench.baseline.CheckoutCallsHandler::handleRequest",
+                1024, 30, null, environment, "Text", List.of(), List.of());
+    }
+
+    /** A yardstick's jar from infrastructure/bench/baseline/target, copied to its own directory like the functions' jars. */
+    private static Path yardstickJar(Path root, Path work, String jarName, String name) throws IOException {
+        Path jar = root.resolve("infrastructure/bench/baseline/target").resolve(jarName);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package first");
         }
-        Path dir = work.resolve(BASELINE);
+        Path dir = work.resolve(name);
         Files.createDirectories(dir);
         Path copy = dir.resolve(jar.getFileName());
         Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        return copy;
+    }
+
+    /** The baseline's shaded jar, copied like the functions' jars; it reads the template's products table. */
+    private static FunctionSpec baselineSpec(Path root, Path work, SamTemplate resolved) throws IOException {
+        Path copy = yardstickJar(root, work, "baseline.jar", BASELINE);
         String table = resolved.function("CheckoutFunction").environment().get("PRODUCTS_TABLE");
         return new FunctionSpec("BaselineFunction", copy, "dev.cartwheel.bench.baseline.GetItemHandler::handleRequest", 1024, 30,
                 null, Map.of("TABLE_NAME", table), "Text", List.of(), List.of());
@@ -337,7 +387,7 @@ final class ColdStartBench {
             if (body.path("statusCode").asInt() != 200) {
                 throw new IllegalStateException("baseline answered " + body.path("statusCode") + ": " + body.path("body").asText());
             }
-        } else if (function.equals("checkout")) {
+        } else if (function.equals("checkout") || function.equals(CALLS_ONLY)) {
             if (body.path("statusCode").asInt() != 202) {
                 throw new IllegalStateException("checkout answered " + body.path("statusCode") + ": " + body.path("body").asText());
             }
@@ -356,7 +406,7 @@ final class ColdStartBench {
                         .<ObjectNode>set("headers", JSON.createObjectNode().put("accept", "application/json"))
                         .<ObjectNode>set("requestContext", JSON.createObjectNode().put("requestId", UUID.randomUUID().toString())
                                 .put("stage", "prod").put("httpMethod", "GET")));
-                case "checkout" -> {
+                case "checkout", CALLS_ONLY -> {
                     ObjectNode event = (ObjectNode) fixture("checkout-post-order.json");
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
                     ((ObjectNode) event.get("requestContext")).put("requestId", UUID.randomUUID().toString());

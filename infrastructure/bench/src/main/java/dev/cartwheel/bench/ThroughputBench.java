@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.emulators.AwsClients;
-import dev.cartwheel.emulators.CapturedEmail;
 import dev.cartwheel.emulators.Emulators;
 import dev.cartwheel.emulators.Endpoints;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.Provisioner;
+import dev.cartwheel.emulators.ses.CapturedEmail;
+import dev.cartwheel.emulators.template.SamTemplate;
 import dev.cartwheel.local.LocalCloud;
 import dev.cartwheel.local.LocalCloudConfig;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,15 +37,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Pipeline throughput: the local cloud (embedded emulators, the functions as Lambda-style JVMs, the HTTP API, the SQS
@@ -60,7 +52,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * TransactWriteItems 3, UpdateItem 2; SQS SendMessage 3; SES SendEmail 1, as counted by AwsCallsPerOrderIT; plus an
  * SQS ReceiveMessage and DeleteMessage per step for the event source mapping's share) replayed with real SDK clients
  * and items shaped like the handlers' at the same concurrency against the same emulators, in tables and queues of
- * their own. The ratio of the two says how much of the emulators' capacity the pipeline reaches.
+ * their own ({@link EmulatorsReplay}). The ratio of the two says how much of the emulators' capacity the pipeline reaches.
  */
 final class ThroughputBench {
 
@@ -82,20 +74,7 @@ final class ThroughputBench {
                 .put("warmupOrders", warmup).put("functionConcurrency", functionConcurrency)
                 .put("loadAverageBefore", loadAverage());
         Path work = root.resolve("target").resolve("bench");
-        Path seed = work.resolve("throughput-seed.json");
-        Files.writeString(seed, """
-                {"products":[
-                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
-                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
-                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
-                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
-                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
-                """);
-        if (System.getProperty("lambda.runtime.dir") == null) {
-            // the Runtime Interface Client jars the local cloud module copies next to local-cloud.jar
-            System.setProperty("lambda.runtime.dir",
-                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
-        }
+        Path seed = localCloudSeed(root, "throughput-seed.json");
         AtomicLong functionErrors = new AtomicLong();
         List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
         // one bench customer places every order: the per-customer open-order limit would refuse most of them
@@ -161,21 +140,21 @@ final class ThroughputBench {
             SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withRegion(emulators.region()).withStackName(prefix);
             try (DynamoDbClient dynamoDb = AwsClients.dynamoDb(endpoints); SqsClient sqs = AwsClients.sqs(endpoints);
                  SesV2Client ses = AwsClients.sesV2(endpoints)) {
-                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses).provision(template, prefix);
-                Replay replay = new Replay(dynamoDb, sqs, ses, resources,
+                ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, null).provision(template, prefix);
+                EmulatorsReplay replay = new EmulatorsReplay(dynamoDb, sqs, ses, resources,
                         String.valueOf(template.parameterValues().get("SenderEmail")));
                 replay.seed();
-                ReplayPhase warmAlone = replay.drive(warmup, concurrency);
-                ReplayPhase alone = replay.drive(orders, concurrency);
+                EmulatorsReplay.Phase warmAlone = replay.drive(warmup, concurrency);
+                EmulatorsReplay.Phase alone = replay.drive(orders, concurrency);
                 double aloneRate = alone.orders() / alone.seconds();
                 Stats aloneLatency = Stats.of(alone.latencies());
                 ObjectNode node = result.putObject("emulatorsAlone");
                 node.put("orders", alone.orders()).put("seconds", alone.seconds()).put("ordersPerSecond", aloneRate)
-                        .put("callsPerOrder", Replay.CALLS_PER_ORDER).put("emptyReceives", alone.emptyReceives())
+                        .put("callsPerOrder", EmulatorsReplay.CALLS_PER_ORDER).put("emptyReceives", alone.emptyReceives())
                         .put("warmupSeconds", warmAlone.seconds());
                 node.set("orderMs", JSON.valueToTree(aloneLatency));
                 result.put("ratioPipelineToEmulatorsAlone", pipelineRate / aloneRate);
-                report.printf("%nEmulators alone (the same %d AWS calls per order, %d in flight, no handlers)%n", Replay.CALLS_PER_ORDER,
+                report.printf("%nEmulators alone (the same %d AWS calls per order, %d in flight, no handlers)%n", EmulatorsReplay.CALLS_PER_ORDER,
                         concurrency);
                 report.printf("  orders              %d in %.1f s: %.1f orders/s (%d empty receives)%n", alone.orders(),
                         alone.seconds(), aloneRate, alone.emptyReceives());
@@ -190,6 +169,28 @@ final class ThroughputBench {
         report.printf("throughput bench took %.0f s (load average before: %s, after: %s)%n", seconds,
                 result.path("loadAverageBefore").asText(), result.path("loadAverageAfter").asText());
         return result;
+    }
+
+    /**
+     * The bench catalog for a local cloud (two products in plenty, one shipping method, Illinois' tax) written to
+     * {@code target/bench/<name>}, and the Runtime Interface Client the local cloud module copies next to
+     * local-cloud.jar set as the functions' runtime.
+     */
+    static Path localCloudSeed(Path root, String name) throws IOException {
+        Path seed = root.resolve("target").resolve("bench").resolve(name);
+        Files.writeString(seed, """
+                {"products":[
+                  {"sku":"BENCH-A","name":"Bench A","price":{"amount":1000,"currency":"USD"},"available":100000000},
+                  {"sku":"BENCH-B","name":"Bench B","price":{"amount":2500,"currency":"USD"},"available":100000000}],
+                 "shippingMethods":[{"id":"standard","name":"Standard","deliveryEstimate":{"minDays":3,"maxDays":7},
+                   "zones":[{"name":"domestic","countries":["US"],"price":{"amount":599,"currency":"USD"}}]}],
+                 "taxRates":[{"country":"US","standard":"0","regions":{"IL":{"standard":"6.25"}}}]}
+                """);
+        if (System.getProperty("lambda.runtime.dir") == null) {
+            System.setProperty("lambda.runtime.dir",
+                    root.resolve("infrastructure").resolve("local").resolve("target").resolve("lambda-runtime").toString());
+        }
+        return seed;
     }
 
     static String loadAverage() {
@@ -304,240 +305,5 @@ final class ThroughputBench {
             running = false;
             thread.interrupt();
         }
-    }
-
-    // ------------------------------------------------------------------ the emulators alone
-
-    private record ReplayPhase(int orders, double seconds, long[] latencies, long emptyReceives) {
-    }
-
-    /** One order's AWS calls, in the handlers' order, with items shaped like theirs. */
-    private static final class Replay {
-        static final int CALLS_PER_ORDER = 17 + 3 + 3;
-
-        private final DynamoDbClient dynamoDb;
-        private final SqsClient sqs;
-        private final SesV2Client ses;
-        private final String orders;
-        private final String products;
-        private final String idempotency;
-        private final String inventoryQueue;
-        private final String paymentQueue;
-        private final String emailQueue;
-        private final String sender;
-        private final AtomicLong emptyReceives = new AtomicLong();
-
-        Replay(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, ProvisionedResources resources, String sender) {
-            this.dynamoDb = dynamoDb;
-            this.sqs = sqs;
-            this.ses = ses;
-            this.orders = resources.tableName("OrdersTable");
-            this.products = resources.tableName("ProductsTable");
-            this.idempotency = resources.tableName("IdempotencyTable");
-            this.inventoryQueue = resources.queueUrl("InventoryQueue");
-            this.paymentQueue = resources.queueUrl("PaymentQueue");
-            this.emailQueue = resources.queueUrl("EmailQueue");
-            this.sender = sender;
-        }
-
-        void seed() {
-            for (String sku : List.of("BENCH-A", "BENCH-B")) {
-                dynamoDb.putItem(b -> b.tableName(products).item(Map.of(
-                        "sku", s(sku), "name", s("Bench " + sku), "priceAmount", n(1000), "currency", s("USD"),
-                        "available", n(100_000_000), "reserved", n(0), "sold", n(0))));
-            }
-        }
-
-        ReplayPhase drive(int count, int concurrency) throws InterruptedException {
-            AtomicInteger next = new AtomicInteger();
-            long[] latencies = new long[count];
-            AtomicInteger done = new AtomicInteger();
-            long before = emptyReceives.get();
-            long t0 = System.nanoTime();
-            List<Thread> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(Thread.ofVirtual().name("bench-replay-" + w).start(() -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < count) {
-                        long start = System.nanoTime();
-                        order();
-                        latencies[i] = System.nanoTime() - start;
-                        done.incrementAndGet();
-                    }
-                }));
-            }
-            for (Thread t : workers) {
-                t.join();
-            }
-            return new ReplayPhase(done.get(), (System.nanoTime() - t0) / 1e9, latencies, emptyReceives.get() - before);
-        }
-
-        private void order() {
-            String orderId = "ord_" + UUID.randomUUID();
-            String correlationId = UUID.randomUUID().toString();
-            Instant now = Instant.now();
-            List<Map<String, AttributeValue>> history = new ArrayList<>();
-
-            // checkout: price, order + idempotency record in one transaction, OrderPlaced
-            dynamoDb.batchGetItem(b -> b.requestItems(Map.of(products, KeysAndAttributes.builder().consistentRead(true)
-                    .keys(Map.of("sku", s("BENCH-A")), Map.of("sku", s("BENCH-B"))).build())));
-            history.add(change("PENDING", now, "order placed"));
-            Map<String, AttributeValue> pending = orderItem(orderId, correlationId, "PENDING", 1, now, history, false);
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(idempotency).item(Map.of(
-                            "pk", s("checkout#bench-customer#" + UUID.randomUUID()), "requestHash", s("0".repeat(64)),
-                            "orderId", s(orderId), "expiresAt", n(now.plusSeconds(86_400).getEpochSecond())))
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(orders).item(pending)
-                            .conditionExpression("attribute_not_exists(orderId)").build()).build()));
-            send(inventoryQueue, "OrderPlaced", orderId, correlationId);
-
-            // inventory: read, reserve both lines with the status change, StockReserved
-            consume(inventoryQueue);
-            readOrder(orderId);
-            history.add(change("RESERVED", Instant.now(), "stock reserved"));
-            transition(orderItem(orderId, correlationId, "RESERVED", 2, now, history, false), 1,
-                    "SET available = available - :q, reserved = reserved + :q", "attribute_exists(sku) AND available >= :q");
-            send(paymentQueue, "StockReserved", orderId, correlationId);
-
-            // payment: read, authorize at the provider, AUTHORIZED, capture, PAID with stock committed, OrderPaid
-            consume(paymentQueue);
-            readOrder(orderId);
-            // (the authorization at Stripe is an HTTPS call, not an AWS one)
-            history.add(change("AUTHORIZED", Instant.now(), "payment authorized"));
-            Map<String, AttributeValue> authorized = orderItem(orderId, correlationId, "AUTHORIZED", 3, now, history, true);
-            dynamoDb.putItem(b -> b.tableName(orders).item(authorized).conditionExpression("version = :expected")
-                    .expressionAttributeValues(Map.of(":expected", n(2))));
-            // (the capture at Stripe is an HTTPS call)
-            history.add(change("PAID", Instant.now(), "payment captured"));
-            transition(orderItem(orderId, correlationId, "PAID", 4, now, history, true), 3,
-                    "SET sold = sold + :q, reserved = reserved - :q", "attribute_exists(sku) AND reserved >= :q");
-            send(emailQueue, "OrderPaid", orderId, correlationId);
-
-            // e-mail: read, claim, send, mark sent, CONFIRMED
-            consume(emailQueue);
-            readOrder(orderId);
-            Instant claimAt = Instant.now();
-            dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
-                    .updateExpression("SET #state = :sending, leaseUntil = :lease, expiresAt = :expires")
-                    .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)")
-                    .expressionAttributeNames(Map.of("#state", "state"))
-                    .expressionAttributeValues(Map.of(":sending", s("SENDING"), ":lease", n(claimAt.toEpochMilli() + 30_000),
-                            ":now", n(claimAt.toEpochMilli()), ":expires", n(claimAt.plusSeconds(30L * 86_400).getEpochSecond()))));
-            String messageId = ses.sendEmail(b -> b.fromEmailAddress(sender)
-                    .destination(d -> d.toAddresses("bench@example.com"))
-                    .content(c -> c.simple(m -> m.subject(t -> t.data("Your order is confirmed (" + orderId + ")").charset("UTF-8"))
-                            .body(body -> body.text(t -> t.data(MAIL_TEXT.replace("{{orderId}}", orderId)).charset("UTF-8"))
-                                    .html(t -> t.data(MAIL_HTML.replace("{{orderId}}", orderId)).charset("UTF-8")))))).messageId();
-            dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
-                    .updateExpression("SET #state = :sent, messageId = :messageId, sentAt = :at")
-                    .expressionAttributeNames(Map.of("#state", "state"))
-                    .expressionAttributeValues(Map.of(":sent", s("SENT"), ":messageId", s(messageId), ":at", n(System.currentTimeMillis()))));
-            history.add(change("CONFIRMED", Instant.now(), "confirmation e-mail sent"));
-            Map<String, AttributeValue> confirmed = orderItem(orderId, correlationId, "CONFIRMED", 5, now, history, true);
-            dynamoDb.putItem(b -> b.tableName(orders).item(confirmed).conditionExpression("version = :expected")
-                    .expressionAttributeValues(Map.of(":expected", n(4))));
-        }
-
-        private void readOrder(String orderId) {
-            dynamoDb.getItem(b -> b.tableName(orders).key(Map.of("orderId", s(orderId))).consistentRead(true));
-        }
-
-        private void transition(Map<String, AttributeValue> item, long expectedVersion, String stockUpdate, String stockCondition) {
-            List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(orders).item(item)
-                    .conditionExpression("version = :expected")
-                    .expressionAttributeValues(Map.of(":expected", n(expectedVersion))).build()).build());
-            for (Map.Entry<String, Integer> line : Map.of("BENCH-A", 1, "BENCH-B", 2).entrySet()) {
-                writes.add(TransactWriteItem.builder().update(Update.builder().tableName(products)
-                        .key(Map.of("sku", s(line.getKey()))).updateExpression(stockUpdate).conditionExpression(stockCondition)
-                        .expressionAttributeValues(Map.of(":q", n(line.getValue()))).build()).build());
-            }
-            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
-        }
-
-        private void send(String queueUrl, String type, String orderId, String correlationId) {
-            sqs.sendMessage(b -> b.queueUrl(queueUrl)
-                    .messageBody("{\"schemaVersion\":1,\"type\":\"" + type + "\",\"orderId\":\"" + orderId
-                            + "\",\"correlationId\":\"" + correlationId + "\"}")
-                    .messageAttributes(Map.of(
-                            "correlationId", MessageAttributeValue.builder().dataType("String").stringValue(correlationId).build(),
-                            "type", MessageAttributeValue.builder().dataType("String").stringValue(type).build())));
-        }
-
-        /** The event source mapping's share: one receive and one delete (any message of the queue: all cost the same). */
-        private void consume(String queueUrl) {
-            for (int attempt = 0; attempt < 30; attempt++) {
-                List<Message> got = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).waitTimeSeconds(2)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
-                if (!got.isEmpty()) {
-                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.getFirst().receiptHandle()));
-                    return;
-                }
-                emptyReceives.incrementAndGet();
-            }
-            throw new IllegalStateException("no message in " + queueUrl);
-        }
-
-        private static Map<String, AttributeValue> orderItem(String orderId, String correlationId, String status, long version,
-                                                             Instant created, List<Map<String, AttributeValue>> history, boolean paid) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("orderId", s(orderId));
-            item.put("customerId", s("bench-customer"));
-            item.put("email", s("bench@example.com"));
-            item.put("correlationId", s(correlationId));
-            item.put("lines", AttributeValue.fromL(List.of(line("BENCH-A", "Bench A", 1, 1000), line("BENCH-B", "Bench B", 2, 2500))));
-            item.put("total", money(6000));
-            item.put("paymentToken", s("pm_card_visa"));
-            item.put("status", s(status));
-            item.put("version", n(version));
-            item.put("createdAt", s(created.toString()));
-            item.put("updatedAt", s(Instant.now().toString()));
-            item.put("history", AttributeValue.fromL(history.stream().map(AttributeValue::fromM).toList()));
-            if (paid) {
-                item.put("payment", AttributeValue.fromM(Map.of("paymentId", s("pay_" + orderId), "brand", s("visa"), "last4", s("4242"))));
-            }
-            if (!status.equals("CONFIRMED")) {
-                item.put("openShard", s("open#" + Math.floorMod(orderId.hashCode(), 8)));
-            }
-            return item;
-        }
-
-        private static AttributeValue line(String sku, String name, int quantity, long price) {
-            return AttributeValue.fromM(Map.of("sku", s(sku), "name", s(name), "quantity", n(quantity), "unitPrice", money(price)));
-        }
-
-        private static AttributeValue money(long amount) {
-            return AttributeValue.fromM(Map.of("amount", n(amount), "currency", s("USD")));
-        }
-
-        private static Map<String, AttributeValue> change(String status, Instant at, String reason) {
-            return Map.of("status", s(status), "at", s(at.toString()), "reason", s(reason));
-        }
-
-        private static AttributeValue s(String value) {
-            return AttributeValue.fromS(value);
-        }
-
-        private static AttributeValue n(long value) {
-            return AttributeValue.fromN(Long.toString(value));
-        }
-
-        private static final String MAIL_TEXT = """
-                Thank you for your order {{orderId}}.
-
-                  1 x Bench A          USD 10.00
-                  2 x Bench B          USD 50.00
-                  Total                USD 60.00
-
-                Paid with visa ending 4242. We will let you know when it ships.
-                """;
-        private static final String MAIL_HTML = """
-                <!doctype html><html><body style="font-family:sans-serif"><h1>Thank you for your order</h1>
-                <p>Order <strong>{{orderId}}</strong></p><table><tr><th>Item</th><th>Qty</th><th>Price</th></tr>
-                <tr><td>Bench A</td><td>1</td><td>USD 10.00</td></tr><tr><td>Bench B</td><td>2</td><td>USD 50.00</td></tr>
-                <tr><td colspan="2">Total</td><td>USD 60.00</td></tr></table>
-                <p>Paid with visa ending 4242. We will let you know when it ships.</p></body></html>
-                """;
     }
 }

@@ -7,12 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.aws.AwsClientSettings;
+import dev.cartwheel.aws.json.Json;
+import dev.cartwheel.aws.stripe.StripeClient;
 import dev.cartwheel.checkout.CheckoutHandler;
 import dev.cartwheel.email.EmailHandler;
 import dev.cartwheel.emulators.Emulators;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.Provisioner;
+import dev.cartwheel.emulators.template.SamTemplate;
 import dev.cartwheel.inventory.InventoryHandler;
 import dev.cartwheel.payment.PaymentHandler;
 import java.io.PrintStream;
@@ -41,8 +43,12 @@ final class WarmBench {
     static final dev.cartwheel.emulators.stripe.StripeSimulator STRIPE = dev.cartwheel.emulators.stripe.StripeSimulator.start();
 
     /** The template parameters that point the functions at {@link #STRIPE}. */
-    static Map<String, String> stripeParameters() {
-        return Map.of("StripeApiBase", STRIPE.baseUrl().toString());
+    /**
+     * The template parameters every bench run sets: the Stripe simulator as the API, and no open-order limit per
+     * customer (every bench order comes from the same dev customer and is never paid by a storefront).
+     */
+    static Map<String, String> benchParameters() {
+        return Map.of("StripeApiBase", STRIPE.baseUrl().toString(), "MaxOpenOrdersPerCustomer", "1000000");
     }
 
     static ProvisionedResources provisionWithProducts(Emulators emulators, SamTemplate template, String prefix) {
@@ -72,9 +78,7 @@ final class WarmBench {
     static ObjectNode run(Emulators emulators, Path root, int warmup, int measured, PrintStream report) {
         String prefix = "warm" + UUID.randomUUID().toString().substring(0, 6);
         // 50 bench customers share every order: the per-customer open-order limit would refuse most of them
-        Map<String, String> parameters = new java.util.HashMap<>(stripeParameters());
-        parameters.put("MaxOpenOrdersPerCustomer", "1000000");
-        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withParameters(parameters)
+        SamTemplate template = SamTemplate.load(root.resolve("template.yaml")).withParameters(benchParameters())
                 .withRegion(emulators.region()).withStackName(prefix);
         ProvisionedResources resources = provisionWithProducts(emulators, template, prefix);
         SamTemplate resolved = template.withResources(resources);
@@ -104,8 +108,9 @@ final class WarmBench {
         }
 
         ObjectNode result = JSON.createObjectNode().put("warmup", warmup).put("measured", measured);
-        report.printf("%nWarm latency per invocation, ms (%d measured after %d warm-up; embedded emulators on loopback)%n", measured, warmup);
-        report.printf("%-10s %9s %9s %9s %9s %12s %12s%n", "function", "total p50", "total p99", "AWS p50", "AWS p99", "own p50", "own p99");
+        report.printf("%nWarm latency per invocation, ms (%d measured after %d warm-up; embedded emulators on loopback;%n"
+                + "calls = AWS SDK calls plus the Stripe simulator's serving time; own = total - calls)%n", measured, warmup);
+        report.printf("%-10s %9s %9s %9s %9s %12s %12s%n", "function", "total p50", "total p99", "calls p50", "calls p99", "own p50", "own p99");
         for (String function : List.of("checkout", "inventory", "payment", "email")) {
             long[][] s = samples.get(function);
             long[] own = new long[measured];
@@ -122,7 +127,41 @@ final class WarmBench {
             node.set("aws", JSON.valueToTree(awsStats));
             node.set("own", JSON.valueToTree(ownStats));
         }
+        result.set("stripeClientShare", stripeClientShare(report, measured));
         return result;
+    }
+
+    /**
+     * What the payment step's Stripe client itself costs per call, which the simulator's serving time cannot see:
+     * the adapter's {@link StripeClient} (JDK HttpClient, the payment function's settings) reading one PaymentIntent,
+     * {@code calls} times after 100 warm-up calls, each timed whole and minus the simulator's serving time.
+     */
+    private static ObjectNode stripeClientShare(PrintStream report, int calls) {
+        StripeClient stripe = new StripeClient(STRIPE.baseUrl(), STRIPE::apiKey, StripeClient.Settings.defaults(), Json.mapper());
+        String id = stripe.post("/v1/payment_intents", List.of(Map.entry("amount", "1000"), Map.entry("currency", "usd"),
+                Map.entry("payment_method", "pm_card_visa"), Map.entry("confirm", "true"), Map.entry("capture_method", "manual")),
+                "bench-stripe-client-" + UUID.randomUUID()).body().path("id").asText();
+        long[] whole = new long[calls];
+        long[] clientOwn = new long[calls];
+        for (int i = -100; i < calls; i++) {
+            long served = STRIPE.servedNanos();
+            long started = System.nanoTime();
+            stripe.get("/v1/payment_intents/" + id, List.of());
+            long elapsed = System.nanoTime() - started;
+            if (i >= 0) {
+                whole[i] = elapsed;
+                clientOwn[i] = elapsed - (STRIPE.servedNanos() - served);
+            }
+        }
+        Stats wholeStats = Stats.of(whole);
+        Stats clientStats = Stats.of(clientOwn);
+        report.printf("%nStripe client, one GET of a PaymentIntent through the adapter's StripeClient, %d calls: whole p50 %.3f p99 %.3f ms;"
+                + "%n  minus the simulator's serving time (the client's own share, in payment's \"own\" above, twice per payment):"
+                + " p50 %.3f p99 %.3f ms%n", calls, wholeStats.p50Ms(), wholeStats.p99Ms(), clientStats.p50Ms(), clientStats.p99Ms());
+        ObjectNode node = JSON.createObjectNode();
+        node.set("wholeCall", JSON.valueToTree(wholeStats));
+        node.set("clientOwn", JSON.valueToTree(clientStats));
+        return node;
     }
 
     static AwsClientSettings settings(Emulators emulators, SamTemplate resolved, String function) {
@@ -137,12 +176,18 @@ final class WarmBench {
         return new AwsClientSettings(env);
     }
 
+    /**
+     * Times one invocation: its total, and the part spent in external calls, the SDK's AWS calls (on this thread) plus
+     * the Stripe simulator's time serving the payment step's calls (one invocation at a time, so all of it is
+     * this invocation's; the JDK HttpClient's own share of a Stripe call stays in "own").
+     */
     private static <T> T time(long[][] samples, int slot, java.util.function.Supplier<T> invocation) {
         SdkTimer.takeNanos();
+        long stripeBefore = STRIPE.servedNanos();
         long started = System.nanoTime();
         T result = invocation.get();
         long elapsed = System.nanoTime() - started;
-        long aws = SdkTimer.takeNanos();
+        long aws = SdkTimer.takeNanos() + (STRIPE.servedNanos() - stripeBefore);
         if (slot >= 0) {
             samples[0][slot] = elapsed;
             samples[1][slot] = aws;

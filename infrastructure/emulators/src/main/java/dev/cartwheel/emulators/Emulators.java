@@ -10,6 +10,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import dev.cartwheel.emulators.dynamodb.EmbeddedDynamoDb;
+import dev.cartwheel.emulators.eventbridge.EventBridgeCaptureServer;
+import dev.cartwheel.emulators.eventbridge.SqsRuleTargets;
+import dev.cartwheel.emulators.secretsmanager.SecretsManagerServer;
+import dev.cartwheel.emulators.server.EmulatorException;
+import dev.cartwheel.emulators.ses.SesCaptureServer;
+import dev.cartwheel.emulators.sqs.EmbeddedSqs;
+import dev.cartwheel.emulators.template.SamTemplate;
+
 /**
  * DynamoDB Local, ElasticMQ, the SES capture server, the EventBridge capture server and the Secrets Manager server, all
  * in this JVM on 127.0.0.1 free ports. The EventBridge server's rules deliver to ElasticMQ's queues.

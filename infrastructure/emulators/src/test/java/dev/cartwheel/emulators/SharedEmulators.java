@@ -10,15 +10,15 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The emulators, started once for all of this module's integration tests (JUnit-free holder, stopped at exit). */
-final class SharedEmulators {
+public final class SharedEmulators {
 
-    static final Emulators EMULATORS = Emulators.startEmbedded();
-    static final DynamoDbClient DYNAMO = EMULATORS.newDynamoDbClient();
-    static final SqsClient SQS = EMULATORS.newSqsClient();
-    static final SesV2Client SES = EMULATORS.newSesV2Client();
-    static final EventBridgeClient EVENTS = EMULATORS.newEventBridgeClient();
-    static final DynamoDbStreamsClient STREAMS = EMULATORS.newDynamoDbStreamsClient();
-    static final SecretsManagerClient SECRETS = EMULATORS.newSecretsManagerClient();
+    public static final Emulators EMULATORS = Emulators.startEmbedded();
+    public static final DynamoDbClient DYNAMO = EMULATORS.newDynamoDbClient();
+    public static final SqsClient SQS = EMULATORS.newSqsClient();
+    public static final SesV2Client SES = EMULATORS.newSesV2Client();
+    public static final EventBridgeClient EVENTS = EMULATORS.newEventBridgeClient();
+    public static final DynamoDbStreamsClient STREAMS = EMULATORS.newDynamoDbStreamsClient();
+    public static final SecretsManagerClient SECRETS = EMULATORS.newSecretsManagerClient();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -35,7 +35,7 @@ final class SharedEmulators {
     private SharedEmulators() {
     }
 
-    static String freshPrefix() {
+    public static String freshPrefix() {
         return "t" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

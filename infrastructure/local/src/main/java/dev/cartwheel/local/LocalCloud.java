@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.emulators.AwsClients;
 import dev.cartwheel.emulators.Emulators;
 import dev.cartwheel.emulators.Endpoints;
-import dev.cartwheel.emulators.FunctionEvent;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
-import dev.cartwheel.emulators.ResourceLookup;
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
-import dev.cartwheel.emulators.TemplateResource;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.Provisioner;
+import dev.cartwheel.emulators.template.FunctionEvent;
+import dev.cartwheel.emulators.template.ResourceLookup;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
+import dev.cartwheel.emulators.template.TemplateResource;
 import dev.cartwheel.local.api.HttpApiGateway;
 import dev.cartwheel.local.api.HttpApiSpec;
 import dev.cartwheel.local.api.JwtAuthority;
@@ -844,17 +844,8 @@ public final class LocalCloud implements AutoCloseable, ConsoleBackend {
             });
             return a;
         }
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoints.ses().resolve("/_captured")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                return JSON.readTree(r.body());
-            }
-        } catch (IOException | InterruptedException | RuntimeException ignored) {
-            // an external endpoint without a capture API (e.g. LocalStack: see /_aws/ses there)
-        }
-        return JSON.createArrayNode();
+        // an external endpoint: its mailbox where it has one, else the e-mail records Cartwheel writes
+        return new ExternalMailbox(endpoints.ses(), dynamoDb, provisioned.tableName("IdempotencyTable")).messages();
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.cartwheel.local;
 
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.template.SamTemplate;
 import dev.cartwheel.local.api.JwtAuthority;
 import dev.cartwheel.local.lambda.FunctionPool;
 import dev.cartwheel.local.lambda.FunctionSpec;

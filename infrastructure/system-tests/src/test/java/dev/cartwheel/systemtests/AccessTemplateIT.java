@@ -2,9 +2,9 @@ package dev.cartwheel.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.emulators.FunctionEvent;
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.FunctionEvent;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

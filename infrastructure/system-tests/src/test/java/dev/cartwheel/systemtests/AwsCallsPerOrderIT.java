@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Counts the AWS calls and DynamoDB capacity units one successful order costs, end to end through the real
  * handlers: the figures behind docs/cost.md. Prints a table and writes target/bench/aws-calls-per-order.json.
- * Asserts only what must hold (every order confirmed, no call type missing), never a number to hit.
+ * Asserts every order confirmed (or fulfilled) and the call counts per order, per operation, exactly as docs/cost.md's
+ * tables publish them ({@link CostTables} reads them from the document), so the document cannot drift from the code.
+ * Capacity units are printed, not asserted: DynamoDB Local's accounting is not DynamoDB's.
  */
 @ExtendWith(AwsEmulators.class)
 class AwsCallsPerOrderIT {
@@ -55,8 +57,7 @@ class AwsCallsPerOrderIT {
         long sqs = 0;
         long total = 0;
         for (Map.Entry<String, Long> entry : calls.entrySet()) {
-            if (entry.getKey().startsWith("Sqs.ReceiveMessage") || entry.getKey().startsWith("Sqs.Delete")
-                    || entry.getKey().startsWith("Sqs.ChangeMessageVisibility") || entry.getKey().startsWith("Sqs.GetQueueAttributes")) {
+            if (isPump(entry.getKey())) {
                 continue; // made by the test's queue pump (Lambda's poller in AWS, not billed per order to the functions)
             }
             double each = (double) entry.getValue() / ORDERS;
@@ -79,6 +80,7 @@ class AwsCallsPerOrderIT {
         Path out = Root.path("infrastructure", "system-tests", "target", "bench", "aws-calls-per-order.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toPrettyString());
+        assertAsPublished(calls, CostTables.column(CostTables.document(), "Call", "per order"), "per confirmed order");
     }
 
     /**
@@ -113,13 +115,39 @@ class AwsCallsPerOrderIT {
                 captureOn, ORDERS);
         long total = 0;
         for (Map.Entry<String, Long> entry : calls.entrySet()) {
-            if (entry.getKey().startsWith("Sqs.ReceiveMessage") || entry.getKey().startsWith("Sqs.Delete")
-                    || entry.getKey().startsWith("Sqs.ChangeMessageVisibility") || entry.getKey().startsWith("Sqs.GetQueueAttributes")) {
+            if (isPump(entry.getKey())) {
                 continue;
             }
             System.out.printf("  %-32s %6.2f%n", entry.getKey(), (double) entry.getValue() / ORDERS);
             total += entry.getValue();
         }
         System.out.printf("  %-32s %6.2f%n%n", "total calls", (double) total / ORDERS);
+        assertAsPublished(calls, CostTables.column(CostTables.document(), "", "`CaptureOn=" + captureOn + "`"),
+                "per fulfilment, CaptureOn=" + captureOn);
+    }
+
+    /**
+     * The table adds up, and the calls counted for {@link #ORDERS} orders are exactly its figures per order, operation
+     * by operation (none missing, none more). Not per order, and so not in the tables: the queue pump's receives and
+     * deletes (Lambda's poller in AWS) and the Stripe key's read from Secrets Manager (once per execution environment).
+     */
+    private static void assertAsPublished(Map<String, Long> counted, CostTables.Column published, String what) {
+        assertThat(published.sum()).as("docs/cost.md: the rows of the table %s add up to its total", what)
+                .isEqualTo(published.total());
+        Map<String, Long> perOrder = new java.util.TreeMap<>();
+        counted.forEach((call, count) -> {
+            if (!isPump(call) && !call.startsWith("SecretsManager.")) {
+                perOrder.put(call, count);
+            }
+        });
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        published.calls().forEach((call, each) -> expected.put(call, each * ORDERS));
+        assertThat(perOrder).as("AWS calls for %d orders, %s, against docs/cost.md's table (x %d)", ORDERS, what, ORDERS)
+                .isEqualTo(expected);
+    }
+
+    private static boolean isPump(String call) {
+        return call.startsWith("Sqs.ReceiveMessage") || call.startsWith("Sqs.Delete")
+                || call.startsWith("Sqs.ChangeMessageVisibility") || call.startsWith("Sqs.GetQueueAttributes");
     }
 }

@@ -20,7 +20,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -64,22 +65,14 @@ class ConcurrencyIT {
 
         // WHEN the queues are pumped by several concurrent "instances" while a sampler watches the stock
         AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
-        AtomicBoolean draining = new AtomicBoolean(true);
-        Thread sampler = Thread.ofPlatform().start(() -> {
-            while (draining.get()) {
-                pipeline.allStock().values().forEach(c -> lowest.accumulateAndGet(Math.min(c[0], c[1]), Math::min));
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleWithFixedDelay(() -> pipeline.allStock().values()
+                .forEach(c -> lowest.accumulateAndGet(Math.min(c[0], c[1]), Math::min)), 0, 20, TimeUnit.MILLISECONDS);
         try {
             pipeline.drainInParallel(pipeline.routes(), PUMPS, Duration.ofMinutes(buyers > 500 ? 20 : 3));
         } finally {
-            draining.set(false);
-            sampler.join();
+            sampler.shutdown();
+            assertThat(sampler.awaitTermination(1, TimeUnit.MINUTES)).as("the stock sampler stopped").isTrue();
         }
 
         // THEN

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.cartwheel.core.email.EmailType;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;

@@ -1,7 +1,7 @@
 package dev.cartwheel.systemtests;
 
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;

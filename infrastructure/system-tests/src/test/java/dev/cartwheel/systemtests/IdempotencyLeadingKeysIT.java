@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;

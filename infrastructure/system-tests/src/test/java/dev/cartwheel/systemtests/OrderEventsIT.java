@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import dev.cartwheel.emulators.BusEvent;
+import dev.cartwheel.emulators.eventbridge.BusEvent;
 import dev.cartwheel.orderevents.OrderEventsHandler;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;

@@ -2,8 +2,8 @@ package dev.cartwheel.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every deployable jar, found from template.yaml's {@code CodeUri} (a jar added to the template is covered without a
  * change here): at most {@link #BUDGET_BYTES} (a dependency that grows a jar fails the build with the jar's name and
  * size), its handlers inside, none of what a function must never carry, the URL-connection HTTP client, and for the
- * jars known here exactly the SDK service clients the function calls. Prints the sizes.
+ * jars known here exactly the SDK service clients the function calls; and every Cartwheel class a class of the jar
+ * references is in the jar too (ProGuard runs with {@code -dontwarn}, so a class the shade left out would otherwise
+ * fail only at run time, with a {@code NoClassDefFoundError} on Lambda). Prints the sizes.
  */
 class PackagingIT {
 
@@ -32,7 +34,7 @@ class PackagingIT {
 
     private static final List<String> NEVER = List.of(
             "org/apache/http/", "org/apache/hc/", "io/netty/", "software/amazon/awssdk/http/apache",
-            "software/amazon/awssdk/http/nio/", "dev/cartwheel/emulators/", "dev/cartwheel/testing/",
+            "software/amazon/awssdk/http/nio/", "dev/cartwheel/emulators/", "dev/cartwheel/testing/", "dev/cartwheel/core/testing/",
             "dev/cartwheel/local/", "dev/cartwheel/systemtests/", "dev/cartwheel/bench/", "org/junit/", "org/assertj/",
             "com/amazonaws/services/dynamodbv2/local/", "org/elasticmq/", "org/testcontainers/");
     private static final Set<String> SERVICES = Set.of("dynamodb", "sqs", "sesv2", "eventbridge", "secretsmanager");
@@ -82,5 +84,39 @@ class PackagingIT {
             }
             assertThat(entries).as("the one HTTP client").anyMatch(entry -> entry.startsWith("software/amazon/awssdk/http/urlconnection/"));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jars")
+    void jar_holdsEveryCartwheelClassItsClassesReference(String codeUri, Set<String> handlers) throws IOException {
+        Path jar = Root.path(codeUri);
+        assertThat(jar).as("run mvn package first").exists();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Set<String> present = new TreeSet<>();
+            file.stream().map(ZipEntry::getName).filter(name -> name.endsWith(".class"))
+                    .forEach(name -> present.add(name.substring(0, name.length() - ".class".length())));
+            List<String> missing = new java.util.ArrayList<>();
+            int cartwheelClasses = 0;
+            for (ZipEntry entry : file.stream().filter(PackagingIT::isClass).toList()) {
+                byte[] bytes;
+                try (var in = file.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                String referrer = entry.getName().substring(0, entry.getName().length() - ".class".length());
+                cartwheelClasses += referrer.startsWith("dev/cartwheel/") ? 1 : 0;
+                for (String referenced : ClassReferences.of(bytes)) {
+                    if (referenced.startsWith("dev/cartwheel/") && !present.contains(referenced)) {
+                        missing.add(referrer + " -> " + referenced);
+                    }
+                }
+            }
+            assertThat(cartwheelClasses).as("%s holds Cartwheel classes to check", jar.getFileName()).isGreaterThan(0);
+            assertThat(missing).as("Cartwheel classes referenced from %s but not in it", jar.getFileName()).isEmpty();
+        }
+    }
+
+    private static boolean isClass(ZipEntry entry) {
+        String name = entry.getName();
+        return name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class");
     }
 }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cartwheel.emulators.BusEvent;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.eventbridge.BusEvent;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.orderevents.OrderEventsHandler;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.Faults;

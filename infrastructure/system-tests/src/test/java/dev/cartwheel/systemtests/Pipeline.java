@@ -16,11 +16,10 @@ import dev.cartwheel.testing.AwsEnvironment;
 import dev.cartwheel.testing.ProvisionedStack;
 import dev.cartwheel.testing.PumpResult;
 import dev.cartwheel.testing.QueuePump;
-import dev.cartwheel.testing.QueuePumpTimeoutException;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.function.Function;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.emulators.stripe.StripeSimulator;
 import java.time.Duration;
 import java.io.UncheckedIOException;
@@ -29,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -418,34 +419,21 @@ final class Pipeline {
 
     /**
      * Pumps every step's queue with {@code threads} pumps at once, as concurrent Lambda instances would, until all
-     * queues are empty (nothing visible, in flight or delayed).
+     * queues are empty (nothing visible, in flight or delayed): each pump delivers until a round over the queues finds
+     * nothing, then looks whether every queue is empty, and waits for that (Awaitility) at most {@code timeout}.
      */
     void drainInParallel(Map<String, Function<SQSEvent, SQSBatchResponse>> routes, int threads, Duration timeout) {
         QueuePump pump = aws.queuePump();
-        long deadline = System.nanoTime() + timeout.toNanos();
         java.util.concurrent.atomic.AtomicInteger pumps = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
                 work -> new Thread(work, "pump-" + pumps.incrementAndGet()));
         try {
             List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    while (true) {
-                        boolean delivered = false;
-                        for (var route : routes.entrySet()) {
-                            delivered |= !pump.pumpOnce(route.getKey(), route.getValue()).isEmpty();
-                        }
-                        if (!delivered && routes.keySet().stream().allMatch(url -> pump.approximateCount(url) == 0)) {
-                            return null;
-                        }
-                        if (System.nanoTime() > deadline) {
-                            throw new QueuePumpTimeoutException("queues not drained after " + timeout);
-                        }
-                        if (!delivered) {
-                            Thread.sleep(50);
-                        }
-                    }
-                }));
+                workers.add(pool.submit(() -> Awaitility.await("every queue drained (nothing visible, in flight or delayed)")
+                        .atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                        .until(() -> deliverUntilNothingIsVisible(pump, routes)
+                                && routes.keySet().stream().allMatch(url -> pump.approximateCount(url) == 0))));
             }
             for (java.util.concurrent.Future<?> worker : workers) {
                 worker.get();
@@ -454,10 +442,25 @@ final class Pipeline {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ConditionTimeoutException timedOut) {
+                throw timedOut;
+            }
             throw new IllegalStateException("a pump failed", e.getCause());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Rounds of one receive per queue until a round receives nothing; always true (the caller then checks the depths). */
+    private static boolean deliverUntilNothingIsVisible(QueuePump pump, Map<String, Function<SQSEvent, SQSBatchResponse>> routes) {
+        boolean delivered;
+        do {
+            delivered = false;
+            for (var route : routes.entrySet()) {
+                delivered |= !pump.pumpOnce(route.getKey(), route.getValue()).isEmpty();
+            }
+        } while (delivered);
+        return true;
     }
 
     /** {available, reserved, sold} of a SKU, and every SKU's counters (the shop's rules, items without stock, skipped). */

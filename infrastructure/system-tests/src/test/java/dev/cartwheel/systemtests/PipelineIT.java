@@ -8,7 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;
 import dev.cartwheel.testing.PumpResult;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.systemtests.faults.SimulatedCrash;

@@ -14,7 +14,7 @@ import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StatusChange;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.emulators.stripe.StripeSimulator;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.systemtests.SoakPlan.Path;

@@ -3,10 +3,10 @@ package dev.cartwheel.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cartwheel.emulators.FunctionEvent;
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
-import dev.cartwheel.emulators.TemplateResource;
+import dev.cartwheel.emulators.template.FunctionEvent;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
+import dev.cartwheel.emulators.template.TemplateResource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -438,7 +438,7 @@ class TemplateIT {
 
     private static Map<String, Object> rawDocument() {
         try {
-            Object root = dev.cartwheel.emulators.CfnYaml.load(java.nio.file.Files.readString(Root.path("template.yaml")), "template.yaml");
+            Object root = dev.cartwheel.emulators.template.CfnYaml.load(java.nio.file.Files.readString(Root.path("template.yaml")), "template.yaml");
             @SuppressWarnings("unchecked")
             Map<String, Object> document = (Map<String, Object>) root;
             return document;
@@ -457,7 +457,7 @@ class TemplateIT {
         assertThat(value).as("a template parameter (Ref), so that a deployment can tune it").isInstanceOf(Map.class);
         Object ref = ((Map<?, ?>) value).get("Ref");
         assertThat(ref).as("Ref in " + value).isNotNull();
-        dev.cartwheel.emulators.TemplateParameter parameter = TEMPLATE.parameters().get(String.valueOf(ref));
+        dev.cartwheel.emulators.template.TemplateParameter parameter = TEMPLATE.parameters().get(String.valueOf(ref));
         assertThat(parameter).as("parameter " + ref).isNotNull();
         assertThat(parameter.type()).isEqualTo("Number");
         return Double.parseDouble(parameter.defaultValue());

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.payment.PaymentGateway;
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.emulators.stripe.StripeSimulator;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
 import dev.cartwheel.systemtests.faults.Faults;

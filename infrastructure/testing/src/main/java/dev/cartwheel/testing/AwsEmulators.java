@@ -200,7 +200,7 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                     var eventBridge = emulators.eventBridge();
                     Mailbox mailbox = new Mailbox() {
                         @Override
-                        public java.util.List<dev.cartwheel.emulators.CapturedEmail> messages() {
+                        public java.util.List<dev.cartwheel.emulators.ses.CapturedEmail> messages() {
                             return ses.messages();
                         }
 
@@ -211,7 +211,7 @@ public final class AwsEmulators implements BeforeAllCallback, BeforeEachCallback
                     };
                     EventBus eventBus = new EventBus() {
                         @Override
-                        public java.util.List<dev.cartwheel.emulators.BusEvent> events(String busName) {
+                        public java.util.List<dev.cartwheel.emulators.eventbridge.BusEvent> events(String busName) {
                             return eventBridge.events(busName);
                         }
 

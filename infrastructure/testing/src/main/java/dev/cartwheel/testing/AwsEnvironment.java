@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.cartwheel.emulators.Endpoints;
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.Provisioner;
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.provisioning.Provisioner;
+import dev.cartwheel.emulators.template.SamTemplate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import dev.cartwheel.emulators.BusEvent;
+import dev.cartwheel.emulators.eventbridge.BusEvent;
 
 /**
  * The events the emulated EventBridge accepted on its buses (PutEvents), kept for assertions instead of being routed

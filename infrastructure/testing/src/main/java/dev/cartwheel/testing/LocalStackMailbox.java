@@ -12,7 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.cartwheel.emulators.CapturedEmail;
+import dev.cartwheel.emulators.ses.CapturedEmail;
 
 /** LocalStack's SES keeps sent mail at {@code GET /_aws/ses}; cleared with {@code DELETE /_aws/ses}. */
 final class LocalStackMailbox implements Mailbox {

@@ -4,8 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.cartwheel.emulators.ProvisionedResources;
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.provisioning.ProvisionedResources;
+import dev.cartwheel.emulators.template.SamTemplate;
 
 /**
  * A template provisioned for one test: its resources under a fresh name prefix, and each function's environment

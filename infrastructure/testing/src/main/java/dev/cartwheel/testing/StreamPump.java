@@ -16,11 +16,11 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
 
-import dev.cartwheel.emulators.DynamoDbStreamPoller;
-import dev.cartwheel.emulators.DynamoDbStreamPoller.Outcome;
-import dev.cartwheel.emulators.DynamoDbStreamPoller.Settings;
-import dev.cartwheel.emulators.EmulatorException;
-import dev.cartwheel.emulators.FunctionEvent;
+import dev.cartwheel.emulators.server.EmulatorException;
+import dev.cartwheel.emulators.streams.DynamoDbStreamPoller.Outcome;
+import dev.cartwheel.emulators.streams.DynamoDbStreamPoller.Settings;
+import dev.cartwheel.emulators.streams.DynamoDbStreamPoller;
+import dev.cartwheel.emulators.template.FunctionEvent;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;

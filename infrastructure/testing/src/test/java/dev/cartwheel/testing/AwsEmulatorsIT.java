@@ -97,15 +97,15 @@ class AwsEmulatorsIT {
         Assumptions.assumeTrue(ProjectTemplate.find().isPresent(), "no project template.yaml found upwards");
         ProvisionedStack stack = env.provision();
         assertThat(stack.environments()).isNotEmpty();
-        stack.template().resources(dev.cartwheel.emulators.SamTemplate.EVENT_BUS).forEach(bus ->
+        stack.template().resources(dev.cartwheel.emulators.template.SamTemplate.EVENT_BUS).forEach(bus ->
                 assertThat(env.eventBridge().describeEventBus(r -> r.name(stack.eventBusName(bus.logicalId()))).arn())
                         .isEqualTo(stack.arn(bus.logicalId())));
-        stack.template().resources(dev.cartwheel.emulators.SamTemplate.DYNAMODB_TABLE).stream()
+        stack.template().resources(dev.cartwheel.emulators.template.SamTemplate.DYNAMODB_TABLE).stream()
                 .filter(t -> t.properties().containsKey("StreamSpecification")).forEach(t ->
                         assertThat(stack.streamArn(t.logicalId())).isEqualTo(env.dynamoDb()
                                 .describeTable(r -> r.tableName(stack.tableName(t.logicalId()))).table().latestStreamArn()));
         // every secret exists with a value, and the functions get its ARN (Ref of a secret), readable by the SDK
-        stack.template().resources(dev.cartwheel.emulators.SamTemplate.SECRETS_MANAGER_SECRET).forEach(secret -> {
+        stack.template().resources(dev.cartwheel.emulators.template.SamTemplate.SECRETS_MANAGER_SECRET).forEach(secret -> {
             String arn = stack.secretArn(secret.logicalId());
             assertThat(arn).startsWith("arn:aws:secretsmanager:");
             assertThat(env.secretsManager().getSecretValue(r -> r.secretId(arn)).secretString()).isNotBlank();

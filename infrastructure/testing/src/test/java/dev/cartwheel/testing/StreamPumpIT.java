@@ -18,9 +18,9 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.cartwheel.emulators.BusEvent;
-import dev.cartwheel.emulators.DynamoDbStreamPoller.Settings;
-import dev.cartwheel.emulators.FunctionEvent;
+import dev.cartwheel.emulators.eventbridge.BusEvent;
+import dev.cartwheel.emulators.streams.DynamoDbStreamPoller.Settings;
+import dev.cartwheel.emulators.template.FunctionEvent;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;

@@ -130,6 +130,16 @@ public record Order(
                 version, createdAt, updatedAt, history, details, unavailableSkus, cancellation, refunds, capture, fulfilment, pricing, shipping);
     }
 
+    /**
+     * A payment the provider made for this order, recorded as a change of its own (a new version, the status kept):
+     * an authorization that came back after the order was cancelled or expired, so that settling reads it by its id.
+     */
+    public Order withPaymentRecorded(PaymentDetails details, Instant at) {
+        return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
+                version + 1, createdAt, at, history, details, unavailableSkus, cancellation, refunds, capture, fulfilment,
+                pricing, shipping);
+    }
+
     public Order withUnavailableSkus(List<String> skus) {
         return new Order(orderId, customerId, email, correlationId, lines, total, paymentToken, status,
                 version, createdAt, updatedAt, history, payment, skus, cancellation, refunds, capture, fulfilment, pricing, shipping);

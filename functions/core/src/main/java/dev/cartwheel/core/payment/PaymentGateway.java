@@ -27,12 +27,17 @@ public interface PaymentGateway {
 
     /**
      * The authorization made under {@code idempotencyKey}, if the provider made one (approved or declined). Lets a
-     * compensation find a hold whose result a crashed or out-raced step never recorded.
+     * compensation find a hold whose result a crashed or out-raced step never recorded. A provider may find it by a
+     * search that lags behind its writes (Stripe's does, by up to a minute, an hour in an outage): when the order
+     * records the payment's id, use {@link #authorizationOf} instead.
      */
     Optional<Authorization> findAuthorization(String idempotencyKey);
 
-    /** The capture made under {@code idempotencyKey}, if the provider made one. */
-    Optional<Capture> findCapture(String idempotencyKey);
+    /** The payment {@code paymentId} as the provider holds it now, read by its id: never behind an earlier write. */
+    Authorization authorizationOf(String paymentId);
+
+    /** The capture of payment {@code paymentId}, if it was captured, read by the payment's id. */
+    Optional<Capture> findCaptureOf(String paymentId);
 
     /** The refund made under {@code idempotencyKey}, if the provider made one. Only looks; refunds nothing. */
     Optional<Refund> findRefund(String idempotencyKey);

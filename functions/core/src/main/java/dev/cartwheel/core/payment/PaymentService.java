@@ -7,18 +7,21 @@ import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
 import dev.cartwheel.core.order.Cancellation;
+import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.RefundRecord;
+import dev.cartwheel.core.exceptions.StaleOrderException;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.order.StockMovement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The payment step: authorizes the order's total, then captures it. RESERVED -> AUTHORIZED -> PAID, the
@@ -164,7 +167,9 @@ public final class PaymentService {
      * Still pending: nothing to do yet; the webhook or the payment timeout will come.
      */
     private OrderStatus resumePending(Order order) {
-        Authorization authorization = gateway.findAuthorization(PaymentGateway.key(order.orderId(), "authorize"))
+        Authorization authorization = order.findPayment()
+                .map(pending -> Optional.of(gateway.authorizationOf(pending.paymentId())))
+                .orElseGet(() -> gateway.findAuthorization(PaymentGateway.key(order.orderId(), "authorize")))
                 .orElseThrow(() -> new IllegalStateException("order " + order.orderId()
                         + " is pending at the provider, which has no authorization for it"));
         if (authorization.pending()) {
@@ -183,10 +188,31 @@ public final class PaymentService {
             send(MessageType.PAYMENT_FAILED, order);
             return OrderStatus.PAYMENT_FAILED;
         }
-        Order authorized = order.transitionTo(OrderStatus.AUTHORIZED, clock.instant(), "payment authorized")
-                .withPayment(new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4()));
-        orders.apply(new OrderTransition(order, authorized, List.of()));
+        PaymentDetails details = new PaymentDetails(authorization.paymentId(), authorization.brand(), authorization.last4());
+        Order authorized = order.transitionTo(OrderStatus.AUTHORIZED, clock.instant(), "payment authorized").withPayment(details);
+        try {
+            orders.apply(new OrderTransition(order, authorized, List.of()));
+        } catch (StaleOrderException | ConcurrentUpdateException e) {
+            recordIfSettling(order.orderId(), details);
+            throw e;
+        }
         return authorized.isDueForCapture() ? capture(authorized) : awaitFulfilment(authorized);
+    }
+
+    /**
+     * The order changed while the provider authorized it: if it was cancelled or expired meanwhile, the hold just made
+     * is recorded on it (status kept), so that settling it, here on the re-read or in the saga, finds the hold by its
+     * id. A lookup by key could miss an authorization this fresh (Stripe's search lags behind its writes).
+     */
+    private void recordIfSettling(String orderId, PaymentDetails details) {
+        Retry.withCurrentOrder(orders, orderId, current -> {
+            boolean settling = current.isIn(OrderStatus.CANCELLING) || current.isIn(OrderStatus.CANCELLED)
+                    || current.isIn(OrderStatus.EXPIRED);
+            if (settling && current.findPayment().isEmpty()) {
+                orders.apply(new OrderTransition(current, current.withPaymentRecorded(details, clock.instant()), List.of()));
+            }
+            return current.status();
+        });
     }
 
     /** Captured on fulfilment: the order waits, held; its customer gets the confirmation now. */
@@ -237,7 +263,8 @@ public final class PaymentService {
         }
         PaymentSettlement.Outcome outcome = settlement.settle(order);
         if (order.isIn(OrderStatus.CANCELLED) && outcome.settlement() != recorded.settlement()
-                && outcome.settlement() == Cancellation.Settlement.REFUNDED) {
+                && (outcome.settlement() == Cancellation.Settlement.REFUNDED
+                || outcome.settlement() == Cancellation.Settlement.VOIDED)) {
             Order corrected = order.withSettlementCorrected(outcome.settlement(), outcome.refunded(), clock.instant());
             orders.apply(new OrderTransition(order, corrected, List.of()));
         }

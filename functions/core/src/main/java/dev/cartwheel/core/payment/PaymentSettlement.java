@@ -82,13 +82,16 @@ public final class PaymentSettlement {
     public Outcome settle(Order order) {
         String orderId = order.orderId();
         Money zero = Money.zero(order.total().currency());
-        Optional<Authorization> authorization = gateway.findAuthorization(PaymentGateway.key(orderId, "authorize"))
+        // by the id the order recorded (current); by the key only when the step never got to record it
+        Optional<Authorization> authorization = order.findPayment()
+                .map(recorded -> Optional.of(gateway.authorizationOf(recorded.paymentId())))
+                .orElseGet(() -> gateway.findAuthorization(PaymentGateway.key(orderId, "authorize")))
                 .filter(Authorization::holdsFunds);
         if (authorization.isEmpty()) {
             return Outcome.nothingMoved(Cancellation.Settlement.NOTHING_TO_SETTLE, zero);
         }
         String paymentId = authorization.get().paymentId();
-        Optional<Capture> capture = gateway.findCapture(PaymentGateway.key(orderId, "capture"));
+        Optional<Capture> capture = gateway.findCaptureOf(paymentId);
         if (capture.isEmpty()) {
             voidHold(orderId, paymentId);
             return Outcome.nothingMoved(Cancellation.Settlement.VOIDED, zero);

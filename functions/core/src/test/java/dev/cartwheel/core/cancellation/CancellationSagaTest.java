@@ -18,6 +18,10 @@ import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StockMovement;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentService;
+import dev.cartwheel.core.testing.InMemoryOrderStore;
+import dev.cartwheel.core.testing.InMemoryPaymentGateway;
+import dev.cartwheel.core.testing.InMemoryPorts;
+import dev.cartwheel.core.testing.RecordingPublisher;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,9 +35,10 @@ class CancellationSagaTest {
     private static final Clock CLOCK = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
     private static final Caller ALICE = new Caller("alice", "alice@example.com", Set.of("orders/write"));
 
-    private final Fakes.Orders orders = new Fakes.Orders();
-    private final Fakes.Gateway gateway = new Fakes.Gateway();
-    private final Fakes.Publisher publisher = new Fakes.Publisher();
+    private final InMemoryPorts ports = new InMemoryPorts();
+    private final InMemoryOrderStore orders = ports.orders;
+    private final InMemoryPaymentGateway gateway = ports.gateway;
+    private final RecordingPublisher publisher = ports.publisher;
     private final CancellationService cancellations = new CancellationService(orders, publisher, CLOCK);
     private final PaymentService payment = new PaymentService(orders, gateway, publisher, CLOCK);
 
@@ -47,7 +52,7 @@ class CancellationSagaTest {
         // WHEN cancelled, and the saga's message delivered twice
         Order cancelling = cancellations.cancel(ALICE, "ord_1", "changed my mind");
         payment.handle(message(MessageType.CANCEL_REQUESTED));
-        int writes = orders.writes;
+        int writes = orders.writes();
         payment.handle(message(MessageType.CANCEL_REQUESTED));
 
         // THEN
@@ -58,10 +63,10 @@ class CancellationSagaTest {
         assertThat(cancelled.history().getLast().reason()).isEqualTo("changed my mind");
         assertThat(cancelled.findCancellation().orElseThrow().settlement()).isEqualTo(Cancellation.Settlement.REFUNDED);
         assertThat(cancelled.refundedTotal()).isEqualTo(order.total());
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RESTOCK));
-        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:capture", "ord_1:refund");
-        assertThat(orders.writes).as("the duplicate wrote nothing").isEqualTo(writes);
-        assertThat(publisher.sent).extracting(StepMessage::type).containsExactly(
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RESTOCK));
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:capture", "ord_1:refund");
+        assertThat(orders.writes()).as("the duplicate wrote nothing").isEqualTo(writes);
+        assertThat(publisher.sent()).extracting(StepMessage::type).containsExactly(
                 MessageType.CANCEL_REQUESTED, MessageType.ORDER_CANCELLED, MessageType.ORDER_CANCELLED);
     }
 
@@ -76,8 +81,8 @@ class CancellationSagaTest {
         Order cancelled = orders.find("ord_1").orElseThrow();
         assertThat(cancelled.findCancellation().orElseThrow().settlement()).isEqualTo(Cancellation.Settlement.VOIDED);
         assertThat(cancelled.findCancellation().orElseThrow().reason()).isEqualTo(CancellationService.DEFAULT_REASON);
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
-        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:void");
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:void");
     }
 
     @Test
@@ -89,8 +94,8 @@ class CancellationSagaTest {
 
         assertThat(orders.find("ord_1").orElseThrow().findCancellation().orElseThrow().settlement())
                 .isEqualTo(Cancellation.Settlement.NOTHING_TO_SETTLE);
-        assertThat(orders.movements).isEmpty();
-        assertThat(gateway.operations).isEmpty();
+        assertThat(orders.movements()).isEmpty();
+        assertThat(gateway.operations()).isEmpty();
     }
 
     @Test
@@ -99,7 +104,7 @@ class CancellationSagaTest {
         gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", paid.total());
         gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", paid.total());
         Order refunding = paid.withRefundRequested(new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0);
-        orders.orders.put("ord_1", refunding);
+        orders.put(refunding);
 
         cancellations.cancel(ALICE, "ord_1", null);
         payment.handle(message(MessageType.CANCEL_REQUESTED));
@@ -108,24 +113,24 @@ class CancellationSagaTest {
         assertThat(cancelled.findRefund("k1").orElseThrow().isCompleted()).isTrue();
         assertThat(cancelled.findCancellation().orElseThrow().refunded()).isEqualTo(new Money(1500, "EUR"));
         assertThat(cancelled.refundedTotal()).isEqualTo(new Money(2000, "EUR"));
-        assertThat(gateway.operations).containsKeys("ord_1:refund:k1", "ord_1:refund");
+        assertThat(gateway.operations()).containsKeys("ord_1:refund:k1", "ord_1:refund");
     }
 
     @Test
     void paymentStepFindingItsCaptureUnderACancelledOrder_refundsIt_andCorrectsTheRecord() {
-        // GIVEN the saga voided and finished, then a capture that was in flight landed
+        // GIVEN the saga voided and finished, then a capture that was in flight (crossing the void) landed
         stored(OrderStatus.AUTHORIZED);
         gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", new Money(2000, "EUR"));
         cancellations.cancel(ALICE, "ord_1", null);
         payment.handle(message(MessageType.CANCEL_REQUESTED));
-        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", new Money(2000, "EUR"));
+        gateway.landLateCapture(PaymentGateway.key("ord_1", "capture"), "pay_0", new Money(2000, "EUR"));
 
         // WHEN the payment step's StockReserved is redelivered
         OrderStatus status = payment.handle(message(MessageType.STOCK_RESERVED));
 
         // THEN
         assertThat(status).isEqualTo(OrderStatus.CANCELLED);
-        assertThat(gateway.operations).containsKey("ord_1:refund");
+        assertThat(gateway.operations()).containsKey("ord_1:refund");
         Cancellation corrected = orders.find("ord_1").orElseThrow().findCancellation().orElseThrow();
         assertThat(corrected.settlement()).isEqualTo(Cancellation.Settlement.REFUNDED);
         assertThat(corrected.refunded()).isEqualTo(new Money(2000, "EUR"));
@@ -144,10 +149,10 @@ class CancellationSagaTest {
 
         stored(OrderStatus.RESERVED);
         Order first = cancellations.cancel(ALICE, "ord_1", "first");
-        int writes = orders.writes;
+        int writes = orders.writes();
         Order again = cancellations.cancel(ALICE, "ord_1", "second");
         assertThat(again).isEqualTo(first);
-        assertThat(orders.writes).isEqualTo(writes);
+        assertThat(orders.writes()).isEqualTo(writes);
     }
 
     private Order stored(OrderStatus status) {
@@ -168,7 +173,7 @@ class CancellationSagaTest {
                 order = order.withPayment(new PaymentDetails("pay_0", "visa", "4242"));
             }
         }
-        orders.orders.put("ord_1", order);
+        orders.put(order);
         return order;
     }
 

@@ -18,6 +18,10 @@ import dev.cartwheel.core.order.RefundRecord;
 import dev.cartwheel.core.order.StockMovement;
 import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentService;
+import dev.cartwheel.core.testing.InMemoryOrderStore;
+import dev.cartwheel.core.testing.InMemoryPaymentGateway;
+import dev.cartwheel.core.testing.InMemoryPorts;
+import dev.cartwheel.core.testing.RecordingPublisher;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,9 +36,10 @@ class FulfilmentAndProviderRefundTest {
     private static final Clock CLOCK = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
     private static final Caller ALICE = new Caller("alice", "alice@example.com", Set.of("orders/write"));
 
-    private final Fakes.Orders orders = new Fakes.Orders();
-    private final Fakes.Gateway gateway = new Fakes.Gateway();
-    private final Fakes.Publisher publisher = new Fakes.Publisher();
+    private final InMemoryPorts ports = new InMemoryPorts();
+    private final InMemoryOrderStore orders = ports.orders;
+    private final InMemoryPaymentGateway gateway = ports.gateway;
+    private final RecordingPublisher publisher = ports.publisher;
     private final FulfilmentService fulfilments = new FulfilmentService(orders, publisher, CLOCK);
     private final CancellationService cancellations = new CancellationService(orders, publisher, CLOCK);
     private final PaymentService payment = new PaymentService(orders, gateway, publisher, CLOCK);
@@ -49,10 +54,10 @@ class FulfilmentAndProviderRefundTest {
         assertThat(fulfilled.status()).isEqualTo(OrderStatus.FULFILLED);
         assertThat(fulfilled.findFulfilment().orElseThrow().trackingNumber()).isEqualTo("1Z999");
         assertThat(repeated).isEqualTo(fulfilled);
-        assertThat(orders.writes).isEqualTo(1);
-        assertThat(publisher.sent).as("the shipping notice, for the request and its repeat").extracting(StepMessage::type)
+        assertThat(orders.writes()).isEqualTo(1);
+        assertThat(publisher.sent()).as("the shipping notice, for the request and its repeat").extracting(StepMessage::type)
                 .containsExactly(MessageType.ORDER_FULFILLED, MessageType.ORDER_FULFILLED);
-        assertThat(gateway.operations).as("the fulfilment moved no money").containsOnlyKeys("ord_1:authorize");
+        assertThat(gateway.operations()).as("the fulfilment moved no money").containsOnlyKeys("ord_1:authorize");
         assertThatThrownBy(() -> cancellations.cancel(ALICE, "ord_1", null))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fulfilled");
     }
@@ -65,7 +70,7 @@ class FulfilmentAndProviderRefundTest {
         // WHEN the payment step authorizes it, is nudged again, and then the warehouse ships it
         OrderStatus afterAuthorization = payment.handle(message(MessageType.STOCK_RESERVED));
         OrderStatus afterNudge = payment.handle(message(MessageType.STOCK_RESERVED));
-        List<String> operationsBeforeFulfilment = List.copyOf(gateway.operations.keySet());
+        List<String> operationsBeforeFulfilment = List.copyOf(gateway.operations().keySet());
         Order recorded = fulfilments.fulfil("ord_1", null);
         OrderStatus afterFulfilment = payment.handle(message(MessageType.FULFILMENT_RECORDED));
 
@@ -75,9 +80,9 @@ class FulfilmentAndProviderRefundTest {
         assertThat(operationsBeforeFulfilment).containsExactly("ord_1:authorize");
         assertThat(recorded.status()).isEqualTo(OrderStatus.AUTHORIZED);
         assertThat(afterFulfilment).isEqualTo(OrderStatus.PAID);
-        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:capture");
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.COMMIT));
-        assertThat(publisher.sent).as("the confirmation as soon as it is held (again for the nudge), then the capture")
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:capture");
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.COMMIT));
+        assertThat(publisher.sent()).as("the confirmation as soon as it is held (again for the nudge), then the capture")
                 .extracting(StepMessage::type).containsExactly(MessageType.ORDER_AUTHORIZED, MessageType.ORDER_AUTHORIZED,
                         MessageType.FULFILMENT_RECORDED, MessageType.ORDER_PAID);
     }
@@ -91,13 +96,13 @@ class FulfilmentAndProviderRefundTest {
         Order withPendingRefunds = order
                 .withRefundRequested(new RefundRecord("k1", new Money(500, "EUR"), "chipped", T0, null), T0)
                 .withRefundRequested(new RefundRecord("k2", new Money(200, "EUR"), "late", T0, null), T0);
-        orders.orders.put("ord_1", withPendingRefunds);
+        orders.put(withPendingRefunds);
         String adminRefundId = gateway.refund("ord_1:refund:k1", "pay_0", new Money(500, "EUR")).refundId();
         String dashboardRefundId = gateway.refund("dashboard:1", "pay_0", new Money(300, "EUR")).refundId();
 
         // WHEN the provider's webhook is delivered twice
         payment.handle(message(MessageType.PAYMENT_UPDATED));
-        int writes = orders.writes;
+        int writes = orders.writes();
         payment.handle(message(MessageType.PAYMENT_UPDATED));
 
         // THEN
@@ -106,11 +111,11 @@ class FulfilmentAndProviderRefundTest {
                 .containsExactly(adminRefundId, null, dashboardRefundId);
         assertThat(refunded.refunds().get(2).isFromProvider()).isTrue();
         assertThat(refunded.refunds().get(0).isFromProvider()).isFalse();
-        assertThat(gateway.operations).as("the webhook only looks: it made no refund").doesNotContainKey("ord_1:refund:k2");
+        assertThat(gateway.operations()).as("the webhook only looks: it made no refund").doesNotContainKey("ord_1:refund:k2");
         assertThat(refunded.refundedTotal()).as("asked for or made: 500 + 200 + 300").isEqualTo(new Money(1000, "EUR"));
         assertThat(refunded.status()).isEqualTo(OrderStatus.CONFIRMED);
-        assertThat(orders.writes).as("the duplicate wrote nothing").isEqualTo(writes);
-        assertThat(publisher.sent).as("each delivery asks for the refund e-mails (the e-mail step sends each once)")
+        assertThat(orders.writes()).as("the duplicate wrote nothing").isEqualTo(writes);
+        assertThat(publisher.sent()).as("each delivery asks for the refund e-mails (the e-mail step sends each once)")
                 .extracting(StepMessage::type).containsExactly(MessageType.REFUND_ISSUED, MessageType.REFUND_ISSUED);
     }
 
@@ -155,7 +160,7 @@ class FulfilmentAndProviderRefundTest {
                 order = order.withPayment(new PaymentDetails("pay_0", "visa", "4242"));
             }
         }
-        orders.orders.put(order.orderId(), order);
+        orders.put(order);
         return order;
     }
 

@@ -27,6 +27,10 @@ import dev.cartwheel.core.reconciler.ReconcilerService;
 import dev.cartwheel.core.refund.IssuedRefund;
 import dev.cartwheel.core.refund.RefundRequest;
 import dev.cartwheel.core.refund.RefundService;
+import dev.cartwheel.core.testing.InMemoryOrderStore;
+import dev.cartwheel.core.testing.InMemoryPaymentGateway;
+import dev.cartwheel.core.testing.InMemoryPorts;
+import dev.cartwheel.core.testing.RecordingPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +51,10 @@ class PaymentRefusalsTest {
     private static final Actor WAREHOUSE = new Actor("warehouse-1");
     private static final Actor SUPPORT = new Actor("support-agent-1");
 
-    private final Fakes.Orders orders = new Fakes.Orders();
-    private final Fakes.Gateway gateway = new Fakes.Gateway();
-    private final Fakes.Publisher publisher = new Fakes.Publisher();
+    private final InMemoryPorts ports = new InMemoryPorts();
+    private final InMemoryOrderStore orders = ports.orders;
+    private final InMemoryPaymentGateway gateway = ports.gateway;
+    private final RecordingPublisher publisher = ports.publisher;
     private final FulfilmentService fulfilments = new FulfilmentService(orders, publisher, CLOCK);
     private final CancellationService cancellations = new CancellationService(orders, publisher, CLOCK);
     private final RefundService refunds = new RefundService(orders, gateway, publisher, CLOCK);
@@ -60,7 +65,7 @@ class PaymentRefusalsTest {
         PaymentService payment = new PaymentService(orders, gateway, publisher, CLOCK);
         stored(OrderStatus.RESERVED, CapturePolicy.ON_FULFILMENT);
         payment.handle(message(MessageType.STOCK_RESERVED));
-        gateway.refusing.add("capture");
+        gateway.refuse("capture");
 
         // WHEN the warehouse asks to ship it, the payment step tries to capture (twice: a redelivery), and the
         // warehouse asks again
@@ -78,10 +83,10 @@ class PaymentRefusalsTest {
         assertThat(failed.history().getLast().reason()).contains("charge_expired_for_capture");
         assertThat(failed.history()).extracting(change -> change.status())
                 .doesNotContain(OrderStatus.PAID, OrderStatus.FULFILLED);
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
-        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:void");
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:void");
         // AND the customer is told (PaymentFailed, again on the redelivery: the e-mail step mails it once)
-        assertThat(publisher.sent).extracting(StepMessage::type).containsExactly(MessageType.ORDER_AUTHORIZED,
+        assertThat(publisher.sent()).extracting(StepMessage::type).containsExactly(MessageType.ORDER_AUTHORIZED,
                 MessageType.FULFILMENT_RECORDED, MessageType.PAYMENT_FAILED, MessageType.PAYMENT_FAILED);
         // AND the warehouse is told not to ship when it asks again, and the write raises the CapturesFailed alarm
         assertThatThrownBy(() -> fulfilments.fulfil("ord_1", "1Z999", WAREHOUSE))
@@ -93,11 +98,11 @@ class PaymentRefusalsTest {
     void refundRefusedForGood_isRecordedFailed_notCounted_notAnnounced_andItsRetryDoesNotAskTheProviderAgain() {
         // GIVEN a paid order and a provider that refuses the next refund
         Order paid = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
-        gateway.refusing.add("refund");
+        gateway.refuse("refund");
 
         // WHEN an admin refunds part of it, and retries with the same key once the provider would accept
         IssuedRefund refused = refunds.refund("ord_1", "refund-key-1", new RefundRequest(new Money(500, "EUR"), "broken"), SUPPORT);
-        gateway.refusing.clear();
+        gateway.stopRefusing();
         IssuedRefund retried = refunds.refund("ord_1", "refund-key-1", new RefundRequest(new Money(500, "EUR"), "broken"), SUPPORT);
 
         // THEN it is FAILED with the provider's reason and the admin who asked, and moved no money
@@ -106,13 +111,13 @@ class PaymentRefusalsTest {
         assertThat(refused.refund().requestedBy()).isEqualTo(SUPPORT);
         assertThat(retried.refund()).isEqualTo(refused.refund());
         assertThat(retried.replayed()).isTrue();
-        assertThat(gateway.refused).as("asked once, not again on the retry").containsExactly("ord_1:refund:refund-key-1");
+        assertThat(gateway.refused()).as("asked once, not again on the retry").containsExactly("ord_1:refund:refund-key-1");
         assertThat(gateway.findRefunds("pay_0")).isEmpty();
         Order order = orders.find("ord_1").orElseThrow();
         assertThat(order.refundedTotal()).as("a refused refund is not counted").isEqualTo(Money.zero("EUR"));
         assertThat(order.refundable()).isEqualTo(paid.total());
         // AND no RefundIssued: no customer e-mail, no order.refunded event; the write raises the RefundsFailed alarm
-        assertThat(publisher.sent).isEmpty();
+        assertThat(publisher.sent()).isEmpty();
         assertThat(OrderAlert.of(new OrderChange("1", paid, order))).containsExactly(OrderAlert.REFUND_FAILED);
         // AND a new refund with a new key can still refund the whole capture
         IssuedRefund next = refunds.refund("ord_1", "refund-key-2", new RefundRequest(paid.total(), "all of it"), SUPPORT);
@@ -127,8 +132,8 @@ class PaymentRefusalsTest {
         Order confirmed = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
         Order withPending = confirmed.withRefundRequested(
                 new RefundRecord("refund-key-1", new Money(300, "EUR"), "scratch", T0, null, SUPPORT, null), T0);
-        orders.orders.put("ord_1", withPending);
-        gateway.refusing.add("refund");
+        orders.put(withPending);
+        gateway.refuse("refund");
 
         // WHEN the customer cancels and the saga runs (and runs again: a redelivery)
         cancellations.cancel(ALICE, "ord_1", "changed my mind");
@@ -149,8 +154,8 @@ class PaymentRefusalsTest {
         assertThat(cancellation.requestedBy()).isEqualTo(new Actor("alice"));
         assertThat(cancelled.findRefund("refund-key-1").orElseThrow().state()).isEqualTo(RefundRecord.State.FAILED);
         assertThat(cancelled.refundedTotal()).isEqualTo(Money.zero("EUR"));
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RESTOCK));
-        assertThat(gateway.refused).as("the pending refund and the cancellation's, each asked once")
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RESTOCK));
+        assertThat(gateway.refused()).as("the pending refund and the cancellation's, each asked once")
                 .containsExactly("ord_1:refund:refund-key-1", "ord_1:refund");
         assertThat(OrderAlert.of(new OrderChange("1", withPending, cancelled)))
                 .containsExactly(OrderAlert.REFUND_FAILED, OrderAlert.REFUND_FAILED);
@@ -163,13 +168,13 @@ class PaymentRefusalsTest {
         new PaymentService(orders, gateway, publisher, CLOCK, Duration.ofMinutes(15), hold)
                 .handle(StepMessage.of(MessageType.STOCK_RESERVED, stored(OrderStatus.RESERVED, CapturePolicy.ON_FULFILMENT)
                         .orderId(), "corr-1"));
-        publisher.sent.clear();
+        publisher.clear();
         Instant authorizedAt = orders.find("ord_1").orElseThrow().findAuthorizedAt().orElseThrow();
 
         // WHEN the reconciler looks 5 days on, 6.5 days on and 7 days less 30 minutes on
         ReconcilerService.HoldReview fiveDays = reconciler(authorizedAt.plus(Duration.ofDays(5)), hold).reviewHolds(10);
         ReconcilerService.HoldReview nearLapse = reconciler(authorizedAt.plus(Duration.ofHours(156)), hold).reviewHolds(10);
-        List<StepMessage> sentNearLapse = List.copyOf(publisher.sent);
+        List<StepMessage> sentNearLapse = List.copyOf(publisher.sent());
         Instant almostLapsed = authorizedAt.plus(hold).minus(Duration.ofMinutes(30));
         ReconcilerService.HoldReview expiring = reconciler(almostLapsed, hold).reviewHolds(10);
         // AND the payment step gets the ExpiryDue (twice: a redelivery)
@@ -188,9 +193,9 @@ class PaymentRefusalsTest {
         assertThat(again).isEqualTo(OrderStatus.EXPIRED);
         Order order = orders.find("ord_1").orElseThrow();
         assertThat(order.history().getLast().reason()).isEqualTo("not shipped within the 7-day hold on your payment");
-        assertThat(orders.movements).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
-        assertThat(gateway.operations).containsOnlyKeys("ord_1:authorize", "ord_1:void");
-        assertThat(publisher.sent).extracting(StepMessage::type)
+        assertThat(orders.movements()).containsExactly(new StockMovement("SKU-1", 2, StockMovement.Kind.RELEASE));
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:void");
+        assertThat(publisher.sent()).extracting(StepMessage::type)
                 .containsExactly(MessageType.EXPIRY_DUE, MessageType.ORDER_EXPIRED, MessageType.ORDER_EXPIRED);
         assertThatThrownBy(() -> fulfilments.fulfil("ord_1", null, WAREHOUSE)).isInstanceOf(InvalidRequestException.class);
     }
@@ -206,7 +211,7 @@ class PaymentRefusalsTest {
         // AND another order is cancelled by its customer
         Order other = Order.place("ord_2", "alice", "alice@example.com", "corr-2",
                 List.of(new OrderLine("SKU-1", "Thing", 1, new Money(1000, "EUR"))), "pm_card_visa", T0);
-        orders.orders.put("ord_2", other);
+        orders.put(other);
         cancellations.cancel(ALICE, "ord_2", null);
 
         // THEN each action names its actor by sub and its time
@@ -244,7 +249,7 @@ class PaymentRefusalsTest {
                 gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
             }
         }
-        orders.orders.put(order.orderId(), order);
+        orders.put(order);
         return order;
     }
 

@@ -2,7 +2,7 @@ package dev.cartwheel.core.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.core.exceptions.EventPublishingException;
+import dev.cartwheel.core.testing.RecordingEventBus;
 import dev.cartwheel.core.money.Money;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
@@ -18,21 +18,7 @@ class OrderEventServiceTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
-    /** Records every call; refuses the calls whose number (1-based) is in {@code failing}. */
-    private static final class Bus implements OrderEventPublisher {
-        final List<List<OrderEvent>> calls = new ArrayList<>();
-        final List<Integer> failing = new ArrayList<>();
-
-        @Override
-        public void publish(List<OrderEvent> events) {
-            calls.add(List.copyOf(events));
-            if (failing.contains(calls.size())) {
-                throw new EventPublishingException("refused");
-            }
-        }
-    }
-
-    private final Bus bus = new Bus();
+    private final RecordingEventBus bus = new RecordingEventBus();
     private final OrderEventService service = new OrderEventService(bus);
 
     @Test
@@ -117,8 +103,8 @@ class OrderEventServiceTest {
         // THEN
         assertThat(failedFrom).isEmpty();
         assertThat(publication.published()).hasSize(25);
-        assertThat(bus.calls).extracting(List::size).containsExactly(10, 10, 5);
-        assertThat(bus.calls.stream().flatMap(List::stream).map(OrderEvent::orderId).toList())
+        assertThat(bus.calls()).extracting(List::size).containsExactly(10, 10, 5);
+        assertThat(bus.calls().stream().flatMap(List::stream).map(OrderEvent::orderId).toList())
                 .isEqualTo(changes.stream().map(change -> change.after().orderId()).toList());
     }
 
@@ -129,7 +115,7 @@ class OrderEventServiceTest {
         for (int i = 0; i < 25; i++) {
             changes.add(new OrderChange("seq-" + i, null, placed("ord_" + i)));
         }
-        bus.failing.add(2);
+        bus.failCall(2);
 
         // WHEN
         OrderEventService.Publication publication = service.publish(changes);
@@ -137,9 +123,9 @@ class OrderEventServiceTest {
 
         // THEN the retry starts at the first change of the refused call (its earlier events come again: at least once)
         assertThat(failedFrom).contains("seq-10");
-        assertThat(bus.calls).hasSize(2);
+        assertThat(bus.calls()).hasSize(2);
         assertThat(publication.published()).as("what is not retried: the first call's events, counted now")
-                .extracting(OrderEvent::orderId).isEqualTo(bus.calls.getFirst().stream().map(OrderEvent::orderId).toList());
+                .extracting(OrderEvent::orderId).isEqualTo(bus.calls().getFirst().stream().map(OrderEvent::orderId).toList());
     }
 
     private static Order placed(String orderId) {

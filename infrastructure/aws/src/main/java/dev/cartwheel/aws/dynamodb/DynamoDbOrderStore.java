@@ -49,6 +49,10 @@ import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededExcept
  * Orders in DynamoDB: one item per order keyed by {@code orderId} (GSI {@code byCustomer} for listing),
  * idempotency records in the idempotency table, stock counters in the products table. Every status change
  * is conditional on the version read, and travels with its stock movements in one {@code TransactWriteItems}.
+ *
+ * <p>Longer than 400 lines on purpose: it is the one class that turns the core's {@code OrderStore} port into
+ * DynamoDB requests (the transaction builders, the index queries and their paging, the retry of throttled calls);
+ * the item shapes themselves live in {@link OrderItems}.
  */
 public final class DynamoDbOrderStore implements OrderStore {
 

@@ -7,13 +7,12 @@ import dev.cartwheel.core.payment.PaymentProviderException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -22,7 +21,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * The Stripe API key, kept in a Secrets Manager secret and read with one SigV4-signed {@code GetSecretValue} over the
- * JDK's HttpClient (the SDK's signer is already in every function jar; the Secrets Manager SDK module would add
+ * JDK's {@code HttpURLConnection} (the SDK's signer is already in every function jar; the Secrets Manager SDK module would add
  * 0.7 MB to the payment and checkout jars). Read on first use, not at init (no call in a SnapStart snapshot), and
  * cached for five minutes so a rotated key is picked up without a redeploy. The key never reaches a log or an
  * exception message.
@@ -35,7 +34,6 @@ public final class StripeApiKey implements Supplier<String> {
     private final String secretId;
     private final URI endpoint;
     private final Clock clock;
-    private final HttpClient http;
     private volatile String value;
     private volatile Instant fetchedAt = Instant.MIN;
 
@@ -45,9 +43,6 @@ public final class StripeApiKey implements Supplier<String> {
         this.clock = clock;
         this.endpoint = settings.endpoint("SECRETS_MANAGER")
                 .orElseGet(() -> URI.create("https://secretsmanager." + settings.region().id() + ".amazonaws.com"));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-                .version("http".equals(endpoint.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-                .build();
     }
 
     @Override
@@ -74,18 +69,18 @@ public final class StripeApiKey implements Supplier<String> {
                 .payload(() -> new ByteArrayInputStream(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region().id()));
-        HttpRequest.Builder send = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> headers = new LinkedHashMap<>();
         signed.request().forEachHeader((name, values) -> {
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
-                values.forEach(v -> send.header(name, v));
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length") && !values.isEmpty()) {
+                headers.put(name, values.getFirst());
             }
         });
         try {
-            HttpResponse<String> response = http.send(send.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
+            UrlConnectionExchange.Answer response = UrlConnectionExchange.send(uri, "POST", headers, body,
+                    Duration.ofSeconds(3), Duration.ofSeconds(5));
+            if (response.status() != 200) {
                 throw new PaymentProviderException("cannot read the Stripe API key from Secrets Manager: HTTP "
-                        + response.statusCode());
+                        + response.status());
             }
             JsonNode secret = Json.mapper().readTree(response.body()).path("SecretString");
             if (!secret.isTextual() || secret.asText().isBlank()) {
@@ -94,9 +89,6 @@ public final class StripeApiKey implements Supplier<String> {
             return secret.asText().strip();
         } catch (IOException e) {
             throw new PaymentProviderException("cannot reach Secrets Manager for the Stripe API key: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PaymentProviderException("interrupted while reading the Stripe API key");
         }
     }
 }

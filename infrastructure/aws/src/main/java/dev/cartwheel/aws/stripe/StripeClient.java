@@ -6,11 +6,9 @@ import dev.cartwheel.core.payment.PaymentProviderException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +17,10 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * A thin client of Stripe's REST API on the JDK's HttpClient: form-encoded requests, JSON answers, the API key as a
- * Bearer token (read through {@code apiKey} on each call, never logged), {@code Stripe-Version} pinned, every POST
- * with an {@code Idempotency-Key}. Each attempt is bounded by {@code requestTimeout}. It retries, always with the same
+ * A thin client of Stripe's REST API on the JDK's {@code HttpURLConnection} ({@link UrlConnectionExchange}):
+ * form-encoded requests, JSON answers, the API key as a Bearer token (read through {@code apiKey} on each call, never
+ * logged), {@code Stripe-Version} pinned, every POST with an {@code Idempotency-Key}. Each attempt waits at most
+ * {@code connectTimeout} to connect and {@code requestTimeout} for each read of the answer. It retries, always with the same
  * key, only what may pass: no answer (connection refused or reset, timeout), {@code 409} conflicts, {@code 429}
  * ({@code lock_timeout}, {@code idempotency_key_in_use}) and {@code 5xx}, unless Stripe says {@code Stripe-Should-Retry: false} (and it also retries whatever Stripe marks
  * {@code Stripe-Should-Retry: true}). After the last attempt such a failure is a {@link PaymentProviderException}
@@ -42,8 +41,8 @@ public final class StripeClient {
         }
 
         /**
-         * 3 s to connect, 5 s per attempt, 3 attempts 250 ms then 500 ms apart: at most about 16 s, inside the
-         * payment function's 20 s timeout.
+         * 3 s to connect, 5 s for the answer, 3 attempts 250 ms then 500 ms apart: at most about 16 s for Stripe's
+         * small answers, inside the payment function's 20 s timeout.
          */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 3, Duration.ofMillis(250));
@@ -53,7 +52,6 @@ public final class StripeClient {
     private final URI apiBase;
     private final Supplier<String> apiKey;
     private final Settings settings;
-    private final HttpClient http;
     private final ObjectMapper json;
 
     public StripeClient(URI apiBase, Supplier<String> apiKey, Settings settings, ObjectMapper json) {
@@ -61,12 +59,6 @@ public final class StripeClient {
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.settings = settings;
         this.json = json;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if ("http".equals(apiBase.getScheme())) {
-            builder.version(HttpClient.Version.HTTP_1_1); // a local simulator: no h2c upgrade dance
-        }
-        this.http = builder.build();
     }
 
     /**
@@ -79,16 +71,14 @@ public final class StripeClient {
     /** {@code POST path} with {@code form} (in order) under {@code idempotencyKey}. */
     public Answer post(String path, List<Map.Entry<String, String>> form, String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        String body = encode(form);
-        return call(() -> request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "POST " + path);
+        byte[] body = encode(form).getBytes(StandardCharsets.UTF_8);
+        return call("POST", path, body, idempotencyKey, "POST " + path);
     }
 
     /** {@code GET path?query}. */
     public JsonNode get(String path, List<Map.Entry<String, String>> query) {
         String suffix = query.isEmpty() ? "" : "?" + encode(query);
-        return call(() -> request(path + suffix).GET(), "GET " + path).body();
+        return call("GET", path + suffix, null, null, "GET " + path).body();
     }
 
     /** {@code a=1&b=2}, each name and value URL-encoded ({@code metadata[order_id]} becomes {@code metadata%5Border_id%5D}). */
@@ -97,44 +87,47 @@ public final class StripeClient {
                 + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    private Map<String, String> headers(String idempotencyKey, boolean form) {
         String key = apiKey.get();
         if (key == null || key.isBlank()) {
             throw new PaymentProviderException("no Stripe API key configured");
         }
-        return HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
-                .timeout(settings.requestTimeout())
-                .header("Authorization", "Bearer " + key.strip())
-                .header("Stripe-Version", API_VERSION)
-                .header("Accept", "application/json")
-                .header("User-Agent", "cartwheel/1.0");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + key.strip());
+        headers.put("Stripe-Version", API_VERSION);
+        headers.put("Accept", "application/json");
+        headers.put("User-Agent", "cartwheel/1.0");
+        if (form) {
+            headers.put("Content-Type", "application/x-www-form-urlencoded");
+        }
+        if (idempotencyKey != null) {
+            headers.put("Idempotency-Key", idempotencyKey);
+        }
+        return headers;
     }
 
-    private Answer call(Supplier<HttpRequest.Builder> request, String what) {
+    private Answer call(String method, String pathAndQuery, byte[] body, String idempotencyKey, String what) {
         String lastFailure = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (attempt > 1) {
                 pause(attempt);
             }
-            HttpResponse<String> response;
+            UrlConnectionExchange.Answer response;
             try {
-                response = http.send(request.get().build(), HttpResponse.BodyHandlers.ofString());
+                response = UrlConnectionExchange.send(apiBase.resolve(pathAndQuery), method, headers(idempotencyKey, body != null),
+                        body, settings.connectTimeout(), settings.requestTimeout());
             } catch (IOException e) {
                 // no answer: the request may or may not have reached Stripe; the same key makes a retry safe
                 lastFailure = "no answer (" + e.getClass().getSimpleName() + ")";
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PaymentProviderException(what + " interrupted");
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
-                return new Answer(parse(response.body(), what),
-                        "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)));
+                return new Answer(parse(response.body(), what), "true".equals(response.header("Idempotent-Replayed")));
             }
             JsonNode error = errorOf(response.body());
             String code = text(error, "code");
-            String shouldRetry = response.headers().firstValue("Stripe-Should-Retry").orElse(null);
+            String shouldRetry = response.header("Stripe-Should-Retry");
             // 409: a lock timeout, or the same key still in flight (idempotency_key_in_use): both pass
             boolean mayPass = status == 409 || status == 429 || status >= 500;
             boolean retry = "false".equals(shouldRetry) ? false : "true".equals(shouldRetry) || mayPass;

@@ -30,9 +30,11 @@ import java.util.regex.Pattern;
  *   with {@code metadata[idempotency_key]}), each under its own key; an error that no retry can fix (a capture of a
  *   canceled or expired authorization, a refund beyond what is left, an invalid request) is a
  *   {@link PaymentRejectedException} with Stripe's code.</li>
- *   <li>the lookups: the order's PaymentIntent by {@code GET /v1/payment_intents/search} on
- *   {@code metadata['order_id']}, then its state as it is now; refunds by {@code GET /v1/refunds?payment_intent=}.
- *   A lookup never replays a POST: replaying a key that was never used would make the authorization it looks for.</li>
+ *   <li>the lookups: a payment whose id the order recorded by {@code GET /v1/payment_intents/:id} (current); an
+ *   order's PaymentIntent whose id was never recorded by {@code GET /v1/payment_intents/search} on
+ *   {@code metadata['order_id']}, then read by id for its state now (the search index lags behind writes by up to a
+ *   minute); refunds by {@code GET /v1/refunds?payment_intent=} (a list: current). A lookup never replays a POST:
+ *   replaying a key that was never used would make the authorization it looks for.</li>
  * </ul>
  * Transient failures (no answer, 409, 429, 5xx) are retried by {@link StripeClient} and then become a
  * {@link PaymentProviderException}.
@@ -152,8 +154,13 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Optional<Capture> findCapture(String idempotencyKey) {
-        return findIntent(orderIdOf(idempotencyKey))
+    public Authorization authorizationOf(String paymentId) {
+        return authorization(retrieve(paymentId));
+    }
+
+    @Override
+    public Optional<Capture> findCaptureOf(String paymentId) {
+        return Optional.of(retrieve(paymentId))
                 .filter(intent -> intent.path("amount_received").asLong() > 0)
                 .map(StripePaymentGateway::capture);
     }
@@ -176,7 +183,11 @@ public final class StripePaymentGateway implements PaymentGateway {
 
     // ---------------------------------------------------------------------------------------------- reading Stripe
 
-    /** The PaymentIntent of an order as it is now, found by its {@code metadata[order_id]}. */
+    /**
+     * The PaymentIntent of an order as it is now: found by its {@code metadata[order_id]} with Stripe's search, then
+     * read by its id, since the search index lags behind writes (an intent can show there in an older state, or not
+     * yet at all: the one window a lookup by key can miss, which is why callers that know the id use it).
+     */
     Optional<JsonNode> findIntent(String orderId) {
         JsonNode result = stripe.get("/v1/payment_intents/search", List.of(
                 Map.entry("query", "metadata['order_id']:'" + orderId + "'"),
@@ -189,7 +200,8 @@ public final class StripePaymentGateway implements PaymentGateway {
             }
         });
         // one per order (its authorize key is fixed); the newest if ever more
-        return found.stream().max(Comparator.comparingLong(intent -> intent.path("created").asLong()));
+        return found.stream().max(Comparator.comparingLong(intent -> intent.path("created").asLong()))
+                .map(intent -> retrieve(intent.path("id").asText()));
     }
 
     private JsonNode retrieve(String paymentId) {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,10 @@ import javax.crypto.spec.SecretKeySpec;
  *   {@code /_sim/faults?status=500|429&count=N} and {@code /_sim/faults?hang=N} (the next N API requests fail, or
  *   are carried out but answered only after {@link #hangFor} — a timeout after Stripe acted).</li>
  * </ul>
+ *
+ * <p>Over 400 lines: one HTTP server for every Stripe route Cartwheel calls, with the state those routes share
+ * (intents, refunds, idempotency keys, webhooks, faults); {@link StripeObjects} builds the JSON, {@link TestCard} the
+ * cards. Splitting it along routes is left to a later change (issue 15 covers the AWS emulators).
  */
 public final class StripeSimulator implements AutoCloseable {
 
@@ -126,6 +131,7 @@ public final class StripeSimulator implements AutoCloseable {
     private final String apiKey;
     private final Clock clock;
     private final HttpServer server;
+    private final java.util.concurrent.atomic.AtomicLong servedNanos = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService executor;
     private final SecureRandom random = new SecureRandom();
     private final Object lock = new Object();
@@ -154,6 +160,10 @@ public final class StripeSimulator implements AutoCloseable {
     private volatile int failureStatus = 500;
     private final AtomicInteger hangsLeft = new AtomicInteger();
     private volatile Duration hangFor = Duration.ofSeconds(2);
+    /** How far Stripe's search index is behind: {@link #searchLag}. */
+    private volatile Duration searchLag = Duration.ZERO;
+    /** Each PaymentIntent's states as its events announced them, oldest first: what a lagging search index shows. */
+    private final Map<String, List<Map.Entry<java.time.Instant, ObjectNode>>> searchIndex = new HashMap<>();
 
     private record Stored(String path, Map<String, List<String>> parameters, int status, String body, long at) {
     }
@@ -425,6 +435,16 @@ public final class StripeSimulator implements AutoCloseable {
         hangFor = duration;
     }
 
+    /**
+     * Stripe's search is not read-after-write ("data is searchable in under 1 minute", up to an hour behind during an
+     * outage): from now on {@code GET /v1/payment_intents/search} shows each PaymentIntent as it was {@code lag} ago,
+     * and not at all when it is younger. Retrieve by id and the list APIs stay current. {@link Duration#ZERO} (the
+     * default) is an index that keeps up.
+     */
+    public void searchLag(Duration lag) {
+        searchLag = lag;
+    }
+
     // ---------------------------------------------------------------------------------------------- console actions
 
     /**
@@ -522,7 +542,24 @@ public final class StripeSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- HTTP
 
+    /**
+     * Nanoseconds spent serving requests so far, from the request read to the response written: a bench that runs
+     * one payment at a time counts this as the time its handler spent in Stripe calls, as it counts SDK calls.
+     */
+    public long servedNanos() {
+        return servedNanos.get();
+    }
+
     private void handle(HttpExchange exchange) {
+        long began = System.nanoTime();
+        try {
+            serve(exchange);
+        } finally {
+            servedNanos.addAndGet(System.nanoTime() - began);
+        }
+    }
+
+    private void serve(HttpExchange exchange) {
         try (exchange) {
             String method = exchange.getRequestMethod();
             URI uri = exchange.getRequestURI();
@@ -818,7 +855,7 @@ public final class StripeSimulator implements AutoCloseable {
                     "The simulator searches metadata['key']:'value' only; got: " + query).put("param", "query"));
         }
         int limit = limit(params);
-        List<JsonNode> found = intents.values().stream()
+        List<JsonNode> found = searchable().stream()
                 .filter(i -> m.group(2).equals(i.path("metadata").path(m.group(1)).asText(null)))
                 .sorted(Comparator.comparingLong((JsonNode i) -> i.path("created").asLong()).reversed())
                 .map(i -> (JsonNode) expand(i, params, "data.")).toList();
@@ -827,6 +864,23 @@ public final class StripeSimulator implements AutoCloseable {
         found.stream().limit(limit).forEach(data::add);
         result.put("has_more", found.size() > limit).putNull("next_page").put("url", "/v1/payment_intents/search");
         return new Answer(200, result);
+    }
+
+    /** The PaymentIntents as the search index has them: all as they are now, or each as it was {@link #searchLag} ago. */
+    private List<ObjectNode> searchable() {
+        Duration lag = searchLag;
+        if (lag.isZero()) {
+            return List.copyOf(intents.values());
+        }
+        java.time.Instant indexed = clock.instant().minus(lag);
+        List<ObjectNode> out = new ArrayList<>();
+        synchronized (searchIndex) {
+            for (List<Map.Entry<java.time.Instant, ObjectNode>> states : searchIndex.values()) {
+                states.stream().filter(state -> !state.getKey().isAfter(indexed)).reduce((older, newer) -> newer)
+                        .ifPresent(state -> out.add(state.getValue()));
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------- refunds
@@ -910,6 +964,12 @@ public final class StripeSimulator implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private void emit(String type, ObjectNode object, String idempotencyKey) {
+        if ("payment_intent".equals(object.path("object").asText())) {
+            synchronized (searchIndex) {
+                searchIndex.computeIfAbsent(object.path("id").asText(), id -> new ArrayList<>())
+                        .add(Map.entry(clock.instant(), object.deepCopy()));
+            }
+        }
         ObjectNode event = StripeObjects.event("evt_" + randomString(random, 24), type, object.deepCopy(), now(),
                 idempotencyKey);
         synchronized (outbox) {

@@ -1,8 +1,8 @@
 package dev.cartwheel.local.api;
 
-import dev.cartwheel.emulators.FunctionEvent;
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.FunctionEvent;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -119,6 +119,11 @@ public final class FunctionInstance implements AutoCloseable {
         queue.forEach(p -> p.outcome().complete(crash));
     }
 
+    /** Completes when the init phase ended (the runtime's first {@code next}), or exceptionally when it failed. */
+    CompletableFuture<Long> initialised() {
+        return initialised;
+    }
+
     public boolean isAlive() {
         return !dead && process != null && process.isAlive();
     }

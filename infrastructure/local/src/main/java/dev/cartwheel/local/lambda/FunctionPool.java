@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -62,15 +63,20 @@ public final class FunctionPool implements AutoCloseable {
         return all.size();
     }
 
-    /** Starts one environment ahead of the first invocation (like provisioned concurrency); its init still reports. */
-    public void prewarm() {
+    /**
+     * Starts one environment ahead of the first invocation (like provisioned concurrency); its init still reports.
+     * The answer completes when the environment's init phase ended (normally or not).
+     */
+    public CompletableFuture<?> prewarm() {
         try {
             FunctionInstance instance = newInstance();
             synchronized (this) {
                 idle.push(instance);
             }
+            return instance.initialised().handle((at, failure) -> at);
         } catch (IOException e) {
             log.accept("prewarm failed: " + e);
+            return CompletableFuture.completedFuture(null);
         }
     }
 

@@ -34,9 +34,25 @@ public final class LambdaService implements AutoCloseable {
         return pool(name).invoke(payload);
     }
 
-    /** Starts one environment of every function in parallel (they all still report their init on first use). */
+    /**
+     * Starts one environment of every function ahead of its first use (they all still report their init on first
+     * use), in the background: the functions behind the HTTP API first (they have no queue, stream or schedule to
+     * wait for them, and a person's first request goes to one of them), at most as many inits at once as the machine
+     * has cores, so that the first ones are not slowed by all the others.
+     */
     public void prewarm() {
-        pools.values().parallelStream().forEach(FunctionPool::prewarm);
+        List<FunctionPool> order = pools.values().stream()
+                .sorted(java.util.Comparator.comparing(p -> !p.spec().sqsMappings().isEmpty() || !p.spec().streamMappings().isEmpty()))
+                .toList();
+        int atOnce = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.Semaphore inits = new java.util.concurrent.Semaphore(atOnce);
+        Thread.ofPlatform().daemon().name("lambda-prewarm").start(() -> {
+            for (FunctionPool pool : order) {
+                inits.acquireUninterruptibly();
+                pool.prewarm().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                        .whenComplete((done, failure) -> inits.release());
+            }
+        });
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.cartwheel.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.emulators.SamTemplate;
+import dev.cartwheel.emulators.template.SamTemplate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

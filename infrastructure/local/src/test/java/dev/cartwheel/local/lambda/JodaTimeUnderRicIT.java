@@ -2,8 +2,8 @@ package dev.cartwheel.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cartwheel.emulators.SamTemplate;
-import dev.cartwheel.emulators.ServerlessFunction;
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.ServerlessFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -202,8 +202,13 @@ public final class FaultyPorts {
             }
 
             @Override
-            public Optional<Capture> findCapture(String idempotencyKey) {
-                return delegate.findCapture(idempotencyKey);
+            public Authorization authorizationOf(String paymentId) {
+                return delegate.authorizationOf(paymentId);
+            }
+
+            @Override
+            public Optional<Capture> findCaptureOf(String paymentId) {
+                return delegate.findCaptureOf(paymentId);
             }
 
             @Override

@@ -1,0 +1,122 @@
+package dev.cartwheel.emulators.provisioning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import dev.cartwheel.emulators.template.SamTemplate;
+import dev.cartwheel.emulators.template.TemplateException;
+import dev.cartwheel.emulators.template.TemplateResource;
+
+/**
+ * Creates a template's {@code AWS::DynamoDB::Table}s, {@code AWS::SQS::Queue}s, {@code AWS::SES::EmailIdentity}s,
+ * {@code AWS::Events::EventBus}es, event-pattern {@code AWS::Events::Rule}s and {@code AWS::SecretsManager::Secret}s
+ * through SDK v2 clients (pointed at the emulators, or LocalStack), in dependency order (a dead-letter queue before the
+ * queue whose RedrivePolicy names it), each resolved against those created before it. One {@link ResourceCreator} per
+ * type says how ({@link TableCreator}, {@link QueueCreator}, {@link EmailIdentityCreator}, {@link EventBusCreator},
+ * {@link EventRuleCreator}, {@link SecretCreator}).
+ *
+ * <p>Physical names: the TableName / QueueName / Name property when given, else {@code <prefix>-<LogicalId>}. Other
+ * resource types are ignored.
+ */
+public final class Provisioner {
+
+    private static final Set<String> PROVISIONED_TYPES = Set.of(
+            SamTemplate.DYNAMODB_TABLE, SamTemplate.SQS_QUEUE, SamTemplate.SES_EMAIL_IDENTITY, SamTemplate.EVENT_BUS,
+            SamTemplate.EVENT_RULE, SamTemplate.SECRETS_MANAGER_SECRET);
+
+    /** The creators of the types this provisioner has a client for. */
+    private final Map<String, ResourceCreator> creators = new LinkedHashMap<>();
+
+    /**
+     * A provisioner of tables, queues, e-mail identities, event buses and rules, and secrets.
+     *
+     * @param eventBridge    the EventBridge client, or {@code null} to leave the template's event buses and rules out
+     *                       (their {@code Ref} and {@code GetAtt} then fall back to the template's placeholders)
+     * @param secretsManager the Secrets Manager client, or {@code null} to leave the template's secrets out
+     */
+    public Provisioner(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, EventBridgeClient eventBridge,
+                       SecretsManagerClient secretsManager) {
+        creators.put(SamTemplate.DYNAMODB_TABLE, new TableCreator(Objects.requireNonNull(dynamoDb, "dynamoDb")));
+        creators.put(SamTemplate.SQS_QUEUE, new QueueCreator(Objects.requireNonNull(sqs, "sqs")));
+        creators.put(SamTemplate.SES_EMAIL_IDENTITY, new EmailIdentityCreator(Objects.requireNonNull(ses, "ses")));
+        if (eventBridge != null) {
+            creators.put(SamTemplate.EVENT_BUS, new EventBusCreator(eventBridge));
+            creators.put(SamTemplate.EVENT_RULE, new EventRuleCreator(eventBridge));
+        }
+        if (secretsManager != null) {
+            creators.put(SamTemplate.SECRETS_MANAGER_SECRET, new SecretCreator(secretsManager));
+        }
+    }
+
+    /** True for the resource types a provisioner creates (given the client for them). */
+    public static boolean provisions(String resourceType) {
+        return PROVISIONED_TYPES.contains(resourceType);
+    }
+
+    /**
+     * Creates every table, queue and e-mail identity of {@code template}, and its event buses, rules and secrets when
+     * this provisioner has an EventBridge / Secrets Manager client.
+     *
+     * @param prefix the prefix of generated names (a random one per test, the stack name for the local cloud)
+     */
+    public ProvisionedResources provision(SamTemplate template, String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new IllegalArgumentException("prefix must be 1-40 of [A-Za-z0-9_-], got " + prefix);
+        }
+        Map<String, PhysicalResource> created = new LinkedHashMap<>();
+        for (TemplateResource resource : inDependencyOrder(template)) {
+            ResourceCreator creator = creators.get(resource.type());
+            if (creator == null) {
+                continue;
+            }
+            ProvisionedResources soFar = new ProvisionedResources(prefix, created);
+            SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
+            Map<String, Object> props = resolving.resolvedProperties(resource.logicalId());
+            Optional<PhysicalResource> physical = creator.create(resource.logicalId(), props, prefix);
+            physical.ifPresent(p -> created.put(resource.logicalId(), p));
+        }
+        return new ProvisionedResources(prefix, created);
+    }
+
+    private static List<TemplateResource> inDependencyOrder(SamTemplate template) {
+        Map<String, TemplateResource> wanted = new LinkedHashMap<>();
+        template.resources().values().stream().filter(r -> provisions(r.type()))
+                .forEach(r -> wanted.put(r.logicalId(), r));
+        List<TemplateResource> ordered = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        for (String id : wanted.keySet()) {
+            visit(id, template, wanted, done, new LinkedHashSet<>(), ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(String id, SamTemplate template, Map<String, TemplateResource> wanted, Set<String> done,
+                              Set<String> path, List<TemplateResource> ordered) {
+        if (done.contains(id)) {
+            return;
+        }
+        if (!path.add(id)) {
+            throw new TemplateException("circular dependency between resources: " + path + " -> " + id);
+        }
+        for (String dependency : template.dependencies(id)) {
+            if (wanted.containsKey(dependency)) {
+                visit(dependency, template, wanted, done, path, ordered);
+            }
+        }
+        path.remove(id);
+        done.add(id);
+        ordered.add(wanted.get(id));
+    }
+}
