@@ -52,7 +52,7 @@ final class Pipeline {
     static final StripeSimulator STRIPE = StripeSimulator.start();
 
     final AwsEnvironment aws;
-    final StripeSimulator stripe = STRIPE;
+    final StripeSimulator stripe;
     final ProvisionedStack stack;
     final CheckoutHandler checkout;
     final CatalogHandler catalog;
@@ -72,13 +72,22 @@ final class Pipeline {
 
     /** A pipeline of template.yaml with {@code parameters} overridden (e.g. {@code CaptureOn=fulfilment}). */
     Pipeline(AwsEnvironment aws, Map<String, String> parameters, Function<Pipeline, Handlers> wiring) {
+        this(aws, parameters, STRIPE, wiring);
+    }
+
+    /**
+     * A pipeline paying at a Stripe simulator of its own (the soak reads that simulator's whole state as its
+     * payments), with {@code parameters} overridden.
+     */
+    Pipeline(AwsEnvironment aws, Map<String, String> parameters, StripeSimulator stripe, Function<Pipeline, Handlers> wiring) {
         this.aws = aws;
+        this.stripe = stripe;
         Map<String, String> withStripe = new HashMap<>(parameters);
-        withStripe.putIfAbsent("StripeApiBase", STRIPE.baseUrl().toString());
+        withStripe.putIfAbsent("StripeApiBase", stripe.baseUrl().toString());
         this.stack = aws.provision(Root.path("template.yaml"), withStripe);
-        aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("StripeApiKeySecret")).secretString(STRIPE.apiKey()));
+        aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("StripeApiKeySecret")).secretString(stripe.apiKey()));
         aws.secretsManager().putSecretValue(r -> r.secretId(stack.secretArn("PaymentWebhookSecret"))
-                .secretString(STRIPE.webhookSecret()));
+                .secretString(stripe.webhookSecret()));
         seedShopRules();
         Handlers handlers = wiring.apply(this);
         this.checkout = handlers.checkout();
@@ -321,13 +330,13 @@ final class Pipeline {
 
     /** The POSTs Stripe carried out (or declined) for an order: refused and failed requests moved nothing. */
     private List<StripeSimulator.KeyedRequest> carriedOut(String orderId) {
-        return STRIPE.keyedRequests(orderId + ":").stream()
+        return stripe.keyedRequests(orderId + ":").stream()
                 .filter(request -> request.status() < 400 || request.status() == 402).toList();
     }
 
     /** The order's PaymentIntent at Stripe (the simulator's object). */
     JsonNode paymentIntent(String orderId) {
-        List<JsonNode> intents = STRIPE.paymentIntentsOfOrder(orderId);
+        List<JsonNode> intents = stripe.paymentIntentsOfOrder(orderId);
         if (intents.size() != 1) {
             throw new AssertionError("expected one PaymentIntent for " + orderId + ", found " + intents.size());
         }

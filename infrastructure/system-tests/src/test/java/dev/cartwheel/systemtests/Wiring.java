@@ -61,8 +61,37 @@ final class Wiring {
     /** An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts. */
     final SesOutage ses = new SesOutage();
 
+    /** Where checkout takes a new order's id: a random UUID unless a test says (the soak derives them from its seed). */
+    private volatile java.util.function.Supplier<String> orderIds = () -> "ord_" + UUID.randomUUID();
+
     Wiring(Faults faults) {
         this.faults = faults;
+    }
+
+    /** Checkout takes its new orders' ids from {@code ids} (set before the pipeline builds the handlers). */
+    Wiring withOrderIds(java.util.function.Supplier<String> ids) {
+        this.orderIds = ids;
+        return this;
+    }
+
+    /**
+     * Another instance of the checkout function on the same stack, stamping {@code capture} on the orders it takes,
+     * as after a {@code CaptureOn} change: the other steps follow each order's own stamp.
+     */
+    CheckoutHandler checkout(Pipeline pipeline, CapturePolicy capture) {
+        return new CheckoutHandler(checkoutServices(pipeline, capture), logs.stream());
+    }
+
+    /**
+     * The payment-webhook function as its composition root builds it, with the signing secret the stack's secret
+     * holds, logging to the capture.
+     */
+    dev.cartwheel.paymentwebhook.PaymentWebhookHandler webhook(Pipeline pipeline) {
+        String secret = pipeline.aws.secretsManager()
+                .getSecretValue(r -> r.secretId(pipeline.stack.secretArn("PaymentWebhookSecret"))).secretString();
+        return new dev.cartwheel.paymentwebhook.PaymentWebhookHandler(
+                dev.cartwheel.paymentwebhook.PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")),
+                () -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), Clock.systemUTC(), logs.stream());
     }
 
     Pipeline.Handlers handlers(Pipeline pipeline) {
@@ -103,6 +132,10 @@ final class Wiring {
     }
 
     private CheckoutHandler.Services checkout(Pipeline pipeline) {
+        return checkoutServices(pipeline, CapturePolicy.fromSetting(pipeline.settings("CheckoutFunction").require("CAPTURE_ON")));
+    }
+
+    private CheckoutHandler.Services checkoutServices(Pipeline pipeline, CapturePolicy capture) {
         AwsClientSettings settings = pipeline.settings("CheckoutFunction");
         DynamoDbClient dynamoDb = dynamoDb(settings);
         // no crash point after checkout's writes, only the race hooks
@@ -115,8 +148,7 @@ final class Wiring {
                 new CheckoutService(orders, new DynamoDbProductCatalog(dynamoDb, settings.require("PRODUCTS_TABLE")),
                         new dev.cartwheel.aws.dynamodb.DynamoDbShopRules(dynamoDb, settings.require("PRODUCTS_TABLE")),
                         dev.cartwheel.core.pricing.PricingMode.fromSetting(settings.require("PRICES_INCLUDE_TAX")),
-                        publisher, Clock.systemUTC(), () -> "ord_" + UUID.randomUUID(),
-                        CapturePolicy.fromSetting(settings.require("CAPTURE_ON")),
+                        publisher, Clock.systemUTC(), () -> orderIds.get(), capture,
                         Integer.parseInt(settings.require("MAX_OPEN_ORDERS_PER_CUSTOMER"))),
                 new CancellationService(orders, publisher, Clock.systemUTC()));
     }

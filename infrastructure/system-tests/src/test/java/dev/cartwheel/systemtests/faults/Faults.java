@@ -24,6 +24,7 @@ public final class Faults {
     private final Plan plan;
     private final Map<FaultPoint, AtomicInteger> injected = new ConcurrentHashMap<>();
     private final Set<String> firedForOrder = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> perOrder = new ConcurrentHashMap<>();
     private volatile Consumer<FaultPoint> onCrash = point -> { };
     private volatile Hook hook = (at, orderId, version) -> { };
 
@@ -141,6 +142,7 @@ public final class Faults {
         injected.computeIfAbsent(point, p -> new AtomicInteger()).incrementAndGet();
         if (orderId != null) {
             firedForOrder.add(point + "|" + orderId);
+            perOrder.computeIfAbsent(orderId, k -> new AtomicInteger()).incrementAndGet();
         }
         return true;
     }
@@ -166,6 +168,12 @@ public final class Faults {
 
     public int total() {
         return injected.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** How many faults were injected for this order, at every point that names it. */
+    public int countFor(String orderId) {
+        AtomicInteger n = perOrder.get(orderId);
+        return n == null ? 0 : n.get();
     }
 
     public boolean firedFor(FaultPoint point, String orderId) {
