@@ -27,6 +27,9 @@ import java.util.UUID;
  * ({@code POST /orders/{orderId}/fulfilment}); waits for their final statuses, prints
  * their timelines, e-mails and webhooks, and checks the outcome (statuses, the e-mails each should get, stock
  * decremented / unchanged / restored, the refund, the webhook delivered and the order pending before it was authorized).
+ *
+ * <p>About 400 lines on purpose: one scripted walk through the five orders, read top to bottom like the output it
+ * prints.
  */
 public final class DemoRun {
 
