@@ -1,20 +1,20 @@
 package dev.cartwheel.core.payment;
 
 import dev.cartwheel.core.cancellation.CancellationSaga;
+import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
+import dev.cartwheel.core.exceptions.StaleOrderException;
 import dev.cartwheel.core.expiry.OrderExpiry;
 import dev.cartwheel.core.messaging.MessageRejectedException;
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
 import dev.cartwheel.core.messaging.StepPublisher;
 import dev.cartwheel.core.order.Cancellation;
-import dev.cartwheel.core.exceptions.ConcurrentUpdateException;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.order.OrderStore;
 import dev.cartwheel.core.order.OrderTransition;
 import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.RefundRecord;
-import dev.cartwheel.core.exceptions.StaleOrderException;
 import dev.cartwheel.core.order.Retry;
 import dev.cartwheel.core.order.StockMovement;
 import java.time.Clock;

@@ -71,6 +71,22 @@ class CancellationSagaTest {
     }
 
     @Test
+    void cancelRightAfterTheCapture_refundsIt_byThePaymentIdTheOrderRecorded_thoughTheLookupByKeyLags() {
+        Order order = stored(OrderStatus.CONFIRMED);
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", order.total());
+        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
+        gateway.lagLookupsByKey();
+
+        cancellations.cancel(ALICE, "ord_1", null);
+        payment.handle(message(MessageType.CANCEL_REQUESTED));
+
+        Order cancelled = orders.find("ord_1").orElseThrow();
+        assertThat(cancelled.findCancellation().orElseThrow().settlement()).isEqualTo(Cancellation.Settlement.REFUNDED);
+        assertThat(cancelled.refundedTotal()).isEqualTo(order.total());
+        assertThat(gateway.operations()).containsKey("ord_1:refund");
+    }
+
+    @Test
     void cancelAuthorizedOrder_releasesTheReservation_andVoidsTheHold() {
         stored(OrderStatus.AUTHORIZED);
         gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", new Money(2000, "EUR"));

@@ -54,8 +54,17 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     private final List<String> refused = new ArrayList<>();
     private int authorizations;
     private int refundCount;
+    private boolean lookupsByKeyLag;
 
     // ---- test set-up and inspection ----
+
+    /**
+     * From now on a lookup by key ({@link #findAuthorization}) finds nothing, like Stripe's search before its index
+     * caught up with the writes; lookups by payment id stay current.
+     */
+    public synchronized void lagLookupsByKey() {
+        lookupsByKeyLag = true;
+    }
 
     /** Makes the provider refuse every {@code capture}, {@code refund} or {@code void} for good from now on. */
     public synchronized void refuse(String operation) {
@@ -193,6 +202,9 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
 
     @Override
     public synchronized Optional<Authorization> findAuthorization(String idempotencyKey) {
+        if (lookupsByKeyLag) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(operations.get(idempotencyKey)).filter(Authorization.class::isInstance)
                 .map(Authorization.class::cast);
     }

@@ -1,9 +1,12 @@
 package dev.cartwheel.local.lambda;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** The local Lambda service: one pool of execution environments per function. */
@@ -42,14 +45,14 @@ public final class LambdaService implements AutoCloseable {
      */
     public void prewarm() {
         List<FunctionPool> order = pools.values().stream()
-                .sorted(java.util.Comparator.comparing(p -> !p.spec().sqsMappings().isEmpty() || !p.spec().streamMappings().isEmpty()))
+                .sorted(Comparator.comparing(p -> !p.spec().sqsMappings().isEmpty() || !p.spec().streamMappings().isEmpty()))
                 .toList();
         int atOnce = Math.max(1, Runtime.getRuntime().availableProcessors());
-        java.util.concurrent.Semaphore inits = new java.util.concurrent.Semaphore(atOnce);
+        Semaphore inits = new Semaphore(atOnce);
         Thread.ofPlatform().daemon().name("lambda-prewarm").start(() -> {
             for (FunctionPool pool : order) {
                 inits.acquireUninterruptibly();
-                pool.prewarm().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                pool.prewarm().orTimeout(60, TimeUnit.SECONDS)
                         .whenComplete((done, failure) -> inits.release());
             }
         });
