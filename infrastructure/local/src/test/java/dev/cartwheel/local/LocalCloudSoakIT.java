@@ -100,6 +100,8 @@ class LocalCloudSoakIT {
         long began = System.nanoTime();
         try (LocalCloud cloud = LocalCloud.start(LocalCloudConfig.defaults(ROOT.resolve("template.yaml")).withPort(0)
                 .withPrewarm(false).withFastRetry(1).withFunctionLog(logs::add)
+                // the soak's clients complete or fail each 3-D Secure themselves: the simulator's customers must not
+                .withAsyncPaymentDelay(Duration.ZERO)
                 .withParameterOverrides(Map.of("MaxOpenOrdersPerCustomer", "1000000")))) {
             Soak soak = new Soak(cloud, plan, "lsoak" + seed + "-" + UUID.randomUUID().toString().substring(0, 6) + "-");
             // GIVEN stock for every order, and an API that refuses callers without a valid token
