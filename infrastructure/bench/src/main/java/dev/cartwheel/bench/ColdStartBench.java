@@ -410,8 +410,7 @@ final class ColdStartBench {
                     ObjectNode event = (ObjectNode) fixture("checkout-post-order.json");
                     ((ObjectNode) event.get("headers")).put("idempotency-key", "cold-" + UUID.randomUUID());
                     ((ObjectNode) event.get("requestContext")).put("requestId", UUID.randomUUID().toString());
-                    event.put("body", "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],"
-                            + "\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}");
+                    event.put("body", WarmBench.ORDER_BODY);
                     yield JSON.writeValueAsBytes(event);
                 }
                 default -> {

@@ -58,9 +58,6 @@ final class LocalBench {
     private static final Pattern REQUEST_ID = Pattern.compile("\"requestId\":\"([^\"]+)\"");
     private static final Pattern ORDER_ID = Pattern.compile("\"orderId\":\"([^\"]+)\"");
     private static final List<String> STEPS = List.of("InventoryFunction", "PaymentFunction", "EmailFunction");
-    private static final String BODY = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],"
-            + "\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\","
-            + "\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
 
     private LocalBench() {
     }
@@ -233,7 +230,7 @@ final class LocalBench {
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .header("Idempotency-Key", "bench-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(WarmBench.ORDER_BODY)).build(), HttpResponse.BodyHandlers.ofString());
         long tPost = System.nanoTime();
         if (posted.statusCode() != 202) {
             throw new IllegalStateException("POST /orders answered " + posted.statusCode() + ": " + posted.body());

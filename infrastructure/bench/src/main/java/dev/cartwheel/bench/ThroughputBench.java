@@ -212,7 +212,7 @@ final class ThroughputBench {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         AtomicLong lastMailNanos = new AtomicLong();
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
+        String body = WarmBench.ORDER_BODY;
         long phaseStart = System.nanoTime();
         Instant phaseStartInstant = Instant.now();
         List<Thread> workers = new ArrayList<>();

@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class WarmBench {
 
+    /** The bench's order: two lines, the visa test card, an Illinois address, standard shipping. */
+    static final String ORDER_BODY = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
+
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private WarmBench() {
@@ -205,7 +209,7 @@ final class WarmBench {
     }
 
     static APIGatewayV2HTTPEvent postOrder(int i) {
-        String body = "{\"items\":[{\"sku\":\"BENCH-A\",\"quantity\":1},{\"sku\":\"BENCH-B\",\"quantity\":2}],\"paymentToken\":\"pm_card_visa\",\"shippingAddress\":{\"name\":\"Bench Customer\",\"line1\":\"1 Bench Road\",\"city\":\"Springfield\",\"region\":\"IL\",\"postalCode\":\"62701\",\"country\":\"US\"},\"shippingMethod\":\"standard\"}";
+        String body = ORDER_BODY;
         Map<String, String> claims = Map.of("sub", "bench-customer-" + (i % 50), "email", "bench" + (i % 50) + "@example.com",
                 "scope", "orders/read orders/write");
         return APIGatewayV2HTTPEvent.builder()
