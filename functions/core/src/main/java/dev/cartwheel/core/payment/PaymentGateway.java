@@ -39,12 +39,11 @@ public interface PaymentGateway {
     /** The capture of payment {@code paymentId}, if it was captured, read by the payment's id. */
     Optional<Capture> findCaptureOf(String paymentId);
 
-    /** The refund made under {@code idempotencyKey}, if the provider made one. Only looks; refunds nothing. */
-    Optional<Refund> findRefund(String idempotencyKey);
-
     /**
-     * Every refund the provider made on {@code paymentId}, whoever asked for it: this backend, or someone in the
-     * provider's dashboard (which the provider then announces by a {@code payment.refunded} webhook).
+     * Every refund the provider made on {@code paymentId}, whoever asked for it: this backend (each with the key it
+     * was made under) or someone in the provider's dashboard (announced by a {@code payment.refunded} webhook). Read
+     * by the payment's id, never behind an earlier write: the one way to learn whether a refund was made, since a
+     * lookup by key may go through a lagging search. Only looks; refunds nothing.
      */
     List<Refund> findRefunds(String paymentId);
 

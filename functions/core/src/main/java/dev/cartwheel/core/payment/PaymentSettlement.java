@@ -114,11 +114,12 @@ public final class PaymentSettlement {
         }
         // what was refunded is the provider's record, not the order's: a dashboard refund may not be recorded yet
         String cancellationKey = PaymentGateway.key(orderId, "refund");
-        Optional<Refund> cancellationRefund = gateway.findRefund(cancellationKey);
+        List<Refund> made = gateway.findRefunds(paymentId);
+        Optional<Refund> cancellationRefund = made.stream().filter(refund -> refund.madeUnder(cancellationKey)).findFirst();
         List<Refund> unrecorded = new ArrayList<>();
         Money refundedOtherwise = zero;
-        for (Refund refund : gateway.findRefunds(paymentId)) {
-            if (cancellationRefund.isPresent() && cancellationRefund.get().refundId().equals(refund.refundId())) {
+        for (Refund refund : made) {
+            if (refund.madeUnder(cancellationKey)) {
                 continue;
             }
             refundedOtherwise = refundedOtherwise.plus(refund.amount());

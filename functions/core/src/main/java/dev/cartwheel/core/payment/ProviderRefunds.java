@@ -5,6 +5,7 @@ import dev.cartwheel.core.order.PaymentDetails;
 import dev.cartwheel.core.order.RefundRecord;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,24 +24,32 @@ public final class ProviderRefunds {
 
     /**
      * The order with every refund the provider made on its payment: an admin refund still pending whose provider
-     * refund exists (under its key) is completed, and each refund made elsewhere is added as
+     * refund exists (made under its key) is completed, and each refund made elsewhere is added as
      * {@link RefundRecord#fromProvider}. The same order (identical) when it already knows them all.
+     *
+     * <p>One listing answers both questions. Asking by key first and listing after would let a racing request's
+     * refund land in between: missed by the first, seen by the second as made elsewhere, and counted twice.
      */
     public Order reconcile(Order order, Instant now) {
         PaymentDetails payment = order.findPayment()
                 .orElseThrow(() -> new IllegalStateException("paid order " + order.orderId() + " has no payment"));
+        List<Refund> made = gateway.findRefunds(payment.paymentId());
         Order current = order;
-        for (RefundRecord refund : order.refunds()) {
-            if (refund.isPending()) {
-                var made = gateway.findRefund(PaymentSettlement.refundKey(order.orderId(), refund.key()));
-                if (made.isPresent()) {
-                    current = current.withRefundCompleted(refund.key(), made.get().refundId(), now);
-                }
-            }
-        }
         Set<String> known = new HashSet<>();
-        current.refunds().stream().filter(RefundRecord::isCompleted).forEach(refund -> known.add(refund.refundId()));
-        for (Refund refund : gateway.findRefunds(payment.paymentId())) {
+        for (RefundRecord refund : order.refunds()) {
+            if (refund.isCompleted()) {
+                known.add(refund.refundId());
+                continue;
+            }
+            String key = PaymentSettlement.refundKey(order.orderId(), refund.key());
+            var atProvider = made.stream().filter(candidate -> candidate.madeUnder(key)).findFirst();
+            if (refund.isPending() && atProvider.isPresent()) {
+                current = current.withRefundCompleted(refund.key(), atProvider.get().refundId(), now);
+            }
+            // a FAILED record's key never made a refund; a pending one's is its own, never one made elsewhere
+            atProvider.ifPresent(found -> known.add(found.refundId()));
+        }
+        for (Refund refund : made) {
             if (known.add(refund.refundId())) {
                 current = current.withProviderRefund(RefundRecord.fromProvider(refund.refundId(), refund.amount(), now), now);
             }

@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** An admin's refund on the core's ports alone: recorded first, refunded once per key, never beyond the capture. */
 class RefundServiceTest {
@@ -54,7 +56,8 @@ class RefundServiceTest {
         assertThat(issued.replayed()).isFalse();
         assertThat(issued.refund().state()).isEqualTo(RefundRecord.State.REFUNDED);
         assertThat(issued.refund().requestedBy()).isEqualTo(SUPPORT);
-        Refund atProvider = ports.gateway.findRefund(PaymentSettlement.refundKey("ord_1", "refund-key-1")).orElseThrow();
+        Refund atProvider = ports.gateway.findRefunds(paymentId).getFirst();
+        assertThat(atProvider.idempotencyKey()).isEqualTo(PaymentSettlement.refundKey("ord_1", "refund-key-1"));
         assertThat(atProvider.amount()).isEqualTo(new Money(500, "EUR"));
         assertThat(issued.refund().refundId()).isEqualTo(atProvider.refundId());
         Order stored = ports.orders.order("ord_1");
@@ -118,7 +121,7 @@ class RefundServiceTest {
         // request is judged against the 10.00 left
         assertProblem(() -> refunds.refund("ord_1", "refund-key-1", eur(1500, "broken"), SUPPORT), Problem.REFUND_EXCEEDS_CAPTURED);
         assertThat(ports.orders.order("ord_1").refunds()).extracting(RefundRecord::key).containsExactly("other-key-1");
-        assertThat(ports.gateway.findRefund(PaymentSettlement.refundKey("ord_1", "refund-key-1"))).isEmpty();
+        assertThat(ports.gateway.findRefunds(order.findPayment().orElseThrow().paymentId())).isEmpty();
     }
 
     @Test
@@ -137,6 +140,42 @@ class RefundServiceTest {
         assertThat(ports.gateway.findRefunds(order.findPayment().orElseThrow().paymentId())).singleElement()
                 .satisfies(refund -> assertThat(refund.refundId()).isEqualTo(retried.refund().refundId()));
         assertThat(ports.publisher.types()).containsExactly(MessageType.REFUND_ISSUED);
+    }
+
+    /** When the other admin's provider refund lands, relative to this request's read of the provider's refunds. */
+    enum Landing { BEFORE_THE_READ, AFTER_THE_READ }
+
+    @ParameterizedTest
+    @EnumSource(Landing.class)
+    void anotherAdminsRefundMadeWhileThisOneReadsTheProvider_isCountedOnce(Landing landing) {
+        // GIVEN a confirmed order of 20.00 with another admin's refund of 6.84 recorded, not yet made at the provider
+        Order order = confirmed();
+        String paymentId = order.findPayment().orElseThrow().paymentId();
+        ports.orders.put(order.withRefundRequested(new RefundRecord("other-key-1", new Money(684, "EUR"), "late", T0,
+                null, SUPPORT, null), T0));
+        // AND that admin's request makes it at the provider just before, or just after, this request reads the
+        // provider's refunds (a reconciliation that reads twice, by key then the list, is caught by one or the other)
+        Runnable otherAdmin = () -> ports.gateway.refund(PaymentSettlement.refundKey("ord_1", "other-key-1"), paymentId,
+                new Money(684, "EUR"));
+        if (landing == Landing.BEFORE_THE_READ) {
+            ports.gateway.beforeNextListing(otherAdmin);
+        } else {
+            ports.gateway.afterNextListing(otherAdmin);
+        }
+
+        // WHEN this admin refunds 0.77
+        IssuedRefund issued = refunds.refund("ord_1", "refund-key-1", eur(77, "scratched"), SUPPORT);
+
+        // THEN the other admin's refund is its own record (completed if it was seen made, else still pending for its
+        // request to complete), never recorded again as one made elsewhere: 7.61 refunded, as the provider made
+        Order stored = ports.orders.order("ord_1");
+        assertThat(issued.refund().isCompleted()).isTrue();
+        assertThat(stored.refunds()).extracting(RefundRecord::key).containsExactly("other-key-1", "refund-key-1");
+        assertThat(stored.findRefund("other-key-1").orElseThrow().isCompleted())
+                .isEqualTo(landing == Landing.BEFORE_THE_READ);
+        assertThat(stored.refundedTotal()).isEqualTo(new Money(761, "EUR"));
+        assertThat(ports.gateway.findRefunds(paymentId)).extracting(refund -> refund.amount().amount())
+                .containsExactly(684L, 77L);
     }
 
     @Test

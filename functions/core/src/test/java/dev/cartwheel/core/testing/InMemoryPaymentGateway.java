@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A payment provider in memory, with Stripe's rules as far as the services rely on them: every operation is keyed, a
@@ -55,6 +56,8 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     private int authorizations;
     private int refundCount;
     private boolean lookupsByKeyLag;
+    private final AtomicReference<Runnable> beforeNextListing = new AtomicReference<>();
+    private final AtomicReference<Runnable> afterNextListing = new AtomicReference<>();
 
     // ---- test set-up and inspection ----
 
@@ -64,6 +67,19 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
      */
     public synchronized void lagLookupsByKey() {
         lookupsByKeyLag = true;
+    }
+
+    /**
+     * Runs {@code racing} (another request's call, say) just before the next {@link #findRefunds} reads, once: a
+     * forced interleaving at the moment a reader decides what the provider has made.
+     */
+    public void beforeNextListing(Runnable racing) {
+        beforeNextListing.set(racing);
+    }
+
+    /** Runs {@code racing} just after the next {@link #findRefunds} read, once: the listing misses what it does. */
+    public void afterNextListing(Runnable racing) {
+        afterNextListing.set(racing);
     }
 
     /** Makes the provider refuse every {@code capture}, {@code refund} or {@code void} for good from now on. */
@@ -195,7 +211,7 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
         if (amount.isGreaterThan(left)) {
             throw new PaymentRejectedException("amount_too_large", "only " + left.toDisplayString() + " left to refund");
         }
-        Refund refund = new Refund("re_" + refundCount++, paymentId, amount);
+        Refund refund = new Refund("re_" + refundCount++, paymentId, amount, idempotencyKey);
         payment.refunds.add(refund);
         return (Refund) remember(idempotencyKey, refund);
     }
@@ -220,12 +236,15 @@ public final class InMemoryPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public synchronized Optional<Refund> findRefund(String idempotencyKey) {
-        return Optional.ofNullable(operations.get(idempotencyKey)).filter(Refund.class::isInstance).map(Refund.class::cast);
+    public List<Refund> findRefunds(String paymentId) {
+        // the racing calls run outside the lock, as another request's would
+        Optional.ofNullable(beforeNextListing.getAndSet(null)).ifPresent(Runnable::run);
+        List<Refund> listed = listRefunds(paymentId);
+        Optional.ofNullable(afterNextListing.getAndSet(null)).ifPresent(Runnable::run);
+        return listed;
     }
 
-    @Override
-    public synchronized List<Refund> findRefunds(String paymentId) {
+    private synchronized List<Refund> listRefunds(String paymentId) {
         Payment payment = payments.get(paymentId);
         return payment == null ? List.of() : List.copyOf(payment.refunds);
     }

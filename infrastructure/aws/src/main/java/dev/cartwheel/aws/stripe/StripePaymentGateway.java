@@ -166,15 +166,6 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public Optional<Refund> findRefund(String idempotencyKey) {
-        return findIntent(orderIdOf(idempotencyKey)).flatMap(intent -> refundObjects(intent.path("id").asText()).stream()
-                .filter(r -> idempotencyKey.equals(r.path("metadata").path("idempotency_key").asText(null)))
-                .filter(r -> REFUND_MADE.contains(StripeClient.text(r, "status")))
-                .findFirst()
-                .map(r -> refund(r, intent.path("id").asText())));
-    }
-
-    @Override
     public List<Refund> findRefunds(String paymentId) {
         return refundObjects(id(paymentId)).stream()
                 .filter(r -> REFUND_MADE.contains(StripeClient.text(r, "status")))
@@ -275,7 +266,8 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     static Refund refund(JsonNode refund, String paymentId) {
-        return new Refund(refund.path("id").asText(), paymentId, new Money(refund.path("amount").asLong(), currency(refund)));
+        return new Refund(refund.path("id").asText(), paymentId, new Money(refund.path("amount").asLong(), currency(refund)),
+                refund.path("metadata").path("idempotency_key").asText(null));
     }
 
     private static String currency(JsonNode object) {

@@ -176,8 +176,11 @@ class StripeContractIT {
         assertThat(StripePaymentGateway.capture(intent).amount()).isEqualTo(new Money(1099, "USD"));
         assertThat(StripePaymentGateway.capture(intent).captureId()).isEqualTo("ch_1PgafuB7WZ01zgkWXYmPNZs8");
 
-        assertThat(StripePaymentGateway.refund(fixtures.get("refund"), "pi_1"))
-                .isEqualTo(new dev.cartwheel.core.payment.Refund("re_1Pgc72B7WZ01zgkWqPvrRrPE", "pi_1", new Money(100, "USD")));
+        assertThat(StripePaymentGateway.refund(fixtures.get("refund"), "pi_1")).as("a refund made under no key of ours")
+                .isEqualTo(new dev.cartwheel.core.payment.Refund("re_1Pgc72B7WZ01zgkWqPvrRrPE", "pi_1", new Money(100, "USD"), null));
+        ObjectNode ours = (ObjectNode) fixtures.get("refund").deepCopy();
+        ours.putObject("metadata").put("order_id", "ord_1").put("idempotency_key", "ord_1:refund:k1");
+        assertThat(StripePaymentGateway.refund(ours, "pi_1").idempotencyKey()).isEqualTo("ord_1:refund:k1");
     }
 
     @Test

@@ -165,14 +165,14 @@ class StripePaymentGatewayIT {
     }
 
     @Test
-    void refunds_areCappedAtWhatWasCaptured_andFoundByKey() {
+    void refunds_areCappedAtWhatWasCaptured_andListedWithTheirKeys() {
         String order = newOrder();
         Authorization held = gateway.authorize(key(order, "authorize"), "pm_card_visa", TOTAL);
         gateway.capture(key(order, "capture"), held.paymentId(), new Money(2000, "USD")); // partial capture
         Refund first = gateway.refund(key(order, "refund:k1"), held.paymentId(), new Money(500, "USD"));
         assertThat(gateway.refund(key(order, "refund:k1"), held.paymentId(), new Money(500, "USD"))).isEqualTo(first);
-        assertThat(gateway.findRefund(key(order, "refund:k1"))).contains(first);
-        assertThat(gateway.findRefund(key(order, "refund:k2"))).isEmpty();
+        assertThat(first.idempotencyKey()).isEqualTo(key(order, "refund:k1"));
+        assertThat(gateway.findRefunds(held.paymentId())).containsExactly(first);
 
         assertThatThrownBy(() -> gateway.refund(key(order, "refund:k2"), held.paymentId(), new Money(1600, "USD")))
                 .isInstanceOf(PaymentRejectedException.class)
@@ -186,6 +186,8 @@ class StripePaymentGatewayIT {
         assertThat(gateway.findRefunds(held.paymentId())).extracting(Refund::refundId)
                 .containsExactlyInAnyOrder(first.refundId(), dashboard.get("id").asText());
         assertThat(gateway.findRefunds(held.paymentId())).extracting(r -> r.amount().amount()).containsExactlyInAnyOrder(500L, 300L);
+        assertThat(gateway.findRefunds(held.paymentId())).filteredOn(r -> r.refundId().equals(dashboard.get("id").asText()))
+                .singleElement().extracting(Refund::idempotencyKey).as("made in the dashboard, under no key of ours").isNull();
     }
 
     @Test
@@ -242,7 +244,6 @@ class StripePaymentGatewayIT {
     void lookups_ofAnOrderStripeNeverSaw_findNothing() {
         String order = newOrder();
         assertThat(gateway.findAuthorization(key(order, "authorize"))).isEmpty();
-        assertThat(gateway.findRefund(key(order, "refund"))).isEmpty();
         assertThat(stripe.keyedRequests(order + ":")).isEmpty(); // looking made nothing
     }
 
@@ -269,6 +270,9 @@ class StripePaymentGatewayIT {
             assertThat(lagging.findAuthorization(key(order, "authorize"))).as("not searchable yet").isEmpty();
             assertThat(lagging.authorizationOf(held.paymentId()).approved()).isTrue();
             assertThat(lagging.findCaptureOf(held.paymentId())).contains(capture);
+            Refund refund = lagging.refund(key(order, "refund:k1"), held.paymentId(), new Money(500, "USD"));
+            assertThat(lagging.findRefunds(held.paymentId())).as("listed by the payment's id, not searched")
+                    .containsExactly(refund);
 
             // a minute after the authorization the index shows the intent, but as it was then: held, not captured
             now.set(now.get().plusSeconds(31));

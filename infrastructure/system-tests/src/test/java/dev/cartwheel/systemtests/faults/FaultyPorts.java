@@ -212,11 +212,6 @@ public final class FaultyPorts {
             }
 
             @Override
-            public Optional<Refund> findRefund(String idempotencyKey) {
-                return delegate.findRefund(idempotencyKey);
-            }
-
-            @Override
             public List<Refund> findRefunds(String paymentId) {
                 return delegate.findRefunds(paymentId);
             }
