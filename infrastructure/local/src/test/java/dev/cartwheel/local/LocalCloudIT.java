@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartwheel.local.api.JwtAuthority;
+import dev.cartwheel.local.provider.LocalStripe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -124,6 +125,8 @@ class LocalCloudIT {
             assertThat(d.eventId()).startsWith("evt_");
             assertThat(d.status()).isEqualTo(200);
         });
+        assertThat(deliveries).extracting(d -> d.type()).as("only the events the endpoint is registered for")
+                .isNotEmpty().allMatch(LocalStripe.WEBHOOK_EVENTS::contains);
         assertThat(deliveries).filteredOn(d -> d.type().equals("payment_intent.amount_capturable_updated")).singleElement()
                 .satisfies(d -> assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("FORWARDED"));
         JsonNode event = recordedEvent("POST /webhooks/payments");

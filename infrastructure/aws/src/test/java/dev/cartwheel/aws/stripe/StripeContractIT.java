@@ -184,6 +184,16 @@ class StripeContractIT {
     }
 
     @Test
+    void theEventsReadmeTellsAShopToEnable_areExactlyTheOnesTheWebhookActsOn() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../../README.md"));
+        String step = readme.substring(readme.indexOf("2. In Stripe's dashboard"), readme.indexOf("3. The storefront"));
+        List<String> enabled = java.util.regex.Pattern.compile("`([a-z_]+\\.[a-z_]+)`").matcher(step).results()
+                .map(m -> m.group(1)).toList();
+
+        assertThat(enabled).containsExactlyInAnyOrderElementsOf(StripeEvents.HANDLED.keySet());
+    }
+
+    @Test
     void theWebhookReadsStripesRealEvents() {
         ObjectNode event = (ObjectNode) fixtures.get("event").deepCopy();
         assertThat(StripeEvents.parse(event.toString())).isEqualTo(new PaymentWebhook("evt_1Pgc76B7WZ01zgkWwyRHS12y",

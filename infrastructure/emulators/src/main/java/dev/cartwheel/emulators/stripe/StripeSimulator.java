@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -153,6 +154,8 @@ public final class StripeSimulator implements AutoCloseable {
         }
     };
     private volatile WebhookSink sink;
+    /** The endpoint's {@code enabled_events}: {@code null} for every event ({@code *}). */
+    private volatile Set<String> enabledEvents;
     private volatile ScheduledExecutorService sender;
     private volatile Consumer<String> log = line -> { };
 
@@ -240,6 +243,15 @@ public final class StripeSimulator implements AutoCloseable {
     /** Where webhooks go. Until set they are kept and sent once there is a sink. */
     public StripeSimulator webhookSink(WebhookSink sink) {
         this.sink = sink;
+        return this;
+    }
+
+    /**
+     * The webhook endpoint's {@code enabled_events}, as registered in Stripe's dashboard: from now on only events of
+     * these types are sent (every type until this is called, as an endpoint registered for {@code *}).
+     */
+    public StripeSimulator webhookEvents(Collection<String> types) {
+        this.enabledEvents = Set.copyOf(types);
         return this;
     }
 
@@ -969,6 +981,10 @@ public final class StripeSimulator implements AutoCloseable {
                 searchIndex.computeIfAbsent(object.path("id").asText(), id -> new ArrayList<>())
                         .add(Map.entry(clock.instant(), object.deepCopy()));
             }
+        }
+        Set<String> enabled = enabledEvents;
+        if (enabled != null && !enabled.contains(type)) {
+            return; // the endpoint is not registered for it: Stripe sends it nowhere
         }
         ObjectNode event = StripeObjects.event("evt_" + randomString(random, 24), type, object.deepCopy(), now(),
                 idempotencyKey);
