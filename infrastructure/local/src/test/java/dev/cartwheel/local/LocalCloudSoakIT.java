@@ -61,7 +61,8 @@ class LocalCloudSoakIT {
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     private static final Pattern TOKEN = Pattern.compile("\\bpm_card_[A-Za-z]");
 
-    enum Path2 {
+    /** The way an order goes through the soak (named so beside {@code java.nio.file.Path}), and where it ends. */
+    enum Journey {
         APPROVED(20, "CONFIRMED"), DECLINED(8, "PAYMENT_FAILED"), THREE_DS_COMPLETED(10, "CONFIRMED"),
         THREE_DS_FAILED(4, "PAYMENT_FAILED"), CANCELLED_IN_FLIGHT(10, "CANCELLED"),
         CANCELLED_AFTER_CONFIRMATION(6, "CANCELLED"), PARTIAL_REFUNDS(10, "CONFIRMED"), FULL_REFUND(6, "CONFIRMED"),
@@ -70,7 +71,7 @@ class LocalCloudSoakIT {
         final int weight;
         final String ending;
 
-        Path2(int weight, String ending) {
+        Journey(int weight, String ending) {
             this.weight = weight;
             this.ending = ending;
         }
@@ -86,7 +87,7 @@ class LocalCloudSoakIT {
     }
 
     /** One planned order: everything about it drawn from the seed and its number. */
-    record Planned(int index, String key, int customer, Path2 path, String token, Map<String, Integer> lines,
+    record Planned(int index, String key, int customer, Journey path, String token, Map<String, Integer> lines,
                    List<Long> refunds, boolean together) {
     }
 
@@ -124,7 +125,7 @@ class LocalCloudSoakIT {
                     if (order.index() % 25 == 7) {
                         soak.console("/_sim/faults?status=500&count=3");
                     }
-                    if (order.path() == Path2.CANCELLED_IN_FLIGHT) {
+                    if (order.path() == Journey.CANCELLED_IN_FLIGHT) {
                         soak.expect(order, "cancel", soak.cancel(order), 200);
                     }
                 }
@@ -139,7 +140,7 @@ class LocalCloudSoakIT {
             Duration took = Duration.ofMillis((System.nanoTime() - began) / 1_000_000);
             Map<String, Long> sold = new HashMap<>();
             long booked = 0;
-            Map<Path2, Integer> orders = new EnumMap<>(Path2.class);
+            Map<Journey, Integer> orders = new EnumMap<>(Journey.class);
             for (Planned p : plan) {
                 orders.merge(p.path(), 1, Integer::sum);
                 JsonNode order = soak.adminOrder(p);
@@ -208,13 +209,13 @@ class LocalCloudSoakIT {
     // -------------------------------------------------------------------------------------------------- the plan
 
     static List<Planned> plan(long seed, int count) {
-        int total = java.util.Arrays.stream(Path2.values()).mapToInt(p -> p.weight).sum();
+        int total = java.util.Arrays.stream(Journey.values()).mapToInt(p -> p.weight).sum();
         List<Planned> plan = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + (i + 2) * 0xBF58476D1CE4E5B9L);
-            Path2 path = i < Path2.values().length ? Path2.values()[i] : null;
+            Journey path = i < Journey.values().length ? Journey.values()[i] : null;
             int draw = r.nextInt(total);
-            for (Path2 candidate : Path2.values()) {
+            for (Journey candidate : Journey.values()) {
                 if (path == null && (draw -= candidate.weight) < 0) {
                     path = candidate;
                 }
@@ -359,7 +360,7 @@ class LocalCloudSoakIT {
                 }
                 switch (order.path()) {
                     case THREE_DS_COMPLETED, THREE_DS_FAILED -> console("/_sim/payment_intents/" + intent(id).path("id").asText()
-                            + "/authenticate?outcome=" + (order.path() == Path2.THREE_DS_COMPLETED ? "succeed" : "fail"));
+                            + "/authenticate?outcome=" + (order.path() == Journey.THREE_DS_COMPLETED ? "succeed" : "fail"));
                     case CANCELLED_AFTER_CONFIRMATION -> expect(order, "cancel", cancel(order), 200);
                     case PARTIAL_REFUNDS, FULL_REFUND -> {
                         List<HttpResponse<String>> answers = new ArrayList<>();
@@ -532,7 +533,7 @@ class LocalCloudSoakIT {
                 }
                 case "CANCELLED" -> {
                     check(id + " cancelled: Stripe keeps nothing (" + received + " - " + back + ")", received == back);
-                    if (!intents.isEmpty() && p.path() == Path2.CANCELLED_IN_FLIGHT) {
+                    if (!intents.isEmpty() && p.path() == Journey.CANCELLED_IN_FLIGHT) {
                         races.merge("cancel in flight after Stripe " + (received > 0 ? "captured" : "authorized"), 1, Integer::sum);
                     }
                     return 0;
