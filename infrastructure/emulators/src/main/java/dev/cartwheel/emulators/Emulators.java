@@ -1,9 +1,11 @@
 package dev.cartwheel.emulators;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -76,12 +78,26 @@ public final class Emulators implements AutoCloseable {
      */
     public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort,
                                           int secretsManagerPort) {
+        return startEmbedded(dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, endpoint -> { });
+    }
+
+    /**
+     * Starts the five emulators as {@link #startEmbedded(int, int, int, int, int)} does, telling the
+     * endpoint of each as soon as it is up ({@code onStarted}, on that emulator's thread), so that a caller can use one before all are.
+     */
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort,
+                                          int secretsManagerPort, Consumer<URI> onStarted) {
         List<CompletableFuture<? extends AutoCloseable>> starts = List.of(
-                startAsync("dynamodb", () -> dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort)),
-                startAsync("sqs", () -> sqsPort == 0 ? EmbeddedSqs.start(REGION, ACCOUNT_ID) : EmbeddedSqs.start(REGION, ACCOUNT_ID, sqsPort)),
-                startAsync("ses", () -> sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort)),
-                startAsync("eventbridge", () -> EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort)),
-                startAsync("secretsmanager", () -> SecretsManagerServer.start(REGION, ACCOUNT_ID, secretsManagerPort)));
+                startAsync("dynamodb", () -> dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort),
+                        d -> onStarted.accept(d.endpoint())),
+                startAsync("sqs", () -> sqsPort == 0 ? EmbeddedSqs.start(REGION, ACCOUNT_ID) : EmbeddedSqs.start(REGION, ACCOUNT_ID, sqsPort),
+                        q -> onStarted.accept(q.endpoint())),
+                startAsync("ses", () -> sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort),
+                        m -> onStarted.accept(m.endpoint())),
+                startAsync("eventbridge", () -> EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort),
+                        b -> onStarted.accept(b.endpoint())),
+                startAsync("secretsmanager", () -> SecretsManagerServer.start(REGION, ACCOUNT_ID, secretsManagerPort),
+                        m -> onStarted.accept(m.endpoint())));
         List<AutoCloseable> started = new ArrayList<>();
         RuntimeException failure = null;
         for (CompletableFuture<? extends AutoCloseable> start : starts) {
@@ -116,11 +132,14 @@ public final class Emulators implements AutoCloseable {
         throw failure;
     }
 
-    private static <T extends AutoCloseable> CompletableFuture<T> startAsync(String name, Supplier<T> start) {
+    private static <T extends AutoCloseable> CompletableFuture<T> startAsync(String name, Supplier<T> start,
+                                                                             Consumer<T> onStarted) {
         CompletableFuture<T> started = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("emulator-start-" + name).start(() -> {
             try {
-                started.complete(start.get());
+                T emulator = start.get();
+                onStarted.accept(emulator);
+                started.complete(emulator);
             } catch (Throwable e) {
                 started.completeExceptionally(e);
             }

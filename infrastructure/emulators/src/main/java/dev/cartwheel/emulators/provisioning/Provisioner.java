@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +78,18 @@ public final class Provisioner {
      * @param prefix the prefix of generated names (a random one per test, the stack name for the local cloud)
      */
     public ProvisionedResources provision(SamTemplate template, String prefix) {
+        return provision(template, prefix, Map.of());
+    }
+
+    /**
+     * Creates the template's resources as {@link #provision(SamTemplate, String)} does, each of a type named in
+     * {@code serviceReady} once that stage completed (its service is up; a stage that fails fails the provisioning), so
+     * that the tables can be created while the queues' service still starts.
+     *
+     * @param serviceReady by resource type ({@code AWS::DynamoDB::Table}, ...), when its service can be called
+     */
+    public ProvisionedResources provision(SamTemplate template, String prefix,
+                                          Map<String, ? extends CompletionStage<?>> serviceReady) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9_-]{1,40}")) {
             throw new IllegalArgumentException("prefix must be 1-40 of [A-Za-z0-9_-], got " + prefix);
         }
@@ -91,8 +104,13 @@ public final class Provisioner {
                     continue;
                 }
                 // a resource is created once those it refers to exist (dependency order puts them in the map first)
-                CompletableFuture<?>[] dependencies = template.dependencies(resource.logicalId()).stream()
-                        .map(creations::get).filter(Objects::nonNull).toArray(CompletableFuture[]::new);
+                List<CompletableFuture<?>> waits = new ArrayList<>(template.dependencies(resource.logicalId()).stream()
+                        .map(creations::get).filter(Objects::nonNull).toList());
+                CompletionStage<?> ready = serviceReady.get(resource.type());
+                if (ready != null) {
+                    waits.add(ready.toCompletableFuture());
+                }
+                CompletableFuture<?>[] dependencies = waits.toArray(CompletableFuture[]::new);
                 creations.put(resource.logicalId(), CompletableFuture.allOf(dependencies).thenRunAsync(() -> {
                     ProvisionedResources soFar = new ProvisionedResources(prefix, created);
                     SamTemplate resolving = template.withResources(soFar.orElse(template.resourceLookup()));
@@ -132,6 +150,29 @@ public final class Provisioner {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * The physical names {@link #provision} will give the template's tables, queues and event buses, by logical id,
+     * known before they exist (a queue's URL, and every ARN, are the service's to give). A name property that refers
+     * to another resource resolves to that resource's placeholder here, so a caller must treat these as a plan and
+     * compare with what was provisioned.
+     */
+    public static Map<String, String> plannedNames(SamTemplate template, String prefix) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (TemplateResource resource : template.resources().values()) {
+            String id = resource.logicalId();
+            switch (resource.type()) {
+                case SamTemplate.DYNAMODB_TABLE ->
+                        names.put(id, ResourceCreator.name(template.resolvedProperties(id), "TableName", prefix, id));
+                case SamTemplate.SQS_QUEUE -> names.put(id, QueueCreator.physicalName(template.resolvedProperties(id), prefix, id));
+                case SamTemplate.EVENT_BUS -> names.put(id, ResourceCreator.name(template.resolvedProperties(id), "Name", prefix, id));
+                default -> {
+                    // named by the service (secrets get a random suffix), or not provisioned
+                }
+            }
+        }
+        return names;
     }
 
     private static List<TemplateResource> inDependencyOrder(SamTemplate template) {
