@@ -244,7 +244,7 @@ final class Startup {
             log.accept("[LocalCloud] no function started ahead: " + e.getMessage());
             functions = List.of();
         }
-        EarlyEnvironments early = EarlyEnvironments.start(functions, Integer.getInteger("cartwheel.local.ahead", Runtime.getRuntime().availableProcessors()), runtime,
+        EarlyEnvironments early = EarlyEnvironments.start(functions, Runtime.getRuntime().availableProcessors(), runtime,
                 AwsServices.lambdaEnvironment(planned, config.region()), this::log, log);
         mark("started ahead: " + early.functions());
         return early;

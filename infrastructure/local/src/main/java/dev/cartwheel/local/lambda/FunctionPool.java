@@ -31,6 +31,7 @@ public final class FunctionPool implements AutoCloseable {
     private final AtomicInteger invocations = new AtomicInteger();
     /** An environment started ahead and adopted, whose init {@link #prewarm()} waits for instead of starting one. */
     private FunctionInstance adopted;
+    private volatile boolean startedAhead;
     private volatile boolean closed;
 
     public FunctionPool(FunctionSpec spec, LambdaRuntime runtime, LambdaEnvironment environment, int localCap,
@@ -58,6 +59,11 @@ public final class FunctionPool implements AutoCloseable {
 
     public int invocations() {
         return invocations.get();
+    }
+
+    /** Whether this pool's first environment was started ahead of the services and adopted (see {@link EarlyEnvironments}). */
+    public boolean startedAhead() {
+        return startedAhead;
     }
 
     public synchronized int liveInstances() {
@@ -101,6 +107,7 @@ public final class FunctionPool implements AutoCloseable {
         all.add(instance);
         idle.push(instance);
         adopted = instance;
+        startedAhead = true;
         coldStarts.incrementAndGet();
     }
 
