@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Starts a local cloud, in order: the signing key, the Stripe simulator, the services (emulators or an endpoint), the
- * template's resources, the model of the template, the catalog, the functions, the HTTP API with the console, the
- * event source mappings, the schedules, the Stripe simulator's registration, the state file. Whatever started is
- * closed again, in reverse, when a later step fails.
+ * Starts a local cloud: the services (emulators or an endpoint) first, in the background, while the signing key, the
+ * template and the Stripe simulator load and the first functions behind the HTTP API start their environment ahead;
+ * the template's resources, each as soon as its service is up; then, in order, the model of the template, the catalog,
+ * the functions, the HTTP API with the console, the event source mappings, the schedules, the Stripe simulator's
+ * registration, the state file. Each step is logged on a timeline. Whatever started is closed again, in reverse, when a
+ * later step fails.
  */
 final class Startup {
 
