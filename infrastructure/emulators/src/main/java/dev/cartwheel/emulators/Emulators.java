@@ -1,7 +1,12 @@
 package dev.cartwheel.emulators;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -68,33 +73,78 @@ public final class Emulators implements AutoCloseable {
 
     /**
      * Starts the five emulators on the given loopback ports, 0 meaning any free port (stopping those already started
-     * if one fails, e.g. because its port is taken).
+     * if one fails, e.g. because its port is taken). They start at once, each on its own thread: DynamoDB Local and
+     * ElasticMQ each spend most of a second loading classes on one core.
      */
     public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort,
                                           int secretsManagerPort) {
+        return startEmbedded(dynamoDbPort, sqsPort, sesPort, eventBridgePort, secretsManagerPort, endpoint -> { });
+    }
+
+    /**
+     * Starts the five emulators as {@link #startEmbedded(int, int, int, int, int)} does, telling the
+     * endpoint of each as soon as it is up ({@code onStarted}, on that emulator's thread), so that a caller can use one before all are.
+     */
+    public static Emulators startEmbedded(int dynamoDbPort, int sqsPort, int sesPort, int eventBridgePort,
+                                          int secretsManagerPort, Consumer<URI> onStarted) {
+        List<CompletableFuture<? extends AutoCloseable>> starts = List.of(
+                startAsync("dynamodb", () -> dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort),
+                        d -> onStarted.accept(d.endpoint())),
+                startAsync("sqs", () -> sqsPort == 0 ? EmbeddedSqs.start(REGION, ACCOUNT_ID) : EmbeddedSqs.start(REGION, ACCOUNT_ID, sqsPort),
+                        q -> onStarted.accept(q.endpoint())),
+                startAsync("ses", () -> sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort),
+                        m -> onStarted.accept(m.endpoint())),
+                startAsync("eventbridge", () -> EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort),
+                        b -> onStarted.accept(b.endpoint())),
+                startAsync("secretsmanager", () -> SecretsManagerServer.start(REGION, ACCOUNT_ID, secretsManagerPort),
+                        m -> onStarted.accept(m.endpoint())));
         List<AutoCloseable> started = new ArrayList<>();
-        try {
-            EmbeddedDynamoDb dynamoDb = dynamoDbPort == 0 ? EmbeddedDynamoDb.start() : EmbeddedDynamoDb.start(dynamoDbPort);
-            started.add(dynamoDb);
-            EmbeddedSqs sqs = sqsPort == 0 ? EmbeddedSqs.start(REGION, ACCOUNT_ID) : EmbeddedSqs.start(REGION, ACCOUNT_ID, sqsPort);
-            started.add(sqs);
-            SesCaptureServer ses = sesPort == 0 ? SesCaptureServer.start() : SesCaptureServer.start(sesPort);
-            started.add(ses);
-            EventBridgeCaptureServer eventBridge = EventBridgeCaptureServer.start(REGION, ACCOUNT_ID, eventBridgePort);
-            started.add(eventBridge);
-            SecretsManagerServer secretsManager = SecretsManagerServer.start(REGION, ACCOUNT_ID, secretsManagerPort);
-            started.add(secretsManager);
-            return new Emulators(dynamoDb, sqs, ses, eventBridge, secretsManager);
-        } catch (RuntimeException e) {
-            for (AutoCloseable c : started.reversed()) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
+        RuntimeException failure = null;
+        for (CompletableFuture<? extends AutoCloseable> start : starts) {
+            try {
+                started.add(start.join());
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new EmulatorException(
+                        "an emulator did not start: " + e.getCause(), e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
                 }
             }
-            throw e;
         }
+        if (failure == null) {
+            try {
+                return new Emulators((EmbeddedDynamoDb) started.get(0), (EmbeddedSqs) started.get(1),
+                        (SesCaptureServer) started.get(2), (EventBridgeCaptureServer) started.get(3),
+                        (SecretsManagerServer) started.get(4));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        for (AutoCloseable c : started.reversed()) {
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
+        throw failure;
+    }
+
+    private static <T extends AutoCloseable> CompletableFuture<T> startAsync(String name, Supplier<T> start,
+                                                                             Consumer<T> onStarted) {
+        CompletableFuture<T> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("emulator-start-" + name).start(() -> {
+            try {
+                T emulator = start.get();
+                onStarted.accept(emulator);
+                started.complete(emulator);
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+        return started;
     }
 
     public Endpoints endpoints() {

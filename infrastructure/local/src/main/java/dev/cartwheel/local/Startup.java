@@ -1,5 +1,6 @@
 package dev.cartwheel.local;
 
+import dev.cartwheel.emulators.Endpoints;
 import dev.cartwheel.emulators.provisioning.ProvisionedResources;
 import dev.cartwheel.emulators.template.SamTemplate;
 import dev.cartwheel.local.api.HttpApiGateway;
@@ -8,6 +9,7 @@ import dev.cartwheel.local.api.RouteThrottles;
 import dev.cartwheel.local.console.LocalConsole;
 import dev.cartwheel.local.esm.DynamoDbStreamEventSourceMapping;
 import dev.cartwheel.local.esm.SqsEventSourceMapping;
+import dev.cartwheel.local.lambda.EarlyEnvironments;
 import dev.cartwheel.local.lambda.FunctionSpec;
 import dev.cartwheel.local.lambda.LambdaEnvironment;
 import dev.cartwheel.local.lambda.LambdaRuntime;
@@ -16,6 +18,7 @@ import dev.cartwheel.local.provider.LocalStripe;
 import dev.cartwheel.local.schedule.LocalScheduler;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +26,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Starts a local cloud, in order: the signing key, the Stripe simulator, the services (emulators or an endpoint), the
- * template's resources, the model of the template, the catalog, the functions, the HTTP API with the console, the
- * event source mappings, the schedules, the Stripe simulator's registration, the state file. Whatever started is
- * closed again, in reverse, when a later step fails.
+ * Starts a local cloud: the services (emulators or an endpoint) first, in the background, while the signing key, the
+ * template and the Stripe simulator load and the first functions behind the HTTP API start their environment ahead;
+ * the template's resources, each as soon as its service is up; then, in order, the model of the template, the catalog,
+ * the functions, the HTTP API with the console, the event source mappings, the schedules, the Stripe simulator's
+ * registration, the state file. Each step is logged on a timeline. Whatever started is closed again, in reverse, when a
+ * later step fails.
  */
 final class Startup {
 
@@ -45,6 +53,7 @@ final class Startup {
     private final LocalCloudConfig config;
     private final Consumer<String> log;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final long t0 = System.nanoTime();
 
     private Startup(LocalCloudConfig config) {
         this.config = config;
@@ -70,8 +79,43 @@ final class Startup {
         return line -> log.accept("[" + prefix + "] " + line);
     }
 
+    /**
+     * Logs one step of the start: milliseconds since the start began, and since this JVM started (what the JVM's own
+     * start and the CLI cost before it).
+     */
+    private void mark(String step) {
+        long sinceStart = (System.nanoTime() - t0) / 1_000_000;
+        long sinceJvm = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        log.accept("[LocalCloud] timeline: " + step + " at " + sinceStart + " ms (" + sinceJvm + " ms since the JVM started)");
+    }
+
     private Parts run() throws IOException {
-        long t0 = System.nanoTime();
+        mark("start");
+        // the services start first, in the background: the rest of the start needs them only from the provisioning on
+        Optional<Endpoints> planned = AwsServices.plan(config);
+        Map<URI, CompletableFuture<URI>> up = new HashMap<>();
+        planned.ifPresent(p -> List.of(p.dynamoDb(), p.sqs(), p.ses(), p.eventBridge(), p.secretsManager())
+                .forEach(endpoint -> up.put(endpoint, new CompletableFuture<>())));
+        CompletableFuture<AwsServices> servicesStarting = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("services-start").start(() -> {
+            try {
+                long t = System.nanoTime();
+                servicesStarting.complete(AwsServices.start(config, planned, endpoint -> {
+                    CompletableFuture<URI> started = up.get(endpoint);
+                    if (started != null) {
+                        started.complete(endpoint);
+                    }
+                }));
+                log.accept("[LocalCloud] services started in " + (System.nanoTime() - t) / 1_000_000 + " ms");
+            } catch (Throwable e) {
+                servicesStarting.completeExceptionally(e);
+            } finally {
+                // an emulator that did not start on its planned port is not there to provision on
+                up.values().forEach(f -> f.completeExceptionally(new IllegalStateException("not started as planned")));
+            }
+        });
+        // closes them whenever they are up, should a later step fail before
+        closeables.add(() -> servicesStarting.thenAccept(AwsServices::close));
         Files.createDirectories(config.home());
         JwtAuthority authority = JwtAuthority.loadOrCreate(config.home().resolve("jwt-signing-key.pem"));
         // Stripe, simulated, unless the parameters point the stack at another Stripe (e.g. Stripe's test mode)
@@ -87,22 +131,55 @@ final class Startup {
         SamTemplate base = TemplateModel.withLocalIssuer(declared, parameters).withRegion(config.region())
                 .withAccountId(SamTemplate.DEFAULT_ACCOUNT_ID).withStackName(LocalCloud.STACK_NAME);
 
-        AwsServices services = closedLater(AwsServices.start(config));
-        long tServices = System.nanoTime();
-        ProvisionedResources provisioned = services.provision(base, LocalCloud.STACK_NAME);
-        long tProvisioned = System.nanoTime();
-        log.accept(String.format("[LocalCloud] services %d ms, provisioning %d ms",
-                (tServices - t0) / 1_000_000, (tProvisioned - tServices) / 1_000_000));
+        mark("template read, Stripe simulator started");
+
+        LambdaRuntime runtime = LambdaRuntime.defaults(config.home().resolve("runtime"));
+        EarlyEnvironments early = config.prewarm() && planned.isPresent()
+                ? closedLater(startAhead(base, planned.get(), runtime)) : null;
+        // each resource is created as soon as its service is up (the tables while ElasticMQ still starts)
+        long tProvisioning = System.nanoTime();
+        ProvisionedResources provisioned = null;
+        RuntimeException provisioningFailure = null;
+        if (planned.isPresent()) {
+            try {
+                provisioned = AwsServices.provisionAhead(planned.get(), base, LocalCloud.STACK_NAME, Map.of(
+                        SamTemplate.DYNAMODB_TABLE, up.get(planned.get().dynamoDb()),
+                        SamTemplate.SQS_QUEUE, up.get(planned.get().sqs()),
+                        SamTemplate.SES_EMAIL_IDENTITY, up.get(planned.get().ses()),
+                        SamTemplate.EVENT_BUS, up.get(planned.get().eventBridge()),
+                        SamTemplate.EVENT_RULE, up.get(planned.get().eventBridge()),
+                        SamTemplate.SECRETS_MANAGER_SECRET, up.get(planned.get().secretsManager())));
+            } catch (RuntimeException e) {
+                provisioningFailure = e;
+            }
+        }
+        AwsServices services = awaitServices(servicesStarting);
+        mark("services started");
+        boolean asPlanned = planned.isPresent() && services.endpoints().equals(planned.get())
+                && up.values().stream().noneMatch(CompletableFuture::isCompletedExceptionally);
+        if (asPlanned && provisioningFailure != null) {
+            throw provisioningFailure;
+        }
+        if (!asPlanned) {
+            // an endpoint given (LocalStack), or the emulators started elsewhere than planned: provision now
+            provisioned = services.provision(base, LocalCloud.STACK_NAME);
+        }
+        log.accept(String.format("[LocalCloud] provisioning %d ms", (System.nanoTime() - tProvisioning) / 1_000_000));
+        mark("provisioned");
         TemplateModel model = TemplateModel.of(base, provisioned, config.template().toAbsolutePath().getParent());
         CatalogSeed.seed(services.dynamoDb(), provisioned, config.seed());
+        mark("catalog seeded");
 
         LambdaEnvironment environment = services.lambdaEnvironment(config.region());
-        LambdaService lambda = closedLater(new LambdaService(model.functions(),
-                LambdaRuntime.defaults(config.home().resolve("runtime")), environment, config.localConcurrency(),
-                name -> log(name)));
+        LambdaService lambda = closedLater(new LambdaService(model.functions(), runtime, environment,
+                config.localConcurrency(), name -> log(name), early));
+        if (early != null) {
+            early.close();
+        }
         if (config.prewarm()) {
             lambda.prewarm();
         }
+        mark("functions prewarming");
         AtomicReference<HttpApiGateway> started = new AtomicReference<>();
         ConsoleReadModel console = new ConsoleReadModel(model.template(), provisioned, services, lambda,
                 () -> started.get().recentEvents(), authority, stripe);
@@ -111,6 +188,7 @@ final class Startup {
                 RouteThrottles.fromTemplate(model.template(), model.api().logicalId(), model.api().apiId())));
         started.set(gateway);
         gateway.start();
+        mark("HTTP API listening");
         URI apiUrl = LocalCloud.apiUrl(gateway.port());
 
         List<SqsEventSourceMapping> mappings = new ArrayList<>();
@@ -144,11 +222,48 @@ final class Startup {
             register(stripe, services, provisioned, model.template(), apiUrl);
         }
         long readyMillis = (System.nanoTime() - t0) / 1_000_000;
+        mark("ready");
         Path state = StateFile.write(config.home(), gateway.port(), apiUrl, services.endpoints(), config.template(),
                 model.functions());
         closeables.add(() -> Files.deleteIfExists(state));
         return new Parts(config, services, provisioned, model, authority, stripe, lambda, gateway, console,
                 List.copyOf(mappings), List.copyOf(streamMappings), scheduler, readyMillis, List.copyOf(closeables));
+    }
+
+    /**
+     * Starts ahead, while the services start, an execution environment of each of the first functions behind the HTTP
+     * API (as many as the machine has cores) whose environment is known before the resources exist: their init needs no
+     * endpoint, and a person's first request goes to one of them. The {@link LambdaService} adopts those planned right.
+     */
+    private EarlyEnvironments startAhead(SamTemplate base, Endpoints planned, LambdaRuntime runtime) {
+        List<FunctionSpec> functions;
+        try {
+            functions = TemplateModel.plannedHttpFunctions(base,
+                    new PlannedResources(base, LocalCloud.STACK_NAME, planned.sqs()),
+                    config.template().toAbsolutePath().getParent()).stream()
+                    .filter(f -> Files.exists(f.codeUri())).toList();
+        } catch (RuntimeException e) {
+            log.accept("[LocalCloud] no function started ahead: " + e.getMessage());
+            functions = List.of();
+        }
+        EarlyEnvironments early = EarlyEnvironments.start(functions, Runtime.getRuntime().availableProcessors(), runtime,
+                AwsServices.lambdaEnvironment(planned, config.region()), this::log, log);
+        mark("started ahead: " + early.functions());
+        return early;
+    }
+
+    private static AwsServices awaitServices(CompletableFuture<AwsServices> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /**

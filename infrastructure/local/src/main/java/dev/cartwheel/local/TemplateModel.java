@@ -47,9 +47,37 @@ record TemplateModel(SamTemplate template, HttpApiSpec api, List<FunctionSpec> f
      * {@code root}, the template's directory.
      */
     static TemplateModel of(SamTemplate base, ProvisionedResources provisioned, Path root) {
+        SamTemplate template = base.withResources(provisioned.orElse(apiLookup(base)).orElse(base.resourceLookup()));
+        HttpApiSpec resolved = httpApi(template);
+        return new TemplateModel(template, resolved, functionSpecs(template, resolved, provisioned, root));
+    }
+
+    /**
+     * The functions behind the HTTP API (and on no queue or stream) as {@link #of} will make them once the resources
+     * are provisioned as {@code planned}, for those whose environment needs nothing unknown ahead (no secret's ARN, no
+     * {@code Fn::GetAtt}); a plan, to be compared with the model.
+     */
+    static List<FunctionSpec> plannedHttpFunctions(SamTemplate base, PlannedResources planned, Path root) {
+        SamTemplate template = base.withResources(planned.orElse(apiLookup(base)).orElse(base.resourceLookup()));
+        HttpApiSpec api = httpApi(template);
+        List<FunctionSpec> out = new ArrayList<>();
+        for (ServerlessFunction f : template.functions().values()) {
+            List<FunctionSpec.HttpRoute> http = api.routes().stream().filter(r -> r.functionName().equals(f.logicalId()))
+                    .map(HttpApiSpec.Route::route).toList();
+            boolean planable = !http.isEmpty() && f.events(FunctionEvent.SQS).isEmpty()
+                    && f.events(FunctionEvent.DYNAMODB).isEmpty()
+                    && f.environment().values().stream().noneMatch(v -> v.contains(PlannedResources.UNPLANNED));
+            if (planable) {
+                out.add(functionSpec(f, root, f.environment(), http, List.of(), List.of()));
+            }
+        }
+        return out;
+    }
+
+    /** The API is no provisioned resource: its Ref is the API's id. */
+    private static ResourceLookup apiLookup(SamTemplate base) {
         HttpApiSpec declared = httpApi(base);
-        // the API is no provisioned resource: its Ref is the API's id
-        ResourceLookup api = new ResourceLookup() {
+        return new ResourceLookup() {
             @Override
             public Optional<String> ref(String logicalId) {
                 return logicalId.equals(declared.logicalId()) ? Optional.of(declared.apiId()) : Optional.empty();
@@ -60,9 +88,6 @@ record TemplateModel(SamTemplate template, HttpApiSpec api, List<FunctionSpec> f
                 return Optional.empty();
             }
         };
-        SamTemplate template = base.withResources(provisioned.orElse(api).orElse(base.resourceLookup()));
-        HttpApiSpec resolved = httpApi(template);
-        return new TemplateModel(template, resolved, functionSpecs(template, resolved, provisioned, root));
     }
 
     /**

@@ -85,6 +85,16 @@ class LocalCloudIT {
     // ------------------------------------------------------------------ end to end
 
     @Test
+    void theFirstFunctionBehindTheApi_startedAheadOfTheServices_isAdoptedAsPlanned() {
+        // GIVEN the shared cloud, prewarmed: the first of the functions behind the HTTP API (CheckoutFunction) was
+        // started while the emulators started, from its environment planned ahead (names, endpoints)
+        // THEN the planned environment was the real one: its pool adopted it (else it would have been stopped)
+        assertThat(cloud.lambda().pool("CheckoutFunction").startedAhead()).isTrue();
+        // AND functions on a queue are not started ahead (their mappings need the queues' ARNs)
+        assertThat(cloud.lambda().pool("InventoryFunction").startedAhead()).isFalse();
+    }
+
+    @Test
     void theDemo_endsItsFiveOrdersAsExpected_withTheirEmails_aPartialRefund_andThe3dsOrderPaidByWebhookThenShipped() throws Exception {
         // the demo compares each product's stock with what it read before its orders: nothing else may be in flight
         SharedLocalCloud.awaitQueuesDrained(cloud);

@@ -33,8 +33,7 @@ final class QueueCreator implements ResourceCreator {
     @Override
     public Optional<PhysicalResource> create(String logicalId, Map<String, Object> props, String prefix) {
         boolean fifo = props.get("FifoQueue") != null && Yamls.toBoolean(props.get("FifoQueue"), "FifoQueue");
-        String generated = ResourceCreator.name(props, "QueueName", prefix, logicalId);
-        String name = fifo && !generated.endsWith(".fifo") ? generated + ".fifo" : generated;
+        String name = physicalName(props, prefix, logicalId);
         Map<QueueAttributeName, String> attributes = new HashMap<>();
         copy(props, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attributes);
         copy(props, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attributes);
@@ -56,6 +55,13 @@ final class QueueCreator implements ResourceCreator {
         atts.put("QueueName", name);
         atts.put("QueueUrl", url);
         return Optional.of(new PhysicalResource(logicalId, SamTemplate.SQS_QUEUE, name, url, arn, url, atts));
+    }
+
+    /** The queue's name: QueueName, else {@code <prefix>-<LogicalId>}, with {@code .fifo} appended for a FIFO queue. */
+    static String physicalName(Map<String, Object> props, String prefix, String logicalId) {
+        boolean fifo = props.get("FifoQueue") != null && Yamls.toBoolean(props.get("FifoQueue"), "FifoQueue");
+        String generated = ResourceCreator.name(props, "QueueName", prefix, logicalId);
+        return fifo && !generated.endsWith(".fifo") ? generated + ".fifo" : generated;
     }
 
     /** A property as the queue attribute, booleans in lower case as SQS wants them. */

@@ -54,6 +54,11 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
+    /** The URL ElasticMQ gives the queue {@code queueName} when it listens at {@code endpoint}. */
+    public static String queueUrl(URI endpoint, String accountId, String queueName) {
+        return endpoint + "/" + accountId + "/" + queueName;
+    }
+
     public URI endpoint() {
         return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
     }

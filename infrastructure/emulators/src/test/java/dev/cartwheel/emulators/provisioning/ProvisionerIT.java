@@ -171,4 +171,39 @@ class ProvisionerIT {
                     .provision(template, SharedEmulators.freshPrefix())).as(properties).isInstanceOf(TemplateException.class);
         }
     }
+
+    @Test
+    void plannedNames_areTheNamesTheProvisionerGives() {
+        // GIVEN the fixture's tables, queues (a FIFO one named) and event bus
+        SamTemplate template = SamTemplate.load(SamTemplateTest.fixture()).withParameters(
+                Map.of("SenderEmail", "provisioner-it@fixture.example"));
+        String prefix = SharedEmulators.freshPrefix();
+        // WHEN planned, then provisioned
+        Map<String, String> planned = Provisioner.plannedNames(template, prefix);
+        ProvisionedResources stack = new Provisioner(DYNAMO, SQS, SES, EVENTS, null).provision(template, prefix);
+        // THEN each planned name is the one provisioned
+        assertThat(planned).containsOnlyKeys("WorkQueue", "WorkDeadLetterQueue", "NamedFifoQueue", "OrdersTable",
+                "IdempotencyTable", "OrderEventBus", "StreamFailureQueue");
+        planned.forEach((logicalId, name) -> assertThat(stack.name(logicalId)).as(logicalId).isEqualTo(name));
+        assertThat(stack.queueUrl("WorkQueue")).isEqualTo(dev.cartwheel.emulators.sqs.EmbeddedSqs.queueUrl(
+                SharedEmulators.EMULATORS.endpoints().sqs(), SamTemplate.DEFAULT_ACCOUNT_ID, planned.get("WorkQueue")));
+    }
+
+    @Test
+    void provision_shouldFail_whenTheServiceOfAResourceTypeDoesNotComeUp() {
+        // GIVEN the queues' service, which fails to start, and the tables' service, which is up
+        SamTemplate template = SamTemplate.load(SamTemplateTest.fixture()).withParameters(
+                Map.of("SenderEmail", "provisioner-it@fixture.example"));
+        String prefix = SharedEmulators.freshPrefix();
+        java.util.concurrent.CompletableFuture<Object> sqsUp = new java.util.concurrent.CompletableFuture<>();
+        sqsUp.completeExceptionally(new IllegalStateException("ElasticMQ did not start"));
+        // WHEN provisioned with that readiness
+        // THEN it fails with that cause, and the tables were created all the same
+        assertThatThrownBy(() -> new Provisioner(DYNAMO, SQS, SES, EVENTS, null).provision(template, prefix, Map.of(
+                SamTemplate.DYNAMODB_TABLE, java.util.concurrent.CompletableFuture.completedFuture(null),
+                SamTemplate.SQS_QUEUE, sqsUp)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("ElasticMQ did not start");
+        assertThat(DYNAMO.describeTable(r -> r.tableName(prefix + "-OrdersTable")).table().tableStatus())
+                .isEqualTo(TableStatus.ACTIVE);
+    }
 }

@@ -119,6 +119,10 @@ public final class FunctionInstance implements AutoCloseable {
         queue.forEach(p -> p.outcome().complete(crash));
     }
 
+    FunctionSpec spec() {
+        return spec;
+    }
+
     /** Completes when the init phase ended (the runtime's first {@code next}), or exceptionally when it failed. */
     CompletableFuture<Long> initialised() {
         return initialised;

@@ -29,6 +29,9 @@ public final class FunctionPool implements AutoCloseable {
     private final List<FunctionInstance> all = new ArrayList<>();
     private final AtomicInteger coldStarts = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
+    /** An environment started ahead and adopted, whose init {@link #prewarm()} waits for instead of starting one. */
+    private FunctionInstance adopted;
+    private volatile boolean startedAhead;
     private volatile boolean closed;
 
     public FunctionPool(FunctionSpec spec, LambdaRuntime runtime, LambdaEnvironment environment, int localCap,
@@ -58,6 +61,11 @@ public final class FunctionPool implements AutoCloseable {
         return invocations.get();
     }
 
+    /** Whether this pool's first environment was started ahead of the services and adopted (see {@link EarlyEnvironments}). */
+    public boolean startedAhead() {
+        return startedAhead;
+    }
+
     public synchronized int liveInstances() {
         all.removeIf(i -> !i.isAlive());
         return all.size();
@@ -68,6 +76,13 @@ public final class FunctionPool implements AutoCloseable {
      * The answer completes when the environment's init phase ended (normally or not).
      */
     public CompletableFuture<?> prewarm() {
+        synchronized (this) {
+            if (adopted != null) {
+                FunctionInstance instance = adopted;
+                adopted = null;
+                return instance.initialised().handle((at, failure) -> at);
+            }
+        }
         try {
             FunctionInstance instance = newInstance();
             synchronized (this) {
@@ -78,6 +93,22 @@ public final class FunctionPool implements AutoCloseable {
             log.accept("prewarm failed: " + e);
             return CompletableFuture.completedFuture(null);
         }
+    }
+
+    /**
+     * Takes an environment of this function started ahead (see {@link EarlyEnvironments}) as a prewarmed one: counted as
+     * a cold start, reused like any idle environment; {@link #prewarm()} then waits for its init instead of starting one.
+     */
+    synchronized void adopt(FunctionInstance instance) {
+        if (closed || !instance.spec().equals(spec)) {
+            instance.close();
+            return;
+        }
+        all.add(instance);
+        idle.push(instance);
+        adopted = instance;
+        startedAhead = true;
+        coldStarts.incrementAndGet();
     }
 
     /** Invokes synchronously (RequestResponse), waiting for a free slot when the concurrency limit is reached. */

@@ -16,8 +16,21 @@ public final class LambdaService implements AutoCloseable {
 
     public LambdaService(List<FunctionSpec> functions, LambdaRuntime runtime, LambdaEnvironment environment, int localCap,
                          Function<String, java.util.function.Consumer<String>> logFor) {
+        this(functions, runtime, environment, localCap, logFor, null);
+    }
+
+    /**
+     * The service, adopting from {@code early} (may be null) each environment started ahead whose function and
+     * environment are as planned: {@link #prewarm()} then waits for its init instead of starting another.
+     */
+    public LambdaService(List<FunctionSpec> functions, LambdaRuntime runtime, LambdaEnvironment environment, int localCap,
+                         Function<String, java.util.function.Consumer<String>> logFor, EarlyEnvironments early) {
         for (FunctionSpec f : functions) {
-            pools.put(f.name(), new FunctionPool(f, runtime, environment, localCap, logFor.apply(f.name())));
+            FunctionPool pool = new FunctionPool(f, runtime, environment, localCap, logFor.apply(f.name()));
+            pools.put(f.name(), pool);
+            if (early != null && pool.maxConcurrency() > 0) {
+                early.take(f, environment).ifPresent(pool::adopt);
+            }
         }
     }
 

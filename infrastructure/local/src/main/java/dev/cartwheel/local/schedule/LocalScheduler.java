@@ -31,7 +31,6 @@ import java.util.function.Consumer;
  */
 public final class LocalScheduler implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEPT_RUNS = 50;
 
     /** One invocation by a rule: the event sent and what the function answered. */
@@ -145,7 +144,7 @@ public final class LocalScheduler implements AutoCloseable {
 
     /** The event EventBridge sends a Lambda target of a scheduled rule. */
     String scheduledEvent(ScheduleRule rule, Instant scheduledTime) {
-        ObjectNode e = JSON.createObjectNode();
+        ObjectNode e = Json.MAPPER.createObjectNode();
         e.put("version", "0");
         e.put("id", UUID.randomUUID().toString());
         e.put("detail-type", "Scheduled Event");
@@ -156,7 +155,7 @@ public final class LocalScheduler implements AutoCloseable {
         e.putArray("resources").add(rule.ruleArn());
         e.putObject("detail");
         try {
-            return JSON.writeValueAsString(e);
+            return Json.MAPPER.writeValueAsString(e);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -166,6 +165,14 @@ public final class LocalScheduler implements AutoCloseable {
     public void close() {
         threads.forEach(Thread::interrupt);
         threads.clear();
+    }
+
+    /**
+     * The mapper, made on first use: the CLI parses its durations with {@link #parseDuration} before the local cloud
+     * starts, and Jackson's first mapper costs half a second of that start.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** Parses {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h} or an ISO-8601 duration ({@code PT10S}). */
