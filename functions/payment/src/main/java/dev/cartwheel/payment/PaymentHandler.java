@@ -13,6 +13,7 @@ import dev.cartwheel.aws.sqs.SqsClients;
 import dev.cartwheel.aws.sqs.SqsStepPublisher;
 import dev.cartwheel.aws.stripe.StripePaymentGateway;
 import dev.cartwheel.core.messaging.Step;
+import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.core.payment.PaymentService;
 import java.time.Clock;
 import java.util.Map;
@@ -39,11 +40,16 @@ public final class PaymentHandler implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     public static PaymentService compose(AwsClientSettings settings) {
+        return compose(settings, StripePaymentGateway.compose(settings));
+    }
+
+    /** As {@link #compose(AwsClientSettings)}, with this gateway (the warm bench wraps Stripe's to time its calls). */
+    public static PaymentService compose(AwsClientSettings settings, PaymentGateway gateway) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new PaymentService(
                 new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), settings.require("PRODUCTS_TABLE"), null),
-                StripePaymentGateway.compose(settings),
+                gateway,
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.EMAIL, settings.require("EMAIL_QUEUE_URL"))),
                 Clock.systemUTC(),
                 java.time.Duration.ofSeconds(Long.parseLong(settings.require("PAYMENT_TIMEOUT_SECONDS"))),
