@@ -148,7 +148,7 @@ final class WarmBench {
 
     /**
      * What the payment step's Stripe client itself costs per call, which the simulator's serving time cannot see:
-     * the adapter's {@link StripeClient} (JDK HttpClient, the payment function's settings) reading one PaymentIntent,
+     * the adapter's {@link StripeClient} (the JDK's HttpURLConnection, the payment function's settings) reading one PaymentIntent,
      * {@code calls} times after 100 warm-up calls, each timed whole and minus the simulator's serving time.
      */
     private static ObjectNode stripeClientShare(PrintStream report, int calls) {
