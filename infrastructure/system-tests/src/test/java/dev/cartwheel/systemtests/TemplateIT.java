@@ -281,9 +281,12 @@ class TemplateIT {
         }
     }
 
-    /** Item 3: the stage throttles every route, the public ones tighter, all from parameters. */
+    /**
+     * Item 3: the stage throttles every route, the public catalog tighter, Stripe's webhook route at least twice the
+     * API's (each paid order brings two webhooks), all from parameters.
+     */
     @Test
-    void theApi_throttlesEveryRoute_andThePublicRoutesTighter_fromTemplateParameters() {
+    void theApi_throttlesEveryRoute_thePublicCatalogTighter_andStripesWebhooksWider_fromTemplateParameters() {
         TemplateResource api = TEMPLATE.resources(API).getFirst();
         Map<?, ?> defaults = (Map<?, ?>) api.properties().get("DefaultRouteSettings");
         assertThat(defaults).as("DefaultRouteSettings").isNotNull();
@@ -299,10 +302,16 @@ class TemplateIT {
                 Map<?, ?> own = (Map<?, ?>) TEMPLATE.resource(function.logicalId()).orElseThrow().properties().get("Events");
                 Map<?, ?> raw = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) own.get(event.name())).get("Properties")).get("RouteSettings");
                 assertThat(raw).as(function.logicalId() + "." + event.name() + " (public) RouteSettings").isNotNull();
-                assertThat(parameterNumber(raw.get("ThrottlingBurstLimit"))).as("burst tighter than the default")
-                        .isLessThan(defaultBurst);
-                assertThat(parameterNumber(raw.get("ThrottlingRateLimit"))).as("rate tighter than the default")
-                        .isLessThan(defaultRate);
+                double burst = parameterNumber(raw.get("ThrottlingBurstLimit"));
+                double rate = parameterNumber(raw.get("ThrottlingRateLimit"));
+                if (event.path().orElseThrow().equals("/webhooks/payments")) {
+                    // Stripe's webhooks, two per paid order, retried only later: never the route that binds first
+                    assertThat(burst).as("webhook burst at least twice the default").isGreaterThanOrEqualTo(2 * defaultBurst);
+                    assertThat(rate).as("webhook rate at least twice the default").isGreaterThanOrEqualTo(2 * defaultRate);
+                } else {
+                    assertThat(burst).as("burst tighter than the default").isLessThan(defaultBurst);
+                    assertThat(rate).as("rate tighter than the default").isLessThan(defaultRate);
+                }
             }
         }
         assertThat(publicRoutes).as("GET /products and POST /webhooks/payments").isGreaterThanOrEqualTo(2);
