@@ -30,6 +30,16 @@ public final class EmailService {
     private final EmailRenderer renderer;
     private final Clock clock;
     private final Duration lease;
+    private final Duration waitForAnother;
+
+    /**
+     * How long a delivery that finds its e-mail being sent by another delivery waits for that one to finish, by
+     * default. Two copies of one e-mail's message are common (a capture's webhook and the capture itself both tell
+     * this step the order is paid) and the other delivery is then one SES call from done: waiting for it here answers
+     * the copy in milliseconds instead of leaving it to the queue's visibility timeout (minutes). Short enough that a
+     * batch of ten such copies stays well inside the function's timeout.
+     */
+    public static final Duration WAIT_FOR_ANOTHER_DELIVERY = Duration.ofSeconds(1);
 
     /**
      * @param lease how long a claim protects an e-mail being sent; after it, a redelivery may take over.
@@ -37,12 +47,22 @@ public final class EmailService {
      */
     public EmailService(OrderStore orders, EmailClaims claims, Mailer mailer, EmailRenderer renderer,
                         Clock clock, Duration lease) {
+        this(orders, claims, mailer, renderer, clock, lease, WAIT_FOR_ANOTHER_DELIVERY);
+    }
+
+    /**
+     * @param waitForAnother how long a delivery waits for another that holds the claim on the same e-mail before it
+     *                       gives up ({@link EmailInProgressException}: the message goes back to the queue)
+     */
+    public EmailService(OrderStore orders, EmailClaims claims, Mailer mailer, EmailRenderer renderer,
+                        Clock clock, Duration lease, Duration waitForAnother) {
         this.orders = orders;
         this.claims = claims;
         this.mailer = mailer;
         this.renderer = renderer;
         this.clock = clock;
         this.lease = lease;
+        this.waitForAnother = waitForAnother;
     }
 
     /**
@@ -170,11 +190,10 @@ public final class EmailService {
     }
 
     private void sendOnce(Order order, EmailType type, RefundRecord refund, Set<OwedEmails.Owed> sent) {
-        Instant now = clock.instant();
         String occurrence = refund == null ? "" : refund.key();
-        switch (claims.claim(order.orderId(), type, occurrence, now, now.plus(lease))) {
+        switch (claimOrAwaitAnother(order.orderId(), type, occurrence)) {
             case ALREADY_SENT -> {
-                // a previous delivery sent it
+                // a previous delivery sent it (perhaps while this one waited for it)
             }
             case HELD_BY_ANOTHER -> throw new EmailInProgressException(order.orderId(), type);
             case CLAIMED -> {
@@ -186,5 +205,30 @@ public final class EmailService {
             }
         }
         sent.add(new OwedEmails.Owed(type, occurrence));
+    }
+
+    /**
+     * Claims the e-mail; while another delivery holds it, asks again at growing intervals (25, 50, 100 ms, ...) until
+     * that one has sent it, its lease ran out (then this one holds the claim), or {@code waitForAnother} is spent
+     * ({@code HELD_BY_ANOTHER}).
+     */
+    private EmailClaims.Outcome claimOrAwaitAnother(String orderId, EmailType type, String occurrence) {
+        long deadline = System.nanoTime() + waitForAnother.toNanos();
+        long pauseMillis = 25;
+        while (true) {
+            Instant now = clock.instant();
+            EmailClaims.Outcome outcome = claims.claim(orderId, type, occurrence, now, now.plus(lease));
+            long left = deadline - System.nanoTime();
+            if (outcome != EmailClaims.Outcome.HELD_BY_ANOTHER || left <= 0) {
+                return outcome;
+            }
+            try {
+                Thread.sleep(Math.min(pauseMillis, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return outcome;
+            }
+            pauseMillis *= 2;
+        }
     }
 }

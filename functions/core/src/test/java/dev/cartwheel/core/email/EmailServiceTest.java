@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The e-mail step's confirmation and shipping notice, on the core's ports alone. */
@@ -80,6 +81,73 @@ class EmailServiceTest {
 
         assertThat(ports.mailer.sent()).extracting(EmailMessage::subject).containsExactly("Your order is on its way (ord_1)");
         assertThat(ports.mailer.sent().getFirst().text()).doesNotContain("Tracking number");
+    }
+
+    @Test
+    void aCopyOfTheMessageArrivingWhileAnotherDeliverySendsTheEmail_waitsForIt_andSendsNothing() {
+        // GIVEN a paid order whose confirmation another delivery has claimed and is sending right now
+        stored(CapturePolicy.ON_AUTHORIZATION, OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
+        Instant now = T0.plusSeconds(60);
+        assertThat(ports.claims.claim("ord_1", EmailType.ORDER_CONFIRMED, now, now.plusSeconds(60)))
+                .isEqualTo(EmailClaims.Outcome.CLAIMED);
+        AskedClaims othersFinish = new AskedClaims(asked -> {
+            if (asked == 3) {
+                // the other delivery's SES call returned while this one waited
+                ports.claims.markSent("ord_1", EmailType.ORDER_CONFIRMED, "", "ses-other", now);
+            }
+        });
+        EmailService waiting = new EmailService(orders, othersFinish, ports.mailer, new EmailRenderer(),
+                Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60), Duration.ofSeconds(5));
+
+        // WHEN the copy of OrderPaid is handled
+        OrderStatus after = waiting.handle(message(MessageType.ORDER_PAID));
+
+        // THEN it did not go back to the queue: it found the e-mail sent, sent nothing itself, and confirmed the order
+        assertThat(after).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(othersFinish.asked).as("asked while held, then found it sent").isEqualTo(3);
+        assertThat(ports.mailer.sent()).isEmpty();
+        assertThat(orders.written()).singleElement().satisfies(order -> assertThat(order.status()).isEqualTo(OrderStatus.CONFIRMED));
+    }
+
+    @Test
+    void aCopyOfTheMessageWhoseOtherDeliveryDoesNotFinishInTime_goesBackToTheQueue_havingChangedNothing() {
+        // GIVEN a paid order whose confirmation another delivery holds and does not finish
+        stored(CapturePolicy.ON_AUTHORIZATION, OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
+        Instant now = T0.plusSeconds(60);
+        ports.claims.claim("ord_1", EmailType.ORDER_CONFIRMED, now, now.plusSeconds(60));
+        AskedClaims neverFinishes = new AskedClaims(asked -> { });
+        EmailService waiting = new EmailService(orders, neverFinishes, ports.mailer, new EmailRenderer(),
+                Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(60), Duration.ofMillis(200));
+
+        // WHEN the copy is handled
+        assertThatThrownBy(() -> waiting.handle(message(MessageType.ORDER_PAID)))
+                .isInstanceOf(EmailInProgressException.class).hasMessageContaining("ORDER_CONFIRMED");
+
+        // THEN it waited its while, sent nothing and wrote nothing: SQS retries it after the visibility timeout
+        assertThat(neverFinishes.asked).as("asked again while it waited").isGreaterThan(1);
+        assertThat(ports.mailer.sent()).isEmpty();
+        assertThat(orders.written()).isEmpty();
+    }
+
+    /** The in-memory claims, counting how often a delivery asked for a claim and calling {@code onAsk} first. */
+    private final class AskedClaims implements EmailClaims {
+        private final IntConsumer onAsk;
+        private int asked;
+
+        AskedClaims(IntConsumer onAsk) {
+            this.onAsk = onAsk;
+        }
+
+        @Override
+        public Outcome claim(String orderId, EmailType type, String occurrence, Instant at, Instant leaseUntil) {
+            onAsk.accept(++asked);
+            return ports.claims.claim(orderId, type, occurrence, at, leaseUntil);
+        }
+
+        @Override
+        public void markSent(String orderId, EmailType type, String occurrence, String messageId, Instant at) {
+            ports.claims.markSent(orderId, type, occurrence, messageId, at);
+        }
     }
 
     private Order stored(CapturePolicy capture, OrderStatus... path) {
