@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -25,6 +27,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * One order's AWS calls, in the handlers' order, with items shaped like theirs, made straight against the emulators
  * with no handlers: the bound the pipeline is compared with ({@link ThroughputBench}) and the emulators' share of an
  * order's time ({@link LocalBench}).
+ *
+ * <p>With {@link Hops}, each order also makes the calls of the hops Stripe's webhooks add, at the rates the pipeline
+ * run measured: per webhook the webhook function's inbox read, {@code PaymentUpdated} send and inbox write, and the
+ * payment step's share of it (a receive and a delete, the order read); per extra {@code OrderPaid} (the payment step
+ * telling the e-mail step again about an order a webhook found paid) its send, and the e-mail step's receive, delete,
+ * order read and claim, which finds the e-mail sent (a conditional write that fails).
  */
 final class EmulatorsReplay {
 
@@ -33,6 +41,26 @@ final class EmulatorsReplay {
     }
 
     static final int CALLS_PER_ORDER = 17 + 3 + 3;
+    static final int CALLS_PER_WEBHOOK = 3 + 2 + 1;
+    static final int CALLS_PER_EXTRA_ORDER_PAID = 1 + 2 + 1 + 1;
+
+    /**
+     * The webhook hops per order the pipeline made: webhooks forwarded, and {@code OrderPaid} messages beyond the
+     * first. {@link #NONE} replays the handlers' path alone.
+     */
+    record Hops(double webhooks, double extraOrderPaid) {
+        static final Hops NONE = new Hops(0, 0);
+
+        /** The AWS calls one order makes on average, hops included. */
+        double callsPerOrder() {
+            return CALLS_PER_ORDER + webhooks * CALLS_PER_WEBHOOK + extraOrderPaid * CALLS_PER_EXTRA_ORDER_PAID;
+        }
+
+        /** How many of a hop made at {@code rate} per order the {@code index}-th order makes (spread evenly). */
+        static int count(long index, double rate) {
+            return (int) (Math.floor((index + 1) * rate) - Math.floor(index * rate));
+        }
+    }
 
     private final DynamoDbClient dynamoDb;
     private final SqsClient sqs;
@@ -45,8 +73,16 @@ final class EmulatorsReplay {
     private final String emailQueue;
     private final String sender;
     private final AtomicLong emptyReceives = new AtomicLong();
+    private final AtomicLong ordered = new AtomicLong();
+    private final Hops hops;
 
     EmulatorsReplay(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, ProvisionedResources resources, String sender) {
+        this(dynamoDb, sqs, ses, resources, sender, Hops.NONE);
+    }
+
+    EmulatorsReplay(DynamoDbClient dynamoDb, SqsClient sqs, SesV2Client ses, ProvisionedResources resources, String sender,
+                    Hops hops) {
+        this.hops = hops;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.ses = ses;
@@ -92,6 +128,7 @@ final class EmulatorsReplay {
     }
 
     private void order() {
+        long index = ordered.getAndIncrement();
         String orderId = "ord_" + UUID.randomUUID();
         String correlationId = UUID.randomUUID().toString();
         Instant now = Instant.now();
@@ -133,16 +170,27 @@ final class EmulatorsReplay {
                 "SET sold = sold + :q, reserved = reserved - :q", "attribute_exists(sku) AND reserved >= :q");
         send(emailQueue, "OrderPaid", orderId, correlationId);
 
+        // Stripe's webhooks about the payment: the webhook function forwards each once, the payment step reads the order
+        for (int w = Hops.count(index, hops.webhooks()); w > 0; w--) {
+            Map<String, AttributeValue> inboxKey = Map.of("pk", s("webhook#evt_" + UUID.randomUUID()));
+            dynamoDb.getItem(b -> b.tableName(idempotency).key(inboxKey).consistentRead(true));
+            send(paymentQueue, "PaymentUpdated", orderId, correlationId);
+            Map<String, AttributeValue> remembered = new HashMap<>(inboxKey);
+            remembered.put("receivedAt", s(Instant.now().toString()));
+            remembered.put("expiresAt", n(Instant.now().plusSeconds(30L * 86_400).getEpochSecond()));
+            dynamoDb.putItem(b -> b.tableName(idempotency).item(remembered));
+            consume(paymentQueue);
+            readOrder(orderId);
+        }
+        int extraOrderPaid = Hops.count(index, hops.extraOrderPaid());
+        for (int e = extraOrderPaid; e > 0; e--) {
+            send(emailQueue, "OrderPaid", orderId, correlationId);
+        }
+
         // e-mail: read, claim, send, mark sent, CONFIRMED
         consume(emailQueue);
         readOrder(orderId);
-        Instant claimAt = Instant.now();
-        dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
-                .updateExpression("SET #state = :sending, leaseUntil = :lease, expiresAt = :expires")
-                .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)")
-                .expressionAttributeNames(Map.of("#state", "state"))
-                .expressionAttributeValues(Map.of(":sending", s("SENDING"), ":lease", n(claimAt.toEpochMilli() + 30_000),
-                        ":now", n(claimAt.toEpochMilli()), ":expires", n(claimAt.plusSeconds(30L * 86_400).getEpochSecond()))));
+        claim(orderId, Instant.now());
         String messageId = ses.sendEmail(b -> b.fromEmailAddress(sender)
                 .destination(d -> d.toAddresses("bench@example.com"))
                 .content(c -> c.simple(m -> m.subject(t -> t.data("Your order is confirmed (" + orderId + ")").charset("UTF-8"))
@@ -156,6 +204,28 @@ final class EmulatorsReplay {
         Map<String, AttributeValue> confirmed = orderItem(orderId, correlationId, "CONFIRMED", 5, now, history, true);
         dynamoDb.putItem(b -> b.tableName(orders).item(confirmed).conditionExpression("version = :expected")
                 .expressionAttributeValues(Map.of(":expected", n(4))));
+
+        // the e-mail step again for each extra OrderPaid: the claim finds the confirmation sent
+        for (int e = extraOrderPaid; e > 0; e--) {
+            consume(emailQueue);
+            readOrder(orderId);
+            try {
+                claim(orderId, Instant.now());
+                throw new IllegalStateException("the confirmation of " + orderId + " was claimed twice");
+            } catch (ConditionalCheckFailedException alreadySent) {
+                // as the e-mail step finds it: ALREADY_SENT
+            }
+        }
+    }
+
+    private void claim(String orderId, Instant at) {
+        dynamoDb.updateItem(b -> b.tableName(idempotency).key(Map.of("pk", s("email#" + orderId + "#ORDER_CONFIRMED")))
+                .updateExpression("SET #state = :sending, leaseUntil = :lease, expiresAt = :expires")
+                .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)")
+                .expressionAttributeNames(Map.of("#state", "state"))
+                .expressionAttributeValues(Map.of(":sending", s("SENDING"), ":lease", n(at.toEpochMilli() + 30_000),
+                        ":now", n(at.toEpochMilli()), ":expires", n(at.plusSeconds(30L * 86_400).getEpochSecond())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
     }
 
     private void readOrder(String orderId) {

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Then the emulators alone: the same AWS calls one order costs (DynamoDB BatchGetItem 1, GetItem 3, PutItem 4,
  * TransactWriteItems 3, UpdateItem 2; SQS SendMessage 3; SES SendEmail 1, as counted by AwsCallsPerOrderIT; plus an
- * SQS ReceiveMessage and DeleteMessage per step for the event source mapping's share) replayed with real SDK clients
+ * SQS ReceiveMessage and DeleteMessage per step for the event source mapping's share), and the calls of the hops
+ * Stripe's webhooks add at the rates this run measured ({@link EmulatorsReplay.Hops}), replayed with real SDK clients
  * and items shaped like the handlers' at the same concurrency against the same emulators, in tables and queues of
  * their own ({@link EmulatorsReplay}). The ratio of the two says how much of the emulators' capacity the pipeline reaches.
  */
@@ -92,6 +93,7 @@ final class ThroughputBench {
 
         report.printf("%nThroughput: starting the local cloud (function concurrency %d, prewarm on)%n", functionConcurrency);
         double pipelineRate;
+        EmulatorsReplay.Hops hops;
         try (LocalCloud cloud = LocalCloud.start(config)) {
             Emulators emulators = cloud.emulators().orElseThrow();
             report.printf("  ready in %d ms at %s; %d warm-up + %d measured orders at concurrency %d%n",
@@ -132,6 +134,10 @@ final class ThroughputBench {
                     report.printf("  %-20s invocations %5d  cold starts %d%n", f.path("name").asText(), f.path("invocations").asInt(),
                             f.path("coldStarts").asInt());
                 }
+                hops = webhookHops(cloud, warm.outcomes().size() + measured.outcomes().size());
+                node.put("webhooksPerOrder", hops.webhooks()).put("extraOrderPaidPerOrder", hops.extraOrderPaid());
+                report.printf("  webhook hops        %.2f webhooks and %.2f extra OrderPaid per order (warm-up included)%n",
+                        hops.webhooks(), hops.extraOrderPaid());
             }
 
             // ---- the emulators alone, same emulators, resources of their own
@@ -142,7 +148,7 @@ final class ThroughputBench {
                  SesV2Client ses = AwsClients.sesV2(endpoints)) {
                 ProvisionedResources resources = new Provisioner(dynamoDb, sqs, ses, null, null).provision(template, prefix);
                 EmulatorsReplay replay = new EmulatorsReplay(dynamoDb, sqs, ses, resources,
-                        String.valueOf(template.parameterValues().get("SenderEmail")));
+                        String.valueOf(template.parameterValues().get("SenderEmail")), hops);
                 replay.seed();
                 EmulatorsReplay.Phase warmAlone = replay.drive(warmup, concurrency);
                 EmulatorsReplay.Phase alone = replay.drive(orders, concurrency);
@@ -150,12 +156,12 @@ final class ThroughputBench {
                 Stats aloneLatency = Stats.of(alone.latencies());
                 ObjectNode node = result.putObject("emulatorsAlone");
                 node.put("orders", alone.orders()).put("seconds", alone.seconds()).put("ordersPerSecond", aloneRate)
-                        .put("callsPerOrder", EmulatorsReplay.CALLS_PER_ORDER).put("emptyReceives", alone.emptyReceives())
+                        .put("callsPerOrder", hops.callsPerOrder()).put("emptyReceives", alone.emptyReceives())
                         .put("warmupSeconds", warmAlone.seconds());
                 node.set("orderMs", JSON.valueToTree(aloneLatency));
                 result.put("ratioPipelineToEmulatorsAlone", pipelineRate / aloneRate);
-                report.printf("%nEmulators alone (the same %d AWS calls per order, %d in flight, no handlers)%n", EmulatorsReplay.CALLS_PER_ORDER,
-                        concurrency);
+                report.printf("%nEmulators alone (the same AWS calls per order: %d on the handlers' path, %.1f with the webhook hops;"
+                        + " %d in flight, no handlers)%n", EmulatorsReplay.CALLS_PER_ORDER, hops.callsPerOrder(), concurrency);
                 report.printf("  orders              %d in %.1f s: %.1f orders/s (%d empty receives)%n", alone.orders(),
                         alone.seconds(), aloneRate, alone.emptyReceives());
                 report.printf("  per order, ms       p50 %.0f  p90 %.0f  p99 %.0f  max %.0f%n", aloneLatency.p50Ms(),
@@ -169,6 +175,23 @@ final class ThroughputBench {
         report.printf("throughput bench took %.0f s (load average before: %s, after: %s)%n", seconds,
                 result.path("loadAverageBefore").asText(), result.path("loadAverageAfter").asText());
         return result;
+    }
+
+    /**
+     * The webhook hops the pipeline made per order, from what the functions and mappings counted over {@code orders}
+     * orders: the webhook function's invocations (each forwards one webhook), and the e-mail mapping's messages beyond
+     * one per order (an {@code OrderPaid} the payment step sent again for a webhook about a paid order).
+     */
+    private static EmulatorsReplay.Hops webhookHops(LocalCloud cloud, int orders) {
+        int webhooks = 0;
+        for (JsonNode f : cloud.functions()) {
+            if (f.path("name").asText().equals("PaymentWebhookFunction")) {
+                webhooks = f.path("invocations").asInt();
+            }
+        }
+        long emailMessages = cloud.mappings().stream().filter(m -> m.functionName().equals("EmailFunction"))
+                .mapToLong(m -> m.deletedMessages()).sum();
+        return new EmulatorsReplay.Hops((double) webhooks / orders, Math.max(0, (double) emailMessages / orders - 1));
     }
 
     /**
