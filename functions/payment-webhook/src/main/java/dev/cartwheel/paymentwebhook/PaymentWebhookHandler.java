@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cartwheel.aws.AwsClientSettings;
 import dev.cartwheel.aws.dynamodb.DynamoDbClients;
+import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.aws.dynamodb.DynamoDbWebhookInbox;
 import dev.cartwheel.aws.json.Json;
 import dev.cartwheel.aws.lambda.HttpApi;
@@ -22,6 +23,7 @@ import dev.cartwheel.core.webhook.WebhookSignature;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code POST /webhooks/payments}: Stripe's webhook events. No JWT; Stripe proves itself with the
@@ -65,9 +67,11 @@ public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2H
     }
 
     public static PaymentWebhookService compose(AwsClientSettings settings) {
+        DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
         return new PaymentWebhookService(
-                new DynamoDbWebhookInbox(DynamoDbClients.create(settings), settings.require("IDEMPOTENCY_TABLE")),
+                new DynamoDbWebhookInbox(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"))),
+                new DynamoDbOrderStore(dynamoDb, settings.require("ORDERS_TABLE"), null, null),
                 Clock.systemUTC());
     }
 

@@ -129,7 +129,7 @@ class LocalCloudIT {
         assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("CONFIRMED");
         assertThat(statuses).containsSubsequence("RESERVED", "PAYMENT_PENDING", "AUTHORIZED", "PAID", "CONFIRMED");
 
-        // AND Stripe's webhooks went through the API's public route to the webhook function; one was forwarded
+        // AND Stripe's webhooks went through the API's public route to the webhook function; the decision was forwarded
         var deliveries = cloud.paymentProvider().orElseThrow().deliveries(orderId);
         assertThat(deliveries).allSatisfy(d -> {
             assertThat(d.eventId()).startsWith("evt_");
@@ -139,6 +139,9 @@ class LocalCloudIT {
                 .isNotEmpty().allMatch(LocalStripe.WEBHOOK_EVENTS::contains);
         assertThat(deliveries).filteredOn(d -> d.type().equals("payment_intent.amount_capturable_updated")).singleElement()
                 .satisfies(d -> assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("FORWARDED"));
+        // AND the succeeded that follows the payment step's own capture was not forwarded: the order records it
+        assertThat(deliveries).filteredOn(d -> d.type().equals("payment_intent.succeeded")).singleElement()
+                .satisfies(d -> assertThat(JSON.readTree(d.response()).path("outcome").asText()).isEqualTo("ALREADY_RECORDED"));
         JsonNode event = recordedEvent("POST /webhooks/payments");
         assertThat(event.path("headers").path("stripe-signature").asText()).matches("t=\\d+,v1=[0-9a-f]{64}");
         assertThat(event.path("requestContext").has("authorizer")).isFalse();

@@ -39,14 +39,16 @@ class IdempotencyLeadingKeysIT {
         String customer = newCustomer("ida");
         String orderId = pipeline.place(customer, orderBody("pm_card_visa", "ESPRESSO-CUP", 1));
         pipeline.drain();
-        // Stripe's own event for the order (the simulator's payment_intent.succeeded), signed as Stripe signs it
+        // Stripe's own event for the order (the simulator's charge.refunded for a refund made in its dashboard: one the
+        // webhook function forwards and remembers), signed as Stripe signs it
+        pipeline.stripe.dashboardRefund(pipeline.paymentIntent(orderId).get("id").asText(), 100L);
         List<String> events = new ArrayList<>();
         pipeline.stripe.webhookSink((body, signature) -> {
             events.add(body);
             return 200;
         });
         pipeline.stripe.deliverWebhooks(orderId);
-        String event = events.stream().filter(body -> body.contains("\"payment_intent.succeeded\"")).findFirst().orElseThrow();
+        String event = events.stream().filter(body -> body.contains("\"charge.refunded\"")).findFirst().orElseThrow();
         byte[] secret = pipeline.stripe.webhookSecret().getBytes(StandardCharsets.UTF_8);
         APIGatewayV2HTTPResponse webhook = new PaymentWebhookHandler(
                 PaymentWebhookHandler.compose(pipeline.settings("PaymentWebhookFunction")), () -> secret, Clock.systemUTC(),

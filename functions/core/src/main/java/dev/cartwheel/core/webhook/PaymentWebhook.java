@@ -22,4 +22,9 @@ public record PaymentWebhook(String eventId, String type, String orderId) {
     public boolean isHandled() {
         return HANDLED_TYPES.contains(type) && orderId != null;
     }
+
+    /** Whether it says the payment was authorized or captured ({@code payment.succeeded}). */
+    public boolean announcesSuccess() {
+        return "payment.succeeded".equals(type);
+    }
 }

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
+import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.order.Order;
+import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.testing.InMemoryPorts;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The payment webhook on the core's ports alone: each provider event forwarded to the payment step once. */
 class PaymentWebhookServiceTest {
@@ -17,7 +24,7 @@ class PaymentWebhookServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
     private final InMemoryPorts ports = new InMemoryPorts();
-    private final PaymentWebhookService webhooks = new PaymentWebhookService(ports.inbox, ports.publisher,
+    private final PaymentWebhookService webhooks = new PaymentWebhookService(ports.inbox, ports.publisher, ports.orders,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -57,5 +64,68 @@ class PaymentWebhookServiceTest {
         assertThat(noOrder).isEqualTo(PaymentWebhookService.Outcome.IGNORED);
         assertThat(ports.publisher.sent()).isEmpty();
         assertThat(ports.inbox.remembered()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OrderStatus.class, names = {"AUTHORIZED", "PAID", "CONFIRMED", "FULFILLED"})
+    void aSuccessAboutAnOrderThatAlreadyRecordsItsAuthorization_isNotForwarded(OrderStatus status) {
+        // GIVEN an order the payment step authorized (and captured) itself
+        stored("ord_1", status);
+
+        // WHEN Stripe's amount_capturable_updated / succeeded about it arrives
+        PaymentWebhookService.Outcome outcome = webhooks.accept(new PaymentWebhook("evt_1", "payment.succeeded", "ord_1"));
+
+        // THEN the payment step is not bothered with it
+        assertThat(outcome).isEqualTo(PaymentWebhookService.Outcome.ALREADY_RECORDED);
+        assertThat(ports.publisher.sent()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OrderStatus.class, names = {"RESERVED", "PAYMENT_PENDING", "CANCELLING", "CANCELLED", "EXPIRED"})
+    void aSuccessAboutAnOrderStillWaitingForItOrCancelledSinceTheAuthorization_isForwarded(OrderStatus status) {
+        // GIVEN a 3-D Secure order waiting at the provider, one the payment step is authorizing, or one cancelled or
+        // expired meanwhile (whose late hold the payment step must give back)
+        stored("ord_1", status);
+
+        // WHEN the provider says the payment succeeded
+        PaymentWebhookService.Outcome outcome = webhooks.accept(new PaymentWebhook("evt_1", "payment.succeeded", "ord_1"));
+
+        // THEN the payment step looks at it
+        assertThat(outcome).isEqualTo(PaymentWebhookService.Outcome.FORWARDED);
+        assertThat(ports.publisher.sent()).containsExactly(StepMessage.of(MessageType.PAYMENT_UPDATED, "ord_1", "webhook-evt_1"));
+    }
+
+    @Test
+    void aRefundOrAFailureAboutAPaidOrder_andASuccessAboutAnOrderNotFound_areForwarded() {
+        stored("ord_1", OrderStatus.CONFIRMED);
+
+        webhooks.accept(new PaymentWebhook("evt_1", "payment.refunded", "ord_1"));
+        webhooks.accept(new PaymentWebhook("evt_2", "payment.failed", "ord_1"));
+        webhooks.accept(new PaymentWebhook("evt_3", "payment.succeeded", "ord_unknown"));
+
+        assertThat(ports.publisher.sent()).extracting(StepMessage::correlationId)
+                .containsExactly("webhook-evt_1", "webhook-evt_2", "webhook-evt_3");
+    }
+
+    private void stored(String orderId, OrderStatus status) {
+        Order order = Order.place(orderId, "alice", "alice@example.com", "corr-1",
+                List.of(new OrderLine("SKU-1", "Thing", 1, new Money(1000, "EUR"))), "pm_card_visa", NOW);
+        List<OrderStatus> path = switch (status) {
+            case RESERVED -> List.of(OrderStatus.RESERVED);
+            case PAYMENT_PENDING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
+            case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
+            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
+            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
+            case FULFILLED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED,
+                    OrderStatus.FULFILLED);
+            case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.CANCELLING);
+            case CANCELLED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
+            case EXPIRED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.EXPIRED);
+            default -> throw new IllegalArgumentException(status.name());
+        };
+        for (OrderStatus next : path) {
+            order = order.transitionTo(next, NOW, "path");
+        }
+        ports.orders.put(order);
     }
 }
