@@ -68,6 +68,7 @@ public final class PaymentWebhookHandler implements RequestHandler<APIGatewayV2H
 
     public static PaymentWebhookService compose(AwsClientSettings settings) {
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings);
+        DynamoDbClients.primeOnCheckpoint(dynamoDb, settings.require("ORDERS_TABLE"), "orderId");
         return new PaymentWebhookService(
                 new DynamoDbWebhookInbox(dynamoDb, settings.require("IDEMPOTENCY_TABLE")),
                 new SqsStepPublisher(SqsClients.create(settings), Map.of(Step.PAYMENT, settings.require("PAYMENT_QUEUE_URL"))),
