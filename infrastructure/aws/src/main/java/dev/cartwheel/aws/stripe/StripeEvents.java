@@ -14,21 +14,22 @@ import java.util.regex.Pattern;
  * {@code metadata.order_id} (the adapter sets it on every PaymentIntent and refund; Stripe copies a PaymentIntent's
  * metadata to its charges):
  * <ul>
- *   <li>{@code payment_intent.amount_capturable_updated}, {@code payment_intent.succeeded}: {@code payment.succeeded}
- *   (a 3-D Secure authentication finished; a capture happened);</li>
+ *   <li>{@code payment_intent.amount_capturable_updated}: {@code payment.succeeded} (the PaymentIntent is authorized,
+ *   e.g. a 3-D Secure authentication finished);</li>
  *   <li>{@code payment_intent.payment_failed}, {@code payment_intent.canceled}: {@code payment.failed};</li>
  *   <li>{@code charge.refunded}, {@code refund.updated}: {@code payment.refunded} (a dashboard refund, a refund that
  *   failed later).</li>
  * </ul>
  * Any other type, and an event about something that is not a Cartwheel order (other integrations may share the
- * Stripe account), is acknowledged and ignored. The webhook is a hint: the payment step asks Stripe.
+ * Stripe account), is acknowledged and ignored. That includes {@code payment_intent.succeeded}: Cartwheel authorizes
+ * with {@code capture_method=manual} and captures itself, so a capture is never news to it. The webhook is a hint:
+ * the payment step asks Stripe.
  */
 public final class StripeEvents {
 
     /** Stripe's event types Cartwheel acts on, with the neutral type each becomes. */
     public static final Map<String, String> HANDLED = Map.of(
             "payment_intent.amount_capturable_updated", "payment.succeeded",
-            "payment_intent.succeeded", "payment.succeeded",
             "payment_intent.payment_failed", "payment.failed",
             "payment_intent.canceled", "payment.failed",
             "charge.refunded", "payment.refunded",

@@ -31,12 +31,11 @@ public final class LocalStripe implements AutoCloseable {
     public static final String WEBHOOK_URL_OUTPUT = "PaymentWebhookUrl";
     /**
      * The events the endpoint is registered for, the ones README's deployment steps tell a shop to enable in Stripe's
-     * dashboard: those the webhook function acts on. Stripe sends no others (created, requires_action, charge.*...),
+     * dashboard: those the webhook function acts on. Stripe sends no others (created, requires_action, succeeded, ...),
      * so they cost no webhook invocation and no share of the route's throttle.
      */
     public static final List<String> WEBHOOK_EVENTS = List.of("payment_intent.amount_capturable_updated",
-            "payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "charge.refunded",
-            "refund.updated");
+            "payment_intent.payment_failed", "payment_intent.canceled", "charge.refunded", "refund.updated");
 
     private final StripeSimulator stripe;
     private final Duration delay;
