@@ -34,8 +34,8 @@ public final class EmailService {
 
     /**
      * How long a delivery that finds its e-mail being sent by another delivery waits for that one to finish, by
-     * default. Two copies of one e-mail's message are common (a capture's webhook and the capture itself both tell
-     * this step the order is paid) and the other delivery is then one SES call from done: waiting for it here answers
+     * default. Two copies of one e-mail's message are common (the payment step, and a webhook's hop that finds the order
+     * paid, both tell this step) and the other delivery is then one SES call from done: waiting for it here answers
      * the copy in milliseconds instead of leaving it to the queue's visibility timeout (minutes). Short enough that a
      * batch of ten such copies stays well inside the function's timeout.
      */
