@@ -34,10 +34,10 @@ public final class EmailService {
 
     /**
      * How long a delivery that finds its e-mail being sent by another delivery waits for that one to finish, by
-     * default. Two copies of one e-mail's message are common (the payment step, and a webhook's hop that finds the order
-     * paid, both tell this step) and the other delivery is then one SES call from done: waiting for it here answers
-     * the copy in milliseconds instead of leaving it to the queue's visibility timeout (minutes). Short enough that a
-     * batch of ten such copies stays well inside the function's timeout.
+     * default. Two copies of one e-mail's message are common (the payment step, and a webhook's hop that finds the
+     * order paid, both tell this step) and the other delivery is then one SES call from done: waiting for it here
+     * answers the copy in milliseconds instead of leaving it to the queue's visibility timeout (minutes). Short enough
+     * that a batch of ten such copies stays well inside the function's timeout.
      */
     public static final Duration WAIT_FOR_ANOTHER_DELIVERY = Duration.ofSeconds(1);
 

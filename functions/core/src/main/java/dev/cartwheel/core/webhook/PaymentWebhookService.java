@@ -23,9 +23,9 @@ import java.util.Set;
  * FULFILLED) is not forwarded: the payment step authorized and captured that order itself and would find nothing to
  * do, at the cost of an invocation and a provider read. Stripe sends one for every card payment (its
  * {@code amount_capturable_updated} when it is authorized), so this keeps a hop and a Stripe API read per order out of
- * the pipeline. A read racing a write of the order can only show an
- * earlier status, which forwards, as before. Every other notification is forwarded: one about a pending (3-D Secure) payment,
- * a failure, a refund, or an order the read does not find.
+ * the pipeline. A read racing a write of the order can only show an earlier status, which forwards, as before. Every
+ * other notification is forwarded: one about a pending (3-D Secure) payment, a failure, a refund, or an order the read
+ * does not find.
  */
 public final class PaymentWebhookService {
 
