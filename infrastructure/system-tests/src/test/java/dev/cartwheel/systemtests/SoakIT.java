@@ -680,10 +680,11 @@ class SoakIT {
                     .collect(Collectors.toCollection(() -> EnumSet.noneOf(OrderStatus.class)));
             boolean held = order.capture() == CapturePolicy.ON_FULFILMENT && seen.contains(OrderStatus.AUTHORIZED);
             Map<EmailType, int[]> expected = new EnumMap<>(EmailType.class);
-            // the confirmation: sent once an order is confirmed, or held for its fulfilment; a cancel that overtook
-            // it may have stopped it (the e-mail step skips a cancelling order's confirmation) or not
+            // the confirmation: sent once an order is confirmed, or held for its fulfilment; a cancel or an expiry that
+            // overtook it may have stopped it (the e-mail step skips a cancelled or expired order's confirmation) or not
+            boolean overtaken = order.status() == OrderStatus.CANCELLED || order.status() == OrderStatus.EXPIRED;
             expected.put(EmailType.ORDER_CONFIRMED, seen.contains(OrderStatus.CONFIRMED) ? new int[] {1, 1}
-                    : order.status() == OrderStatus.CANCELLED && (held || seen.contains(OrderStatus.PAID)) ? new int[] {0, 1}
+                    : overtaken && (held || seen.contains(OrderStatus.PAID)) ? new int[] {0, 1}
                     : held ? new int[] {1, 1} : new int[] {0, 0});
             expected.put(EmailType.ORDER_REJECTED, once(order.status() == OrderStatus.REJECTED));
             expected.put(EmailType.PAYMENT_FAILED, once(order.status() == OrderStatus.PAYMENT_FAILED));

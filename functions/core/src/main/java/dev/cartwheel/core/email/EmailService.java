@@ -133,8 +133,9 @@ public final class EmailService {
      */
     private OrderStatus confirm(Order order, Set<OwedEmails.Owed> sent) {
         switch (order.status()) {
-            case CANCELLING, CANCELLED -> {
-                // cancelled while the confirmation was on its way: the cancellation e-mail is the one that counts
+            case CANCELLING, CANCELLED, EXPIRED -> {
+                // cancelled, or expired (a hold that ran out before the shipment), while the confirmation was on its
+                // way: the cancellation or expiry e-mail is the one that counts
                 return order.status();
             }
             case AUTHORIZED -> {

@@ -84,6 +84,20 @@ class EmailServiceTest {
     }
 
     @Test
+    void orderAuthorized_forAHeldOrderThatExpiredBeforeTheConfirmationWentOut_sendsNothing_andIsNotRefused() {
+        // GIVEN an order captured on fulfilment, authorized, whose hold ran out (EXPIRED) before the e-mail step ran
+        stored(CapturePolicy.ON_FULFILMENT, OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.EXPIRED);
+
+        // WHEN its OrderAuthorized arrives late
+        OrderStatus after = email.handle(message(MessageType.ORDER_AUTHORIZED));
+
+        // THEN no confirmation after the fact (the expiry e-mail is the one that counts), and no poison message
+        assertThat(after).isEqualTo(OrderStatus.EXPIRED);
+        assertThat(ports.mailer.sent()).isEmpty();
+        assertThat(orders.written()).isEmpty();
+    }
+
+    @Test
     void aCopyOfTheMessageArrivingWhileAnotherDeliverySendsTheEmail_waitsForIt_andSendsNothing() {
         // GIVEN a paid order whose confirmation another delivery has claimed and is sending right now
         stored(CapturePolicy.ON_AUTHORIZATION, OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
