@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cartwheel.core.money.Money;
+import dev.cartwheel.core.testing.TestOrders;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -146,22 +147,7 @@ class OrderStatusTest {
     static Order orderIn(OrderStatus status) {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
                 List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0);
-        List<OrderStatus> path = switch (status) {
-            case PENDING -> List.of();
-            case RESERVED -> List.of(OrderStatus.RESERVED);
-            case PAYMENT_PENDING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
-            case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
-            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
-            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
-            case FULFILLED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED,
-                    OrderStatus.FULFILLED);
-            case REJECTED -> List.of(OrderStatus.REJECTED);
-            case PAYMENT_FAILED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED);
-            case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING);
-            case CANCELLED -> List.of(OrderStatus.RESERVED, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
-            case EXPIRED -> List.of(OrderStatus.RESERVED, OrderStatus.EXPIRED);
-        };
-        for (OrderStatus next : path) {
+        for (OrderStatus next : TestOrders.pathTo(status)) {
             order = order.transitionTo(next, T0, "path");
         }
         return order;

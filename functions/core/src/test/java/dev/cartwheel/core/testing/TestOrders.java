@@ -57,7 +57,7 @@ public final class TestOrders {
         return store(ports, placed(orderId, at).withCapturePolicy(capture), at, path);
     }
 
-    /** The path from PENDING to {@code status} on the happy path (REJECTED, PAYMENT_FAILED and CANCELLING too). */
+    /** The shortest legal path from PENDING to {@code status}, through the happy path where there is one. */
     public static OrderStatus[] pathTo(OrderStatus status) {
         return switch (status) {
             case PENDING -> new OrderStatus[0];
@@ -67,9 +67,13 @@ public final class TestOrders {
             case PAID -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID};
             case CONFIRMED -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID,
                     OrderStatus.CONFIRMED};
+            case FULFILLED -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID,
+                    OrderStatus.CONFIRMED, OrderStatus.FULFILLED};
             case REJECTED -> new OrderStatus[] {OrderStatus.REJECTED};
             case PAYMENT_FAILED -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.PAYMENT_FAILED};
-            default -> throw new IllegalArgumentException("no test path to " + status);
+            case CANCELLING -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.CANCELLING};
+            case CANCELLED -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.CANCELLING, OrderStatus.CANCELLED};
+            case EXPIRED -> new OrderStatus[] {OrderStatus.RESERVED, OrderStatus.EXPIRED};
         };
     }
 }

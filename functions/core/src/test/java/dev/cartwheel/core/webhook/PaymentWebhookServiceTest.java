@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartwheel.core.messaging.MessageType;
 import dev.cartwheel.core.messaging.StepMessage;
-import dev.cartwheel.core.money.Money;
-import dev.cartwheel.core.order.Order;
-import dev.cartwheel.core.order.OrderLine;
+import dev.cartwheel.core.order.CapturePolicy;
 import dev.cartwheel.core.order.OrderStatus;
 import dev.cartwheel.core.testing.InMemoryPorts;
+import dev.cartwheel.core.testing.TestOrders;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +82,7 @@ class PaymentWebhookServiceTest {
     @EnumSource(value = OrderStatus.class, names = {"RESERVED", "PAYMENT_PENDING", "CANCELLING", "CANCELLED", "EXPIRED"})
     void aSuccessAboutAnOrderStillWaitingForItOrCancelledSinceTheAuthorization_isForwarded(OrderStatus status) {
         // GIVEN a 3-D Secure order waiting at the provider, one the payment step is authorizing, or one cancelled or
-        // expired meanwhile (whose late hold the payment step must give back)
+        // expired before its authorization was recorded (whose late hold the payment step must give back)
         stored("ord_1", status);
 
         // WHEN the provider says the payment succeeded
@@ -108,24 +106,6 @@ class PaymentWebhookServiceTest {
     }
 
     private void stored(String orderId, OrderStatus status) {
-        Order order = Order.place(orderId, "alice", "alice@example.com", "corr-1",
-                List.of(new OrderLine("SKU-1", "Thing", 1, new Money(1000, "EUR"))), "pm_card_visa", NOW);
-        List<OrderStatus> path = switch (status) {
-            case RESERVED -> List.of(OrderStatus.RESERVED);
-            case PAYMENT_PENDING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING);
-            case AUTHORIZED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED);
-            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
-            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
-            case FULFILLED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED,
-                    OrderStatus.FULFILLED);
-            case CANCELLING -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.CANCELLING);
-            case CANCELLED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.CANCELLING, OrderStatus.CANCELLED);
-            case EXPIRED -> List.of(OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING, OrderStatus.EXPIRED);
-            default -> throw new IllegalArgumentException(status.name());
-        };
-        for (OrderStatus next : path) {
-            order = order.transitionTo(next, NOW, "path");
-        }
-        ports.orders.put(order);
+        TestOrders.store(ports, orderId, CapturePolicy.ON_AUTHORIZATION, NOW, TestOrders.pathTo(status));
     }
 }
