@@ -7,6 +7,8 @@ import dev.cartwheel.aws.dynamodb.DynamoDbOrderStore;
 import dev.cartwheel.core.order.Order;
 import dev.cartwheel.core.order.OrderLine;
 import dev.cartwheel.core.order.OrderStatus;
+import dev.cartwheel.systemtests.faults.Faults;
+import dev.cartwheel.systemtests.faults.TransactionWatch;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;
 import java.time.Duration;
@@ -27,7 +29,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Many buyers, little stock: never oversold, never negative, all or nothing, every order final. */
+/**
+ * Many buyers, little stock: never oversold, never negative, all or nothing, every order final. These are stress runs:
+ * they force no interleaving, but they assert that contention happened ({@link TransactionWatch}: reservations in
+ * flight at once on one stock counter, and the rejections refused by DynamoDB's condition on it). DynamoDB Local
+ * serialises transactions, so it never answers {@code TransactionConflict} as DynamoDB does; that answer is injected
+ * ({@code DynamoDbFaults}) in FaultInjectionIT and the soak.
+ */
 @ExtendWith(AwsEmulators.class)
 class ConcurrencyIT {
 
@@ -58,7 +66,8 @@ class ConcurrencyIT {
 
     private static void flashSale(AwsEnvironment aws, int buyers, int units) throws Exception {
         // GIVEN
-        Pipeline pipeline = new Pipeline(aws);
+        Wiring wiring = new Wiring(Faults.none());
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         pipeline.seed("FLASH-SALE", "Flash sale item", 999, units);
         Map<String, Long> initial = Map.of("FLASH-SALE", (long) units);
         List<String[]> orders = placeConcurrently(pipeline, buyers, i -> Pipeline.orderBody("pm_card_visa", "FLASH-SALE", 1));
@@ -77,8 +86,15 @@ class ConcurrencyIT {
 
         // THEN
         Map<OrderStatus, Integer> outcome = outcomes(pipeline, orders);
-        System.out.printf("flash sale: %d buyers, %d units -> %s; lowest counter seen while draining: %d%n",
-                buyers, units, outcome, lowest.get());
+        TransactionWatch transactions = wiring.transactions;
+        System.out.printf("flash sale: %d buyers, %d units -> %s; lowest counter seen while draining: %d; %d transactions,"
+                + " at most %d at once on one item, cancelled %s%n", buyers, units, outcome, lowest.get(),
+                transactions.transactions(), transactions.mostAtOnceOnOneItem(), transactions.cancelledBy());
+        assertThat(transactions.mostAtOnceOnOneItem()).as("reservations in flight at once on the stock counter")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(transactions.cancelledBy().getOrDefault("ConditionalCheckFailed", 0L))
+                .as("rejections refused by DynamoDB's condition on the counter, not decided on a read")
+                .isGreaterThanOrEqualTo(buyers - units);
         assertThat(outcome).isEqualTo(Map.of(OrderStatus.CONFIRMED, units, OrderStatus.REJECTED, buyers - units));
         assertThat(pipeline.stock("FLASH-SALE")).containsExactly(0, 0, units);
         assertThat(lowest.get()).as("available and reserved never negative").isGreaterThanOrEqualTo(0);
@@ -90,7 +106,8 @@ class ConcurrencyIT {
 
     private static void overlapping(AwsEnvironment aws, int count, int unitsPerSku, long seed) throws Exception {
         // GIVEN four SKUs, each order asking for two or three of them, so that orders compete on every pair
-        Pipeline pipeline = new Pipeline(aws);
+        Wiring wiring = new Wiring(Faults.none());
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
         List<String> skus = List.of("RACE-A", "RACE-B", "RACE-C", "RACE-D");
         Map<String, Long> initial = new HashMap<>();
         skus.forEach(sku -> {
@@ -130,7 +147,15 @@ class ConcurrencyIT {
                 assertThat(order.lines().stream().map(OrderLine::sku)).containsAll(order.unavailableSkus());
             }
         }
-        System.out.printf("overlapping skus: %d orders -> %s; sold %s%n", count, outcome, bought);
+        TransactionWatch transactions = wiring.transactions;
+        System.out.printf("overlapping skus: %d orders -> %s; sold %s; %d transactions, at most %d at once on one item,"
+                + " cancelled %s%n", count, outcome, bought, transactions.transactions(),
+                transactions.mostAtOnceOnOneItem(), transactions.cancelledBy());
+        assertThat(transactions.mostAtOnceOnOneItem()).as("transactions in flight at once on one stock counter")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(transactions.cancelledBy().getOrDefault("ConditionalCheckFailed", 0L))
+                .as("rejections refused by DynamoDB's condition on a counter")
+                .isGreaterThanOrEqualTo(outcome.get(OrderStatus.REJECTED));
         assertThat(outcome.get(OrderStatus.CONFIRMED)).isPositive();
         assertThat(outcome.get(OrderStatus.REJECTED)).isPositive();
         for (String sku : skus) {

@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -359,6 +360,8 @@ class SoakIT {
             for (Path path : Path.values()) {
                 assertThat(endings.getOrDefault(path, Map.of())).as("orders on path %s", path).isNotEmpty();
             }
+            assertThat(soak.inFlightCancelsFrom).as("the statuses the in-flight cancels met")
+                    .containsAll(plan.orders().stream().map(Planned::cancelAt).filter(Objects::nonNull).toList());
         }
     }
 
@@ -366,6 +369,9 @@ class SoakIT {
 
     /** One soak's clients: they place orders and act on them as the plan says, and check what they were answered. */
     private static final class Run {
+
+        /** How long an order cancelled in flight may stay in one status before its client cancels it where it is. */
+        private static final Duration CANCEL_STALL = Duration.ofSeconds(20);
 
         private final SoakPlan plan;
         private final Pipeline pipeline;
@@ -378,6 +384,8 @@ class SoakIT {
         final Checks checks = new Checks();
         /** Races the clients saw happen, by name: a cancel that settled a payment made, who won fulfil-vs-cancel... */
         final Map<String, AtomicInteger> races = new ConcurrentHashMap<>();
+        /** The statuses the cancellations of the orders cancelled in flight were recorded from. */
+        final Set<OrderStatus> inFlightCancelsFrom = ConcurrentHashMap.newKeySet();
         /** Orders placed and acted on so far, for the progress file. */
         private final AtomicInteger placed = new AtomicInteger();
         private final AtomicInteger acted = new AtomicInteger();
@@ -413,34 +421,78 @@ class SoakIT {
 
         // ------------------------------------------------------------------------------------------ phase 1
 
-        /** Places the client's orders in plan order, cancelling those cancelled in flight a few placements later. */
+        /**
+         * Places the client's orders in plan order. An order cancelled in flight is cancelled once it reached the
+         * status its plan says ({@link Planned#cancelAt}), looked at after each placement and, once all are placed,
+         * every few milliseconds; an order its client gave up placing (a crash, left to the reconciler) is cancelled
+         * at once, and one that has not moved for {@link #CANCEL_STALL} is cancelled where it is.
+         */
         void placeAll(List<Planned> orders) {
-            Map<Planned, Integer> cancels = new LinkedHashMap<>();
+            DynamoDbOrderStore store = new DynamoDbOrderStore(pipeline.aws.dynamoDb(), pipeline.table("OrdersTable"), null, null);
+            Map<Planned, OrderStatus> cancels = new LinkedHashMap<>();
             for (Planned order : orders) {
-                place(order);
+                boolean accepted = place(order);
                 if (placed.incrementAndGet() % 250 == 0) {
                     progress(plan.orders().size(), "placed " + placed.get());
                 }
-                cancels.replaceAll((o, left) -> left - 1);
                 if (order.path() == Path.CANCELLED_IN_FLIGHT) {
-                    cancels.put(order, order.cancelAfter());
-                }
-                for (var it = cancels.entrySet().iterator(); it.hasNext(); ) {
-                    var entry = it.next();
-                    if (entry.getValue() <= 0) {
-                        expect(entry.getKey(), "cancel in flight", cancel(entry.getKey()), 200);
-                        it.remove();
+                    if (accepted) {
+                        cancels.put(order, OrderStatus.PENDING);
+                    } else {
+                        cancelInFlight(order, "its placement given up");
                     }
                 }
+                cancelThoseAtTheirStage(cancels, store);
             }
-            cancels.keySet().forEach(order -> expect(order, "cancel in flight", cancel(order), 200));
+            long lastMove = System.nanoTime();
+            while (!cancels.isEmpty()) {
+                if (cancelThoseAtTheirStage(cancels, store)) {
+                    lastMove = System.nanoTime();
+                } else if (System.nanoTime() - lastMove > CANCEL_STALL.toNanos()) {
+                    cancels.forEach((order, status) -> cancelInFlight(order, "stalled at " + status));
+                    cancels.clear();
+                } else {
+                    sleep(Duration.ofMillis(5));
+                }
+            }
+        }
+
+        /** Cancels the orders that reached their planned status; true if any was cancelled or moved on. */
+        private boolean cancelThoseAtTheirStage(Map<Planned, OrderStatus> cancels, DynamoDbOrderStore store) {
+            boolean moved = false;
+            for (var it = cancels.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                Planned order = entry.getKey();
+                OrderStatus now = store.find(order.orderId()).map(Order::status).orElse(OrderStatus.PENDING);
+                moved |= now != entry.getValue();
+                entry.setValue(now);
+                boolean due = switch (order.cancelAt()) {
+                    case PENDING -> true;
+                    case RESERVED -> now != OrderStatus.PENDING;
+                    default -> !EnumSet.of(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAYMENT_PENDING,
+                            OrderStatus.AUTHORIZED).contains(now);
+                };
+                if (due) {
+                    cancelInFlight(order, "seen " + now);
+                    it.remove();
+                    moved = true;
+                }
+            }
+            return moved;
+        }
+
+        private void cancelInFlight(Planned order, String seen) {
+            races.computeIfAbsent("cancel in flight planned at " + order.cancelAt() + ", sent when " + seen,
+                    k -> new AtomicInteger()).incrementAndGet();
+            expect(order, "cancel in flight", cancel(order), 200);
         }
 
         /**
          * POST /orders as a careful client: a 5xx is retried with the same Idempotency-Key; a crashed request (no
-         * answer) is retried the same way when the plan says so, else given up and left to the reconciler.
+         * answer) is retried the same way when the plan says so, else given up and left to the reconciler. Returns
+         * whether the order was accepted (202).
          */
-        private void place(Planned order) {
+        private boolean place(Planned order) {
             CheckoutHandler checkout = order.capture() == CapturePolicy.ON_FULFILMENT ? onFulfilment : pipeline.checkout;
             String customer = customer(order);
             for (int attempt = 1; attempt <= 20; attempt++) {
@@ -454,16 +506,17 @@ class SoakIT {
                     expect(order, "place", response, 202);
                     checks.that(order.path(), order.orderId().equals(Pipeline.json(response).path("orderId").asText()),
                             order.orderId() + " placed under its planned id");
-                    return;
+                    return true;
                 } catch (SimulatedCrash crash) {
                     if (!order.retries()) {
-                        return;
+                        return false;
                     }
                 } finally {
                     nextOrderId.remove();
                 }
             }
             checks.that(order.path(), false, order.orderId() + " never placed");
+            return false;
         }
 
         /** The planned orders not (yet) in the status their path rests in before its next action. */
@@ -649,6 +702,7 @@ class SoakIT {
                     checks.that(path, cancellation.stockReturned() || cancellation.from() == OrderStatus.PENDING,
                             p.orderId() + " stock returned, cancelled from " + cancellation.from());
                     if (path == Path.CANCELLED_IN_FLIGHT) {
+                        inFlightCancelsFrom.add(cancellation.from());
                         // where the cancel overtook the pipeline: before the authorization, or settled from Stripe's record
                         races.computeIfAbsent("cancel in flight from " + cancellation.from() + (intent == null ? ""
                                 : ", Stripe " + (received > 0 ? "captured: refunded" : "authorized: voided")),
@@ -756,6 +810,15 @@ class SoakIT {
                 return Pipeline.JSON.readTree(response.body());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void sleep(Duration duration) {
+            try {
+                Thread.sleep(duration);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

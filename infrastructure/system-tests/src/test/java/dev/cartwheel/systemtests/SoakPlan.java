@@ -47,7 +47,10 @@ record SoakPlan(long seed, List<Planned> orders, Map<String, Long> stock) {
         THREE_DS_FAILED(3, OrderStatus.PAYMENT_FAILED),
         /** 3-D Secure never finished: expired by the reconciler, the intent voided; Stripe's late events change nothing. */
         THREE_DS_ABANDONED(4, OrderStatus.EXPIRED),
-        /** Cancelled by its customer while the pipeline works on it (right after placing it, or a few orders later). */
+        /**
+         * Cancelled by its customer while the pipeline works on it: right after placing it, once it is RESERVED (waiting
+         * for the payment step), or once it is PAID (waiting for the e-mail step); see {@link Planned#cancelAt}.
+         */
         CANCELLED_IN_FLIGHT(10, OrderStatus.CANCELLED),
         /** Cancelled after its confirmation: the capture refunded, the sold stock back. */
         CANCELLED_AFTER_CONFIRMATION(5, OrderStatus.CANCELLED),
@@ -97,14 +100,16 @@ record SoakPlan(long seed, List<Planned> orders, Map<String, Long> stock) {
      * One planned order.
      *
      * @param retries     whether its client retries a placement that crashed (else the reconciler finds it)
-     * @param cancelAfter {@link Path#CANCELLED_IN_FLIGHT}: how many more orders its client places before cancelling it
+     * @param cancelAt    {@link Path#CANCELLED_IN_FLIGHT}: the status its client waits for before cancelling it
+     *                    (PENDING: at once; RESERVED; PAID, captured on authorization only, since an order captured on
+     *                    fulfilment rests AUTHORIZED, which is {@link Path#HELD_THEN_CANCELLED}); null otherwise
      * @param refunds     the admin refunds to ask for, in minor units, in order; for {@link Path#DASHBOARD_REFUND} the
      *                    one refund made at Stripe's dashboard
      * @param together    the (two) refunds are sent at once, from two threads
      * @param again       a refund's key is sent again once it completed, or Stripe's webhook comes twice
      */
     record Planned(int index, String orderId, String idempotencyKey, int customer, Path path, CapturePolicy capture,
-                 String token, List<Line> lines, boolean retries, int cancelAfter, List<Long> refunds, boolean together,
+                 String token, List<Line> lines, boolean retries, OrderStatus cancelAt, List<Long> refunds, boolean together,
                  boolean again) {
 
         long total() {
@@ -199,13 +204,21 @@ record SoakPlan(long seed, List<Planned> orders, Map<String, Long> stock) {
                 }
             }
             orders.add(new Planned(i, orderId, "soak-" + seed + "-" + i, r.nextInt(CUSTOMERS), path, capture, token,
-                    List.copyOf(lines), r.nextBoolean(), path == Path.CANCELLED_IN_FLIGHT ? r.nextInt(4) : 0,
+                    List.copyOf(lines), r.nextBoolean(), path == Path.CANCELLED_IN_FLIGHT ? cancelAt(r, capture) : null,
                     List.copyOf(refunds), together, again));
         }
         Map<String, Long> stock = new LinkedHashMap<>();
         PRICES.keySet().stream().sorted().forEach(sku -> stock.put(sku, 3L * count + 10));
         stock.put(SCARCE, Math.max(1, scarceDemand / 2));
         return new SoakPlan(seed, List.copyOf(orders), Map.copyOf(stock));
+    }
+
+    /** Where an order cancelled in flight is cancelled: PENDING, RESERVED or (captured on authorization) PAID. */
+    private static OrderStatus cancelAt(SplittableRandom r, CapturePolicy capture) {
+        List<OrderStatus> stages = capture == CapturePolicy.ON_FULFILMENT
+                ? List.of(OrderStatus.PENDING, OrderStatus.RESERVED)
+                : List.of(OrderStatus.PENDING, OrderStatus.RESERVED, OrderStatus.PAID);
+        return stages.get(r.nextInt(stages.size()));
     }
 
     /** The orders client {@code client} of {@code clients} carries out, in plan order. */

@@ -36,6 +36,7 @@ import dev.cartwheel.systemtests.faults.FaultyPorts;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.systemtests.faults.LostResponses;
 import dev.cartwheel.systemtests.faults.SesOutage;
+import dev.cartwheel.systemtests.faults.TransactionWatch;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.io.PrintStream;
@@ -60,6 +61,8 @@ final class Wiring {
     final LogCapture logs = new LogCapture();
     /** An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts. */
     final SesOutage ses = new SesOutage();
+    /** Every function's {@code TransactWriteItems}: how many met on one item, and why DynamoDB cancelled them. */
+    final TransactionWatch transactions = new TransactionWatch();
 
     /** Where checkout takes a new order's id: a random UUID unless a test says (the soak derives them from its seed). */
     private volatile java.util.function.Supplier<String> orderIds = () -> "ord_" + UUID.randomUUID();
@@ -262,7 +265,8 @@ final class Wiring {
         return settings.configure(DynamoDbClient.builder(), "DYNAMODB")
                 .httpClientBuilder(settings.httpClient())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults))
-                        .addExecutionInterceptor(new LostResponses(faults)))
+                        .addExecutionInterceptor(new LostResponses(faults))
+                        .addExecutionInterceptor(transactions))
                 .build();
     }
 
