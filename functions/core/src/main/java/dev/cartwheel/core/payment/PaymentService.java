@@ -103,7 +103,9 @@ public final class PaymentService {
     /**
      * A provider webhook. On a paid order, refunds made at the provider are recorded, and {@code RefundIssued} is
      * sent whenever the order has any (again on a redelivery, so a send lost after the write is made good; the e-mail
-     * step mails each refund once). Any other order moves on.
+     * step mails each refund once); nothing else is sent: the payment is news only to an order that does not record it
+     * yet, and a paid order's {@code OrderPaid} is re-sent by a redelivery of the message that paid it, or by the
+     * reconciler. Any other order moves on.
      */
     private OrderStatus paymentUpdated(Order order) {
         if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED) && !order.isIn(OrderStatus.FULFILLED)) {
@@ -116,7 +118,7 @@ public final class PaymentService {
         if (synced.refunds().stream().anyMatch(RefundRecord::isCompleted)) {
             send(MessageType.REFUND_ISSUED, synced);
         }
-        return advance(synced);
+        return synced.status();
     }
 
     private OrderStatus advance(Order order) {

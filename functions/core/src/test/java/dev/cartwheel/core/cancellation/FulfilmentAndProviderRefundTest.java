@@ -120,6 +120,25 @@ class FulfilmentAndProviderRefundTest {
     }
 
     @Test
+    void aWebhookAboutThePaymentOfAPaidOrder_writesAndSendsNothing() {
+        // GIVEN an order the payment step captured and recorded PAID (it sent OrderPaid then); the webhook function
+        // forwarded Stripe's news of the authorization because it read the order before that write
+        Order order = stored(OrderStatus.PAID, CapturePolicy.ON_AUTHORIZATION);
+        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", order.total());
+        int writes = orders.writes();
+
+        // WHEN the forwarded webhook reaches the payment step, twice
+        OrderStatus first = payment.handle(message(MessageType.PAYMENT_UPDATED));
+        OrderStatus second = payment.handle(message(MessageType.PAYMENT_UPDATED));
+
+        // THEN no second OrderPaid for the e-mail step: the payment is no news to the order
+        assertThat(List.of(first, second)).containsOnly(OrderStatus.PAID);
+        assertThat(publisher.sent()).isEmpty();
+        assertThat(orders.writes()).isEqualTo(writes);
+        assertThat(gateway.operations()).containsOnlyKeys("ord_1:authorize", "ord_1:capture");
+    }
+
+    @Test
     void cancellingAfterADashboardRefundTheOrderDoesNotRecordYet_refundsOnlyTheRest_andRecordsIt() {
         // GIVEN a captured order of 2000 of which 300 were refunded in the provider's dashboard, its webhook not applied
         Order order = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);
@@ -151,6 +170,7 @@ class FulfilmentAndProviderRefundTest {
                 .withCapturePolicy(capture);
         List<OrderStatus> path = switch (status) {
             case RESERVED -> List.of(OrderStatus.RESERVED);
+            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
             case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
             default -> throw new IllegalArgumentException(status.name());
         };
