@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * process from its jar, the SQS and stream event source mappings with batch item failures and redrive, and Stripe's
  * webhooks sent by the simulator to the webhook function over HTTP, signed. A plan drawn from the seed sends 300
  * orders ({@code -Dsoak.localOrders=}) down the paths the local cloud can drive without moving the functions'
- * clocks: approved, declined, 3-D Secure completed or failed at the simulator's {@code /_sim} endpoint, cancelled right
- * after it was placed or after its confirmation, refunded in part (two at once) or in full, refunded at Stripe's
+ * clocks: approved, declined, 3-D Secure completed or failed at the simulator's {@code /_sim} endpoint, cancelled in
+ * flight (at once, or once the table shows it RESERVED or PAID) or after its confirmation, refunded in part (two at once) or in full, refunded at Stripe's
  * dashboard, shipped. Four clients act at once; the simulator fails some of Stripe's answers ({@code /_sim/faults}),
  * so payment invocations fail and the event source mapping redelivers. Then the invariants the emulators show: every
  * order at its path's end, Stripe's own record (one intent, no hold left open, captured once, refunds within the
@@ -86,9 +86,14 @@ class LocalCloudSoakIT {
         }
     }
 
-    /** One planned order: everything about it drawn from the seed and its number. */
+    /**
+     * One planned order: everything about it drawn from the seed and its number.
+     *
+     * @param cancelAt {@link Journey#CANCELLED_IN_FLIGHT}: the status its client waits for before cancelling (PENDING:
+     *                 at once; RESERVED: waiting for the payment step; PAID: waiting for the e-mail step); else null
+     */
     record Planned(int index, String key, int customer, Journey path, String token, Map<String, Integer> lines,
-                   List<Long> refunds, boolean together) {
+                   List<Long> refunds, boolean together, String cancelAt) {
     }
 
     @Test
@@ -126,7 +131,7 @@ class LocalCloudSoakIT {
                         soak.console("/_sim/faults?status=500&count=3");
                     }
                     if (order.path() == Journey.CANCELLED_IN_FLIGHT) {
-                        soak.expect(order, "cancel", soak.cancel(order), 200);
+                        soak.cancelInFlight(order);
                     }
                 }
             });
@@ -198,7 +203,7 @@ class LocalCloudSoakIT {
             Files.write(Path.of("target/local-cloud-soak-it.log"), logs);
             System.out.printf("local soak: %d orders in %s; by path %s; Stripe captured %d, refunded %d; webhooks %d;"
                             + " Stripe faults injected %d; races %s; %d function log lines; invariants checked %d%n",
-                    count, took, orders, captured, refunded, delivered.size(), soak.stripeFaults.get(), soak.races,
+                    count, took, orders, captured, refunded, delivered.size(), soak.stripeFaults.get(), new TreeMap<>(soak.races),
                     logs.size(), soak.checks.get());
             assertThat(soak.problems).as("invariants broken (of %d checks)", soak.checks.get()).isEmpty();
             assertThat(soak.stripeFaults.get()).as("Stripe faults injected").isPositive();
@@ -237,7 +242,8 @@ class LocalCloudSoakIT {
                 case DASHBOARD_REFUND -> List.of(1 + r.nextLong(orderTotal));
                 default -> List.of();
             };
-            plan.add(new Planned(i, "lsoak-" + seed + "-" + i, r.nextInt(8), path, token, lines, refunds, r.nextBoolean()));
+            plan.add(new Planned(i, "lsoak-" + seed + "-" + i, r.nextInt(8), path, token, lines, refunds, r.nextBoolean(),
+                    path == Journey.CANCELLED_IN_FLIGHT ? List.of("PENDING", "RESERVED", "PAID").get(r.nextInt(3)) : null));
         }
         return plan;
     }
@@ -396,6 +402,34 @@ class LocalCloudSoakIT {
             }
         }
 
+        /**
+         * Cancels an order once it reached the status its plan says, read from the table every 2 ms (the pipeline
+         * takes a few hundred milliseconds from placing to confirming), or where it is if it passed that status or
+         * has not moved for 10 s. Records the status the cancellation met.
+         */
+        void cancelInFlight(Planned order) throws Exception {
+            String id = ids.get(order.index());
+            if (id == null) {
+                return;
+            }
+            List<String> before = switch (order.cancelAt()) {
+                case "PENDING" -> List.of();
+                case "RESERVED" -> List.of("PENDING");
+                default -> List.of("PENDING", "RESERVED", "PAYMENT_PENDING", "AUTHORIZED");
+            };
+            String status = "PENDING";
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (before.contains(status) && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+                Map<String, AttributeValue> item = cloud.dynamoDb().getItem(b -> b.tableName(
+                        cloud.provisioned().tableName("OrdersTable")).key(Map.of("orderId", AttributeValue.fromS(id)))
+                        .consistentRead(true)).item();
+                status = item.containsKey("status") ? item.get("status").s() : status;
+            }
+            expect(order, "cancel", cancel(order), 200);
+            races.merge("cancel in flight planned at " + order.cancelAt() + ", sent when seen " + status, 1, Integer::sum);
+        }
+
         HttpResponse<String> cancel(Planned order) throws Exception {
             return send(HttpRequest.newBuilder(api("/orders/" + ids.get(order.index()) + "/cancel"))
                     .header("Authorization", "Bearer " + customerToken(order.customer()))
@@ -533,8 +567,12 @@ class LocalCloudSoakIT {
                 }
                 case "CANCELLED" -> {
                     check(id + " cancelled: Stripe keeps nothing (" + received + " - " + back + ")", received == back);
-                    if (!intents.isEmpty() && p.path() == Journey.CANCELLED_IN_FLIGHT) {
-                        races.merge("cancel in flight after Stripe " + (received > 0 ? "captured" : "authorized"), 1, Integer::sum);
+                    if (p.path() == Journey.CANCELLED_IN_FLIGHT) {
+                        List<String> history = order.path("history").findValuesAsText("status");
+                        int cancelling = history.indexOf("CANCELLING");
+                        races.merge("cancel in flight from " + (cancelling > 0 ? history.get(cancelling - 1) : "?")
+                                + (intents.isEmpty() ? "" : ", Stripe " + (received > 0 ? "captured" : "authorized")), 1,
+                                Integer::sum);
                     }
                     return 0;
                 }
