@@ -154,7 +154,7 @@ class FaultInjectionIT {
         // GIVEN the e-mail step dies right after SES accepted the confirmation; the test moves the clock itself
         Wiring wiring = new Wiring(Faults.once(FaultPoint.EMAIL_CRASH_AFTER_SES_ACCEPTED));
         Pipeline pipeline = pipeline(wiring);
-        wiring.faults.onCrash(point -> { });
+        wiring.faults.onFailedDelivery(point -> { });
         String frank = newCustomer("frank");
         String orderId = pipeline.place(frank, orderBody("pm_card_visa", CUP, 1));
         Map<String, Function<SQSEvent, SQSBatchResponse>> upToPayment = new LinkedHashMap<>(pipeline.routes());

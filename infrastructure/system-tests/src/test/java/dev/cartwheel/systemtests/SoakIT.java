@@ -167,7 +167,7 @@ class SoakIT {
             // invocation is running: a live sender never loses its claim (the lease outlasts the function's timeout)
             EmailClockGate gate = new EmailClockGate(wiring.emailClock, Duration.ofSeconds(Long.parseLong(String.valueOf(
                     pipeline.stack.template().resolvedProperties("EmailQueue").get("VisibilityTimeout")))));
-            faults.onCrash(gate::crashed);
+            faults.onFailedDelivery(gate::failed);
             Map<String, java.util.function.Function<com.amazonaws.services.lambda.runtime.events.SQSEvent,
                     com.amazonaws.services.lambda.runtime.events.SQSBatchResponse>> routes = new LinkedHashMap<>(wiring.routes(pipeline));
             routes.computeIfPresent(pipeline.queueUrl("EmailQueue"), (url, handler) -> gate.around(handler));
@@ -289,7 +289,7 @@ class SoakIT {
 
             Map<String, Integer> failures = new TreeMap<>();
             wiring.logs.lines().stream().filter(line -> line.contains("\"outcome\":\"failed\""))
-                    .forEach(line -> failures.merge(line.replaceAll(".*\"step\":\"([a-z]+)\".*\"message\":\"([A-Za-z]+):.*", "$1 $2"),
+                    .forEach(line -> failures.merge(line.replaceAll(".*\"step\":\"([a-z]+)\".*\"message\":\"([A-Za-z0-9]+):.*", "$1 $2"),
                             1, Integer::sum));
             System.out.printf("soak: failed deliveries by step and cause %s%n", failures);
             java.nio.file.Files.write(Root.path("infrastructure", "system-tests", "target", "soak-" + count + ".log"),
@@ -898,9 +898,10 @@ class SoakIT {
             this.jump = jump;
         }
 
-        /** A crash left an e-mail claim taken: the next e-mail invocation starts once the clock jumped. */
-        void crashed(FaultPoint point) {
-            if (point == FaultPoint.EMAIL_CRASH_BEFORE_SES || point == FaultPoint.EMAIL_CRASH_AFTER_SES_ACCEPTED) {
+        /** A crash or SES's refusal left an e-mail claim taken: the next e-mail invocation starts once the clock jumped. */
+        void failed(FaultPoint point) {
+            if (point == FaultPoint.EMAIL_CRASH_BEFORE_SES || point == FaultPoint.EMAIL_CRASH_AFTER_SES_ACCEPTED
+                    || point == FaultPoint.SES_ERROR) {
                 lock.lock();
                 try {
                     pending++;

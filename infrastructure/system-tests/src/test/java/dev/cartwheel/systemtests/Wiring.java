@@ -59,8 +59,11 @@ final class Wiring {
     final MutableClock paymentClock = new MutableClock();
     final FaultyPorts.Charges charges = new FaultyPorts.Charges();
     final LogCapture logs = new LogCapture();
-    /** An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts. */
-    final SesOutage ses = new SesOutage();
+    /**
+     * An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts (and,
+     * outside it, where the faults fire {@code SES_ERROR}).
+     */
+    final SesOutage ses;
     /** Every function's {@code TransactWriteItems}: how many met on one item, and why DynamoDB cancelled them. */
     final TransactionWatch transactions = new TransactionWatch();
 
@@ -69,6 +72,7 @@ final class Wiring {
 
     Wiring(Faults faults) {
         this.faults = faults;
+        this.ses = new SesOutage(faults);
     }
 
     /** Checkout takes its new orders' ids from {@code ids} (set before the pipeline builds the handlers). */
@@ -102,7 +106,7 @@ final class Wiring {
         // e-mail claim's lease: the e-mail step sees that much time pass before the redelivery.
         Duration redeliveryDelay = Duration.ofSeconds(Long.parseLong(String.valueOf(
                 pipeline.stack.template().resolvedProperties("EmailQueue").get("VisibilityTimeout"))));
-        faults.onCrash(point -> emailClock.advance(redeliveryDelay));
+        faults.onFailedDelivery(point -> emailClock.advance(redeliveryDelay));
         PrintStream out = logs.stream();
         return new Pipeline.Handlers(
                 new CheckoutHandler(checkout(pipeline), out),

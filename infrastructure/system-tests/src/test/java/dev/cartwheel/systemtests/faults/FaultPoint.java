@@ -32,6 +32,11 @@ public enum FaultPoint {
     DUPLICATE_SEND(false),
     /** SQS delivered the same batch twice (same message ids), as after a visibility timeout. */
     REDELIVERY(false),
+    /**
+     * SES refused a {@code SendEmail} (503 Service Unavailable): nothing was sent, the e-mail step's delivery fails and
+     * comes back after the queue's visibility timeout, its claim still taken until the lease ends.
+     */
+    SES_ERROR(false),
     /** DynamoDB throttled a {@code TransactWriteItems} ({@code ProvisionedThroughputExceededException}). */
     THROTTLE(false),
     /** DynamoDB cancelled a {@code TransactWriteItems} with {@code TransactionConflict}. */

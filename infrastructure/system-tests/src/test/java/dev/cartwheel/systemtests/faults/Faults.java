@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Decides, at each {@link FaultPoint} the test decorators pass through, whether to fail there, and counts what it
@@ -25,7 +26,7 @@ public final class Faults {
     private final Map<FaultPoint, AtomicInteger> injected = new ConcurrentHashMap<>();
     private final Set<String> firedForOrder = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> perOrder = new ConcurrentHashMap<>();
-    private volatile Consumer<FaultPoint> onCrash = point -> { };
+    private volatile Consumer<FaultPoint> onFailedDelivery = point -> { };
     private volatile Hook hook = (at, orderId, version) -> { };
 
     /** Where the decorators tell a test's {@link Hook} what a step is doing, so that a test can force a race there. */
@@ -106,7 +107,8 @@ public final class Faults {
             if (!roll) {
                 return false;
             }
-            int bound = point.isCrash() ? 1 : point == FaultPoint.PROVIDER_ERROR ? 2 : Integer.MAX_VALUE;
+            int bound = point.isCrash() ? 1
+                    : point == FaultPoint.PROVIDER_ERROR || point == FaultPoint.SES_ERROR ? 2 : Integer.MAX_VALUE;
             if (bound == Integer.MAX_VALUE) {
                 return true;
             }
@@ -128,9 +130,13 @@ public final class Faults {
         hook.reached(at, orderId, version);
     }
 
-    /** Called with the point of every injected crash, before it is thrown (the soak advances the e-mail clock). */
-    public Faults onCrash(Consumer<FaultPoint> listener) {
-        this.onCrash = listener;
+    /**
+     * Called with the point of every injected crash or refusal that fails a delivery for SQS to bring back after the
+     * queue's visibility timeout ({@link #crashIf}, {@link #refuseIf}), before it is thrown: the tests advance the
+     * e-mail clock by that timeout.
+     */
+    public Faults onFailedDelivery(Consumer<FaultPoint> listener) {
+        this.onFailedDelivery = listener;
         return this;
     }
 
@@ -150,8 +156,16 @@ public final class Faults {
     /** Throws a {@link SimulatedCrash} when the plan fires at this crash point. */
     public void crashIf(FaultPoint point, String orderId) {
         if (fire(point, orderId)) {
-            onCrash.accept(point);
+            onFailedDelivery.accept(point);
             throw new SimulatedCrash(point, orderId);
+        }
+    }
+
+    /** Throws {@code refusal} (what a service answers when it refuses a call) when the plan fires at this point. */
+    public void refuseIf(FaultPoint point, String orderId, Supplier<RuntimeException> refusal) {
+        if (fire(point, orderId)) {
+            onFailedDelivery.accept(point);
+            throw refusal.get();
         }
     }
 

@@ -15,14 +15,20 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 /**
  * An SDK interceptor for a test-built {@code SesV2Client}: while the outage lasts, every {@code SendEmail} is refused
  * before it leaves the client, with what SES answers when it is unavailable (HTTP 503). Counts the refusals per order
- * (the order id is in every subject), so a test can prove that each e-mail really met the outage.
+ * (the order id is in every subject), so a test can prove that each e-mail really met the outage. Outside an outage it
+ * refuses a send the same way where the fault plan fires {@link FaultPoint#SES_ERROR} for its order.
  */
 public final class SesOutage implements ExecutionInterceptor {
 
     private static final Pattern ORDER_ID = Pattern.compile("ord_[0-9a-f-]{36}");
 
+    private final Faults faults;
     private final AtomicBoolean down = new AtomicBoolean();
     private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
+
+    public SesOutage(Faults faults) {
+        this.faults = faults;
+    }
 
     public void begin() {
         down.set(true);
@@ -34,12 +40,20 @@ public final class SesOutage implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        if (!(context.request() instanceof SendEmailRequest request) || !down.get()) {
+        if (!(context.request() instanceof SendEmailRequest request)) {
             return;
         }
         Matcher m = ORDER_ID.matcher(request.content().simple().subject().data());
-        refused.computeIfAbsent(m.find() ? m.group() : "", k -> new AtomicInteger()).incrementAndGet();
-        throw SesV2Exception.builder().message("Service Unavailable (injected outage)").statusCode(503).build();
+        String orderId = m.find() ? m.group() : null;
+        if (down.get()) {
+            refused.computeIfAbsent(orderId == null ? "" : orderId, k -> new AtomicInteger()).incrementAndGet();
+            throw unavailable("injected outage");
+        }
+        faults.refuseIf(FaultPoint.SES_ERROR, orderId, () -> unavailable("injected"));
+    }
+
+    private static SesV2Exception unavailable(String why) {
+        return (SesV2Exception) SesV2Exception.builder().message("Service Unavailable (" + why + ")").statusCode(503).build();
     }
 
     /** How many {@code SendEmail} calls for this order the outage refused. */
