@@ -123,7 +123,7 @@ class LocalCloudSoakIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode()).as("a customer on an admin route")
                     .isEqualTo(403);
 
-            // WHEN four clients place the orders (cancelling some at once) while Stripe now and then fails
+            // WHEN four clients place the orders (cancelling some in flight) while Stripe now and then fails
             clients(client -> {
                 for (Planned order : share(plan, client)) {
                     soak.place(order);

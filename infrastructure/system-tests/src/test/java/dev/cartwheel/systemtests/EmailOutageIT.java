@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * No e-mail is lost to an SES outage. SES refuses every send (HTTP 503, {@code SesOutage} on the e-mail step's SES
+ * No e-mail is lost to an SES outage. SES refuses every send (HTTP 503, {@code SesFaults} on the e-mail step's SES
  * client) for longer than the e-mail queue's redrive policy allows, so every e-mail message ends in the DLQ, which
  * nobody redrives. Once SES is back, the reconciler's sweep of the orders marked as owing e-mails (and its nudge of the
  * one order still waiting for its confirmation) makes every e-mail of every type go out exactly once, final orders

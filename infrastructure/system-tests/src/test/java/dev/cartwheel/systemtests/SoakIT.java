@@ -123,9 +123,11 @@ class SoakIT {
             if (NOT_INJECTED.contains(point)) {
                 continue;
             }
-            // a crash fails its whole batch of up to ten: crashes are rarer than the faults a single message sees
-            // (a redelivery is drawn once per batch, so it gets a higher rate)
-            probabilities.put(point, point.isCrash() ? 0.01 : point == FaultPoint.REDELIVERY ? 0.25 : 0.08);
+            // a crash fails its whole batch of up to ten: crashes are rarer than the faults a single message sees, and
+            // so is SES's refusal, which leaves the e-mail's claim taken as a crash does, until the lease ends (a
+            // redelivery is drawn once per batch, so it gets a higher rate)
+            probabilities.put(point, point.isCrash() || point == FaultPoint.SES_ERROR ? 0.01
+                    : point == FaultPoint.REDELIVERY ? 0.25 : 0.08);
         }
         Faults faults = Faults.random(seed, probabilities, true);
         // checkout takes each order's id from the plan: the placing client names it just before the call

@@ -14,9 +14,12 @@ import dev.cartwheel.core.payment.PaymentGateway;
 import dev.cartwheel.emulators.ses.CapturedEmail;
 import dev.cartwheel.emulators.stripe.StripeSimulator;
 import dev.cartwheel.paymentwebhook.PaymentWebhookHandler;
+import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.Faults;
+import dev.cartwheel.systemtests.faults.SimulatedCrash;
 import dev.cartwheel.testing.AwsEmulators;
 import dev.cartwheel.testing.AwsEnvironment;
+import dev.cartwheel.testing.PumpResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -83,6 +86,36 @@ class WebhookIT {
         assertThat(pipeline.paymentIntent(orderId).get("status").asText()).isEqualTo("succeeded");
         assertThat(pipeline.stock(CUP)).containsExactly(8, 0, 2);
         assertThat(pipeline.mailTo(lea)).extracting(CapturedEmail::subject)
+                .containsExactly("Your order is confirmed (" + orderId + ")");
+    }
+
+    @Test
+    void threeDSecureCompleted_thePaymentStepDiesBeforeSendingOrderPaid_theWebhooksRedeliveryConfirmsIt(AwsEnvironment aws) {
+        // GIVEN a 3-D Secure order; the payment step will die after its first commit that has a message to send: the
+        // webhook's PaymentUpdated takes the order to PAID, and the function dies before OrderPaid is sent
+        Wiring wiring = new Wiring(Faults.once(FaultPoint.PAYMENT_CRASH_BEFORE_SEND));
+        Pipeline pipeline = new Pipeline(aws, wiring::handlers);
+        pipeline.seed(CUP, "Espresso cup", 1250, 10);
+        String ria = newCustomer("ria");
+        String orderId = pipeline.place(ria, orderBody("pm_card_authenticationRequired", CUP, 1));
+        pipeline.drain();
+        String pending = pipeline.order(ria, orderId).get("status").asText();
+
+        // WHEN the customer authenticates and Stripe's webhook arrives once; SQS redelivers the crashed PaymentUpdated
+        pipeline.stripe.authenticate(pipeline.paymentIntent(orderId).get("id").asText(), true);
+        deliver(pipeline, orderId);
+        List<PumpResult> deliveries = pipeline.drain();
+
+        // THEN the redelivery of the message that paid it sent OrderPaid: confirmed and mailed, without the reconciler
+        assertThat(pending).isEqualTo("PAYMENT_PENDING");
+        assertThat(wiring.faults.count(FaultPoint.PAYMENT_CRASH_BEFORE_SEND)).isEqualTo(1);
+        assertThat(deliveries).filteredOn(d -> d.error().isPresent()).singleElement()
+                .satisfies(d -> assertThat(d.handlerError()).isInstanceOf(SimulatedCrash.class));
+        JsonNode order = pipeline.order(ria, orderId);
+        assertThat(order.get("history").findValuesAsText("status"))
+                .containsExactly("PENDING", "RESERVED", "PAYMENT_PENDING", "AUTHORIZED", "PAID", "CONFIRMED");
+        assertThat(pipeline.paymentOperations(orderId)).isEqualTo(Map.of("authorize", 1, "capture", 1));
+        assertThat(pipeline.mailTo(ria)).extracting(CapturedEmail::subject)
                 .containsExactly("Your order is confirmed (" + orderId + ")");
     }
 

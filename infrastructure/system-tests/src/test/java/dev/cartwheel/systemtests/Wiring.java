@@ -35,7 +35,7 @@ import dev.cartwheel.systemtests.faults.FaultPoint;
 import dev.cartwheel.systemtests.faults.FaultyPorts;
 import dev.cartwheel.systemtests.faults.Faults;
 import dev.cartwheel.systemtests.faults.LostResponses;
-import dev.cartwheel.systemtests.faults.SesOutage;
+import dev.cartwheel.systemtests.faults.SesFaults;
 import dev.cartwheel.systemtests.faults.TransactionWatch;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -63,7 +63,7 @@ final class Wiring {
      * An SES outage the test begins and ends: the e-mail step's SES client refuses every send while it lasts (and,
      * outside it, where the faults fire {@code SES_ERROR}).
      */
-    final SesOutage ses;
+    final SesFaults ses;
     /** Every function's {@code TransactWriteItems}: how many met on one item, and why DynamoDB cancelled them. */
     final TransactionWatch transactions = new TransactionWatch();
 
@@ -72,7 +72,7 @@ final class Wiring {
 
     Wiring(Faults faults) {
         this.faults = faults;
-        this.ses = new SesOutage(faults);
+        this.ses = new SesFaults(faults);
     }
 
     /** Checkout takes its new orders' ids from {@code ids} (set before the pipeline builds the handlers). */
@@ -270,6 +270,7 @@ final class Wiring {
                 .httpClientBuilder(settings.httpClient())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new DynamoDbFaults(faults))
                         .addExecutionInterceptor(new LostResponses(faults))
+                        // last: it must see only the transactions the fault interceptors let go out
                         .addExecutionInterceptor(transactions))
                 .build();
     }

@@ -103,9 +103,10 @@ public final class PaymentService {
     /**
      * A provider webhook. On a paid order, refunds made at the provider are recorded, and {@code RefundIssued} is
      * sent whenever the order has any (again on a redelivery, so a send lost after the write is made good; the e-mail
-     * step mails each refund once); nothing else is sent: the payment is news only to an order that does not record it
-     * yet, and a paid order's {@code OrderPaid} is re-sent by a redelivery of the message that paid it, or by the
-     * reconciler. Any other order moves on.
+     * step mails each refund once). {@code OrderPaid} is sent again only for a PAID order whose payment went through
+     * PAYMENT_PENDING (3-D Secure): this message (its webhook) is what paid it, so its redelivery must make good a send
+     * that a crash lost. Any other paid order was paid by its {@code StockReserved} (or {@code FulfilmentRecorded}),
+     * whose redelivery re-sends {@code OrderPaid}; the webhook's news of its payment is no news. Any other order moves on.
      */
     private OrderStatus paymentUpdated(Order order) {
         if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED) && !order.isIn(OrderStatus.FULFILLED)) {
@@ -117,6 +118,10 @@ public final class PaymentService {
         }
         if (synced.refunds().stream().anyMatch(RefundRecord::isCompleted)) {
             send(MessageType.REFUND_ISSUED, synced);
+        }
+        if (synced.isIn(OrderStatus.PAID)
+                && synced.history().stream().anyMatch(change -> change.status() == OrderStatus.PAYMENT_PENDING)) {
+            send(MessageType.ORDER_PAID, synced);
         }
         return synced.status();
     }

@@ -139,6 +139,27 @@ class FulfilmentAndProviderRefundTest {
     }
 
     @Test
+    void theRedeliveredWebhookThatCompletedA3DSecurePayment_sendsOrderPaidAgain_forTheSendACrashLost() {
+        // GIVEN a 3-D Secure order: the webhook's PaymentUpdated took it from PAYMENT_PENDING to PAID, then the
+        // payment step died before it sent OrderPaid (no StockReserved is left to redeliver: it ended PAYMENT_PENDING)
+        Order reserved = stored(OrderStatus.RESERVED, CapturePolicy.ON_AUTHORIZATION);
+        gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", reserved.total());
+        gateway.capture(PaymentGateway.key("ord_1", "capture"), "pay_0", reserved.total());
+        Order paid = reserved.transitionTo(OrderStatus.PAYMENT_PENDING, T0, "3-D Secure")
+                .withPayment(new PaymentDetails("pay_0", "visa", "3184"))
+                .transitionTo(OrderStatus.AUTHORIZED, T0, "authenticated")
+                .transitionTo(OrderStatus.PAID, T0, "captured");
+        orders.put(paid);
+
+        // WHEN SQS delivers that PaymentUpdated again
+        OrderStatus after = payment.handle(message(MessageType.PAYMENT_UPDATED));
+
+        // THEN the e-mail step is told, as the crashed delivery would have
+        assertThat(after).isEqualTo(OrderStatus.PAID);
+        assertThat(publisher.sent()).extracting(StepMessage::type).containsExactly(MessageType.ORDER_PAID);
+    }
+
+    @Test
     void cancellingAfterADashboardRefundTheOrderDoesNotRecordYet_refundsOnlyTheRest_andRecordsIt() {
         // GIVEN a captured order of 2000 of which 300 were refunded in the provider's dashboard, its webhook not applied
         Order order = stored(OrderStatus.CONFIRMED, CapturePolicy.ON_AUTHORIZATION);

@@ -71,6 +71,15 @@ public enum FaultPoint {
     }
 
     /**
+     * How often a random fault plan may fire this point for one order: a crash once, a transient provider or SES error
+     * twice (so every message gets through well within {@code maxReceiveCount}), duplicates, throttles and the rest
+     * without a bound.
+     */
+    public int perOrderBound() {
+        return crash ? 1 : this == PROVIDER_ERROR || this == SES_ERROR ? 2 : Integer.MAX_VALUE;
+    }
+
+    /**
      * A definitive refusal by the provider: it changes how an order ends (PAYMENT_FAILED, a FAILED refund), so the
      * soak, whose invariants assume every paid order completes, does not inject it.
      */

@@ -73,9 +73,8 @@ public final class Faults {
     }
 
     /**
-     * Random faults for the soak: each point fires with its probability; a crash fires at most once per order and
-     * point, and a transient provider error at most twice per order, so every message eventually gets through well
-     * within {@code maxReceiveCount}. Duplicates and throttles fire without a bound.
+     * Random faults for the soak: each point fires with its probability, at most {@link FaultPoint#perOrderBound()}
+     * times per order, so every message eventually gets through well within {@code maxReceiveCount}.
      */
     public static Faults random(long seed, Map<FaultPoint, Double> probabilities) {
         return random(seed, probabilities, false);
@@ -100,15 +99,14 @@ public final class Faults {
             int n = asked.computeIfAbsent(subject, k -> new AtomicInteger()).getAndIncrement();
             long mixed = seed * 0x9E3779B97F4A7C15L + subject.hashCode() * 0xC2B2AE3D27D4EB4FL + n;
             boolean roll = new SplittableRandom(mixed).nextDouble() < p;
-            if (everyPointOnce && (orderId != null || !(point.isCrash() || point == FaultPoint.PROVIDER_ERROR))
-                    && forced.add(point)) {
+            // a bounded point is only forced where it names an order, which the bound is counted for
+            if (everyPointOnce && (orderId != null || point.perOrderBound() == Integer.MAX_VALUE) && forced.add(point)) {
                 roll = true;
             }
             if (!roll) {
                 return false;
             }
-            int bound = point.isCrash() ? 1
-                    : point == FaultPoint.PROVIDER_ERROR || point == FaultPoint.SES_ERROR ? 2 : Integer.MAX_VALUE;
+            int bound = point.perOrderBound();
             if (bound == Integer.MAX_VALUE) {
                 return true;
             }

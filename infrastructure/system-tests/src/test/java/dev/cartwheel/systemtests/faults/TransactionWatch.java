@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * An SDK interceptor that watches a test-built {@code DynamoDbClient}'s {@code TransactWriteItems}: how many were in
  * flight at once on one item (so a concurrency test can show its writers really met on the same stock counter, not
  * one after the other), and why DynamoDB cancelled them ({@code ConditionalCheckFailed}, {@code TransactionConflict},
- * by reason code). It changes nothing.
+ * by reason code). It changes nothing. Register it after the interceptors that inject faults in
+ * {@code beforeExecution}: the SDK runs no {@code onExecutionFailure} when one of those throws, so a watch before them
+ * would count a refused transaction as in flight for good.
  */
 public final class TransactionWatch implements ExecutionInterceptor {
 
@@ -53,7 +55,7 @@ public final class TransactionWatch implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        // a transaction an interceptor before this one refused (an injected fault) never reached DynamoDB
+        // only a transaction this watch saw go out counts (a failure before its beforeExecution never left the client)
         if (leave(attributes) && context.exception() instanceof TransactionCanceledException e && e.hasCancellationReasons()) {
             e.cancellationReasons().stream().map(CancellationReason::code).filter(code -> !"None".equals(code))
                     .distinct().forEach(code -> cancelled.computeIfAbsent(code, k -> new LongAdder()).increment());

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  * (the order id is in every subject), so a test can prove that each e-mail really met the outage. Outside an outage it
  * refuses a send the same way where the fault plan fires {@link FaultPoint#SES_ERROR} for its order.
  */
-public final class SesOutage implements ExecutionInterceptor {
+public final class SesFaults implements ExecutionInterceptor {
 
     private static final Pattern ORDER_ID = Pattern.compile("ord_[0-9a-f-]{36}");
 
@@ -26,7 +26,7 @@ public final class SesOutage implements ExecutionInterceptor {
     private final AtomicBoolean down = new AtomicBoolean();
     private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
 
-    public SesOutage(Faults faults) {
+    public SesFaults(Faults faults) {
         this.faults = faults;
     }
 
@@ -43,7 +43,8 @@ public final class SesOutage implements ExecutionInterceptor {
         if (!(context.request() instanceof SendEmailRequest request)) {
             return;
         }
-        Matcher m = ORDER_ID.matcher(request.content().simple().subject().data());
+        String subject = request.content().simple() == null ? "" : request.content().simple().subject().data();
+        Matcher m = ORDER_ID.matcher(subject);
         String orderId = m.find() ? m.group() : null;
         if (down.get()) {
             refused.computeIfAbsent(orderId == null ? "" : orderId, k -> new AtomicInteger()).incrementAndGet();
