@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * webhooks sent by the simulator to the webhook function over HTTP, signed. A plan drawn from the seed sends 300
  * orders ({@code -Dsoak.localOrders=}) down the paths the local cloud can drive without moving the functions'
  * clocks: approved, declined, 3-D Secure completed or failed at the simulator's {@code /_sim} endpoint, cancelled in
- * flight (at once, or once the table shows it RESERVED or PAID) or after its confirmation, refunded in part (two at once) or in full, refunded at Stripe's
- * dashboard, shipped. Four clients act at once; the simulator fails some of Stripe's answers ({@code /_sim/faults}),
+ * flight (at once, or once the table shows it RESERVED or PAID) or after its confirmation, refunded in part (two at
+ * once) or in full, refunded at Stripe's dashboard, shipped. Four clients act at once; the simulator fails some of Stripe's answers ({@code /_sim/faults}),
  * so payment invocations fail and the event source mapping redelivers. Then the invariants the emulators show: every
  * order at its path's end, Stripe's own record (one intent, no hold left open, captured once, refunds within the
  * capture, what Stripe kept equal to the orders' books), stock conserved per SKU and none reserved, exactly the

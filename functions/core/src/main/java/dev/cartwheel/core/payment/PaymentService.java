@@ -106,7 +106,8 @@ public final class PaymentService {
      * step mails each refund once). {@code OrderPaid} is sent again only for a PAID order whose payment went through
      * PAYMENT_PENDING (3-D Secure): this message (its webhook) is what paid it, so its redelivery must make good a send
      * that a crash lost. Any other paid order was paid by its {@code StockReserved} (or {@code FulfilmentRecorded}),
-     * whose redelivery re-sends {@code OrderPaid}; the webhook's news of its payment is no news. Any other order moves on.
+     * whose redelivery re-sends {@code OrderPaid}; the webhook's news of its payment is no news. Any other order
+     * moves on.
      */
     private OrderStatus paymentUpdated(Order order) {
         if (!order.isIn(OrderStatus.PAID) && !order.isIn(OrderStatus.CONFIRMED) && !order.isIn(OrderStatus.FULFILLED)) {
