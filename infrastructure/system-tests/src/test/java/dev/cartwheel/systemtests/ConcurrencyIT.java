@@ -90,11 +90,7 @@ class ConcurrencyIT {
         System.out.printf("flash sale: %d buyers, %d units -> %s; lowest counter seen while draining: %d; %d transactions,"
                 + " at most %d at once on one item, cancelled %s%n", buyers, units, outcome, lowest.get(),
                 transactions.transactions(), transactions.mostAtOnceOnOneItem(), transactions.cancelledBy());
-        assertThat(transactions.mostAtOnceOnOneItem()).as("reservations in flight at once on the stock counter")
-                .isGreaterThanOrEqualTo(2);
-        assertThat(transactions.cancelledBy().getOrDefault("ConditionalCheckFailed", 0L))
-                .as("rejections refused by DynamoDB's condition on the counter, not decided on a read")
-                .isGreaterThanOrEqualTo(buyers - units);
+        assertContention(transactions, buyers - units);
         assertThat(outcome).isEqualTo(Map.of(OrderStatus.CONFIRMED, units, OrderStatus.REJECTED, buyers - units));
         assertThat(pipeline.stock("FLASH-SALE")).containsExactly(0, 0, units);
         assertThat(lowest.get()).as("available and reserved never negative").isGreaterThanOrEqualTo(0);
@@ -151,19 +147,26 @@ class ConcurrencyIT {
         System.out.printf("overlapping skus: %d orders -> %s; sold %s; %d transactions, at most %d at once on one item,"
                 + " cancelled %s%n", count, outcome, bought, transactions.transactions(),
                 transactions.mostAtOnceOnOneItem(), transactions.cancelledBy());
-        assertThat(transactions.mostAtOnceOnOneItem()).as("transactions in flight at once on one stock counter")
-                .isGreaterThanOrEqualTo(2);
         assertThat(outcome.get(OrderStatus.CONFIRMED)).isPositive();
         assertThat(outcome.get(OrderStatus.REJECTED)).isPositive();
-        assertThat(transactions.cancelledBy().getOrDefault("ConditionalCheckFailed", 0L))
-                .as("rejections refused by DynamoDB's condition on a counter")
-                .isGreaterThanOrEqualTo(outcome.get(OrderStatus.REJECTED));
+        assertContention(transactions, outcome.get(OrderStatus.REJECTED));
         for (String sku : skus) {
             long sold = bought.getOrDefault(sku, 0L);
             assertThat(pipeline.stock(sku)).as(sku).containsExactly(unitsPerSku - sold, 0, sold);
         }
         assertConservation(pipeline, initial);
         assertDeadLetterQueuesEmpty(pipeline);
+    }
+
+    /**
+     * The race happened: transactions were in flight at once on one stock counter, and every one of the
+     * {@code rejected} orders was refused by DynamoDB's condition on a counter, not decided on a read.
+     */
+    private static void assertContention(TransactionWatch transactions, long rejected) {
+        assertThat(transactions.mostAtOnceOnOneItem()).as("transactions in flight at once on one stock counter")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(transactions.cancelledBy().getOrDefault("ConditionalCheckFailed", 0L))
+                .as("rejections refused by DynamoDB's condition on a counter").isGreaterThanOrEqualTo(rejected);
     }
 
     /** Places the orders from {@code threads} threads at once; returns {customer, orderId} pairs. */

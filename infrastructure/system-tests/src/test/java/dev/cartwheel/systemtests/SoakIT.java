@@ -240,7 +240,7 @@ class SoakIT {
 
             // THEN every invariant, per order and in total
             Checks checks = soak.checks;
-            DynamoDbOrderStore store = new DynamoDbOrderStore(aws.dynamoDb(), pipeline.table("OrdersTable"), null, null);
+            DynamoDbOrderStore store = soak.store;
             Map<String, List<CapturedEmail>> mail = mailByOrder(aws, soak.addresses());
             Map<Path, Map<OrderStatus, Integer>> endings = new EnumMap<>(Path.class);
             Map<String, Long> sold = new HashMap<>();
@@ -383,6 +383,8 @@ class SoakIT {
         private final ThreadLocal<String> nextOrderId;
         private final String customerPrefix;
         private final ThreadLocal<PaymentWebhookHandler> webhook;
+        /** The orders as they are stored, read by the clients and the checks. */
+        final DynamoDbOrderStore store;
         final Checks checks = new Checks();
         /** Races the clients saw happen, by name: a cancel that settled a payment made, who won fulfil-vs-cancel... */
         final Map<String, AtomicInteger> races = new ConcurrentHashMap<>();
@@ -403,6 +405,7 @@ class SoakIT {
             this.onFulfilment = onFulfilment;
             this.nextOrderId = nextOrderId;
             this.customerPrefix = customerPrefix;
+            this.store = new DynamoDbOrderStore(pipeline.aws.dynamoDb(), pipeline.table("OrdersTable"), null, null);
             this.webhook = ThreadLocal.withInitial(() -> wiring.webhook(pipeline));
             // Stripe's webhooks go to the webhook function, one instance per client thread, as API Gateway invokes it
             stripe.webhookSink((body, signature) -> webhook.get().handleRequest(Pipeline.stripeWebhook(body, signature), null)
@@ -430,7 +433,6 @@ class SoakIT {
          * at once, and one that has not moved for {@link #CANCEL_STALL} is cancelled where it is.
          */
         void placeAll(List<Planned> orders) {
-            DynamoDbOrderStore store = new DynamoDbOrderStore(pipeline.aws.dynamoDb(), pipeline.table("OrdersTable"), null, null);
             Map<Planned, OrderStatus> cancels = new LinkedHashMap<>();
             for (Planned order : orders) {
                 boolean accepted = place(order);
@@ -444,11 +446,11 @@ class SoakIT {
                         cancelInFlight(order, "its placement given up");
                     }
                 }
-                cancelThoseAtTheirStage(cancels, store);
+                cancelThoseAtTheirStage(cancels);
             }
             long lastMove = System.nanoTime();
             while (!cancels.isEmpty()) {
-                if (cancelThoseAtTheirStage(cancels, store)) {
+                if (cancelThoseAtTheirStage(cancels)) {
                     lastMove = System.nanoTime();
                 } else if (System.nanoTime() - lastMove > CANCEL_STALL.toNanos()) {
                     cancels.forEach((order, status) -> cancelInFlight(order, "stalled at " + status));
@@ -460,7 +462,7 @@ class SoakIT {
         }
 
         /** Cancels the orders that reached their planned status; true if any was cancelled or moved on. */
-        private boolean cancelThoseAtTheirStage(Map<Planned, OrderStatus> cancels, DynamoDbOrderStore store) {
+        private boolean cancelThoseAtTheirStage(Map<Planned, OrderStatus> cancels) {
             boolean moved = false;
             for (var it = cancels.entrySet().iterator(); it.hasNext(); ) {
                 var entry = it.next();
@@ -523,7 +525,6 @@ class SoakIT {
 
         /** The planned orders not (yet) in the status their path rests in before its next action. */
         List<String> restless() {
-            DynamoDbOrderStore store = new DynamoDbOrderStore(pipeline.aws.dynamoDb(), pipeline.table("OrdersTable"), null, null);
             List<String> restless = new ArrayList<>();
             for (Planned order : plan.orders()) {
                 OrderStatus status = store.find(order.orderId()).map(Order::status).orElse(null);

@@ -22,6 +22,7 @@ import dev.cartwheel.core.testing.InMemoryOrderStore;
 import dev.cartwheel.core.testing.InMemoryPaymentGateway;
 import dev.cartwheel.core.testing.InMemoryPorts;
 import dev.cartwheel.core.testing.RecordingPublisher;
+import dev.cartwheel.core.testing.TestOrders;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -189,13 +190,7 @@ class FulfilmentAndProviderRefundTest {
         Order order = Order.place("ord_1", "alice", "alice@example.com", "corr-1",
                 List.of(new OrderLine("SKU-1", "Thing", 2, new Money(1000, "EUR"))), "pm_card_visa", T0)
                 .withCapturePolicy(capture);
-        List<OrderStatus> path = switch (status) {
-            case RESERVED -> List.of(OrderStatus.RESERVED);
-            case PAID -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID);
-            case CONFIRMED -> List.of(OrderStatus.RESERVED, OrderStatus.AUTHORIZED, OrderStatus.PAID, OrderStatus.CONFIRMED);
-            default -> throw new IllegalArgumentException(status.name());
-        };
-        for (OrderStatus next : path) {
+        for (OrderStatus next : TestOrders.pathTo(status)) {
             order = order.transitionTo(next, T0, "path");
             if (next == OrderStatus.AUTHORIZED) {
                 gateway.authorize(PaymentGateway.key("ord_1", "authorize"), "pm_card_visa", order.total());
